@@ -1,0 +1,3 @@
+"""rolebook: job-description handbooks as code."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,98 @@
+"""The command line: parse arguments, call one function per command, print, choose the exit code.
+
+This is the one place that catches RolebookError. Exit codes: 0 success, 1 the user's files (or
+the output folder) have a problem, 2 the command line is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from rolebook import __version__, pipeline
+from rolebook.errors import CheckFailed, RolebookError
+from rolebook.project import Project
+
+DESCRIPTION = """\
+Validate job-description roles (roles/*.yaml) and render them as Word (.docx) and HTML
+handbooks with document-control version headers.
+
+commands:
+  build   check every role, then write output/docx/*.docx and output/html/ (the default)
+  check   check every role and print each problem as file:line:col; write nothing
+
+exit status: 0 success, 1 a problem in the roles, settings, templates or output folder,
+2 a wrong command line.
+"""
+
+
+def parser() -> argparse.ArgumentParser:
+    """Returns the argument parser for all commands."""
+    p = argparse.ArgumentParser(prog="rolebook", description=DESCRIPTION,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"rolebook {__version__}")
+    p.add_argument("command", nargs="?", choices=("build", "check"), default="build",
+                   help="what to do (default: build)")
+    p.add_argument("--root", type=Path, default=Path("."),
+                   help="the handbook project folder, holding handbook.yaml (default: .)")
+    p.add_argument("--output", type=Path, default=None,
+                   help="where to write the handbook (default: <root>/output)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Runs one command and returns its exit code."""
+    args = parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except CheckFailed as exc:
+        _print_lines(exc.lines(), sys.stderr)
+        return exc.exit_code
+    except RolebookError as exc:
+        _print_lines(exc.lines(), sys.stderr)
+        return exc.exit_code
+
+
+def run_check(args) -> int:
+    """Checks every role and prints the diagnostics and a summary line."""
+    project = pipeline.project_module.load(args.root)
+    _print_lines([d.format() for d in project.diagnostics], sys.stderr)
+    print(summary(project))
+    return 1 if project.errors else 0
+
+
+def run_build(args) -> int:
+    """Builds the handbook and prints what was written."""
+    started = time.perf_counter()
+    output = args.output or args.root / "output"
+    try:
+        project, files = pipeline.build(args.root, output)
+    except CheckFailed as exc:
+        _print_lines(exc.lines(), sys.stderr)
+        print("build failed: nothing was written; the previous output is unchanged",
+              file=sys.stderr)
+        return exc.exit_code
+    _print_lines([d.format() for d in project.diagnostics], sys.stderr)
+    seconds = time.perf_counter() - started
+    print(f"{summary(project)}; wrote {len(files)} files to {output} in {seconds:.2f} s")
+    return 0
+
+
+def summary(project: Project) -> str:
+    """Returns the summary line, e.g. `3 roles: 0 errors, 0 warnings`."""
+    n = len(project.readings)
+    return (f"{n} role{'s' * (n != 1)}: {project.errors} error{'s' * (project.errors != 1)}, "
+            f"{project.warnings} warning{'s' * (project.warnings != 1)}")
+
+
+def _print_lines(lines: list[str], stream) -> None:
+    for line in lines:
+        print(line, file=stream)
+
+
+COMMANDS = {"build": run_build, "check": run_check}
+
+if __name__ == "__main__":
+    sys.exit(main())

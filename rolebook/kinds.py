@@ -1,0 +1,132 @@
+"""Scalar kinds: how one YAML scalar's source text becomes a value of the model.
+
+Scalars are read from the text as written, never through YAML's own typing, so `version: 1.10`
+stays "1.10", `01234` stays "01234" and an empty value is "" — YAML 1.2 typing cannot leak into
+a document. Each kind says what it accepts (for error messages) and its JSON Schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Annotated
+
+# Characters Word's XML cannot hold, plus DEL; they arrive by copying out of other programs.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+class KindError(ValueError):
+    """A scalar's text does not fit its kind; the message says what to write instead."""
+
+
+class Kind:
+    """Text of any content but no control characters."""
+
+    what = "a text"
+    json: dict = {"type": "string"}
+
+    def parse(self, text: str) -> object:
+        """Returns the value for `text`, or raises KindError saying how to fix it."""
+        bad = _FORBIDDEN.search(text)
+        if bad:
+            raise KindError(
+                f"invisible control character U+{ord(bad.group()):04X} in text; delete it "
+                "(it often comes from copying out of another program)"
+            )
+        return text
+
+
+class Pattern(Kind):
+    """Text matching a regular expression, described for people by `example`."""
+
+    def __init__(self, regex: str, what: str, example: str):
+        self.regex, self.what, self.example = re.compile(regex), what, example
+        self.json = {"type": "string", "pattern": f"^(?:{regex})$"}
+
+    def parse(self, text: str) -> str:
+        """Returns `text` if it matches, else raises KindError with an example."""
+        text = super().parse(text)
+        if not self.regex.fullmatch(text):
+            raise KindError(f"'{text}' is not {self.what}; write it like {self.example}")
+        return text
+
+
+class Choice(Kind):
+    """One of a fixed set of words."""
+
+    def __init__(self, *choices: str):
+        self.choices = choices
+        self.what = "one of " + ", ".join(choices)
+        self.json = {"type": "string", "enum": list(choices)}
+
+    def parse(self, text: str) -> str:
+        """Returns `text` if it is one of the choices, else raises KindError listing them."""
+        if text not in self.choices:
+            raise KindError(f"'{text}' is not {self.what}")
+        return text
+
+
+class DateKind(Kind):
+    """A calendar date written YYYY-MM-DD."""
+
+    what = "a date"
+    json = {"type": "string", "format": "date"}
+    _shape = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+    def parse(self, text: str) -> dt.date:
+        """Returns the date, or raises KindError for a wrong shape or a day that does not exist."""
+        if not self._shape.fullmatch(text):
+            raise KindError(f"'{text}' is not a date; write it as YYYY-MM-DD, like 2024-03-01")
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError as exc:
+            raise KindError(f"'{text}' is not a real date: {exc}") from None
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    """A time window of the working day, such as 08:30–09:00."""
+
+    start: str
+    end: str
+
+    def __str__(self) -> str:
+        return f"{self.start}–{self.end}"
+
+
+class TimeWindowKind(Kind):
+    """A window HH:MM–HH:MM within one day; a hyphen or an en dash separates the times."""
+
+    what = "a time window"
+    json = {"type": "string", "pattern": r"^\d{2}:\d{2}\s*[-–]\s*\d{2}:\d{2}$"}
+    _shape = re.compile(r"(\d{2}):(\d{2})\s*[-–]\s*(\d{2}):(\d{2})")
+
+    def parse(self, text: str) -> TimeWindow:
+        """Returns the window, or raises KindError for a wrong shape, time or order."""
+        m = self._shape.fullmatch(text)
+        hint = "write it as HH:MM–HH:MM, like 08:30–09:00"
+        if not m:
+            raise KindError(f"'{text}' is not a time window; {hint}")
+        h1, m1, h2, m2 = (int(g) for g in m.groups())
+        if h1 > 23 or h2 > 23 or m1 > 59 or m2 > 59:
+            raise KindError(f"'{text}' has a time that does not exist; {hint}")
+        if (h1, m1) >= (h2, m2):
+            raise KindError(f"time window '{text}' ends before it starts; {hint}")
+        return TimeWindow(f"{h1:02d}:{m1:02d}", f"{h2:02d}:{m2:02d}")
+
+
+Text = Annotated[str, Kind()]
+RoleId = Annotated[
+    str,
+    Pattern(r"[a-z0-9]+(-[a-z0-9]+)*", "a valid role id (lower-case letters, digits and single "
+            "hyphens)", "vip-department-manager"),
+]
+Version = Annotated[
+    str,
+    Pattern(r"[0-9]+\.[0-9]+", "a version (MAJOR.MINOR)", '"1.0" or "2.13"'),
+]
+Date = Annotated[dt.date, DateKind()]
+Window = Annotated[TimeWindow, TimeWindowKind()]
+Status = Annotated[str, Choice("draft", "review", "approved", "retired")]
+Language = Annotated[str, Choice("zh-CN", "en")]

@@ -1,0 +1,179 @@
+"""The Word (OOXML) details python-docx does not cover, one function per Word feature.
+
+Everything here builds or edits WordprocessingML elements with lxml; nothing patches XML text.
+Element and attribute names follow ECMA-376 Part 1 (§17 WordprocessingML).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date, datetime
+
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+# Zip entries carry this date, so the same inputs give the same bytes (the zip format's epoch).
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def el(tag: str, attrs: dict[str, str] | None = None, *children):
+    """Returns a new element `w:tag` (or another prefix) with attributes and children."""
+    node = OxmlElement(tag)
+    for key, value in (attrs or {}).items():
+        node.set(qn(key), value)
+    for child in children:
+        node.append(child)
+    return node
+
+
+def paragraph(style_id: str = "", runs=(), align: str = ""):
+    """Returns a paragraph (w:p) in the style with id `style_id`, holding `runs`."""
+    ppr = el("w:pPr")
+    if style_id:
+        ppr.append(el("w:pStyle", {"w:val": style_id}))
+    if align:
+        ppr.append(el("w:jc", {"w:val": align}))
+    return el("w:p", None, ppr, *runs)
+
+
+def run(text: str, bold: bool = False):
+    """Returns a run (w:r) of text; line breaks in `text` become w:br."""
+    r = el("w:r")
+    if bold:
+        r.append(el("w:rPr", None, el("w:b")))
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            r.append(el("w:br"))
+        t = el("w:t", None)
+        t.text = line
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        r.append(t)
+    return r
+
+
+def field(instruction: str, cached: str = "1") -> list:
+    """Returns the runs of a complex field (PAGE, NUMPAGES…) showing `cached` until updated."""
+    def char(kind):
+        return el("w:r", None, el("w:fldChar", {"w:fldCharType": kind}))
+    instr = el("w:instrText")
+    instr.text = f" {instruction} "
+    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return [char("begin"), el("w:r", None, instr), char("separate"), run(cached), char("end")]
+
+
+def bookmark(p, name: str, bookmark_id: int) -> None:
+    """Wraps the content of paragraph `p` in a bookmark called `name`."""
+    start = el("w:bookmarkStart", {"w:id": str(bookmark_id), "w:name": name})
+    p.insert(1 if p.find(qn("w:pPr")) is not None else 0, start)
+    p.append(el("w:bookmarkEnd", {"w:id": str(bookmark_id)}))
+
+
+def bookmark_name(anchor: str) -> str:
+    """Returns a Word-valid bookmark name (letters, digits, _; ≤ 40 chars) for an anchor."""
+    cleaned = "".join(c if c.isalnum() else "_" for c in anchor)
+    return ("r_" + cleaned)[:40]
+
+
+def internal_link(anchor: str, runs: list):
+    """Returns a hyperlink (w:hyperlink w:anchor) to a bookmark in the same document."""
+    return el("w:hyperlink", {"w:anchor": bookmark_name(anchor)}, *runs)
+
+
+def external_link(part, url: str, runs: list):
+    """Returns a hyperlink to `url`, adding its external relationship to `part`."""
+    rid = part.relate_to(url, RT.HYPERLINK, is_external=True)
+    return el("w:hyperlink", {"r:id": rid}, *runs)
+
+
+def table(style_id: str, rows: list[list[list]], widths: list[int], header_rows: int,
+          header_column: bool = False):
+    """Returns a full-width table (w:tbl); each cell is a list of paragraphs.
+
+    The table style's header-row and first-column formats apply only where the table has them.
+    """
+    look = {"w:firstRow": str(int(header_rows > 0)), "w:firstColumn": str(int(header_column)),
+            "w:lastRow": "0", "w:lastColumn": "0", "w:noHBand": "1", "w:noVBand": "1"}
+    tbl_pr = el("w:tblPr", None, el("w:tblStyle", {"w:val": style_id}),
+                el("w:tblW", {"w:w": "5000", "w:type": "pct"}),
+                el("w:tblLayout", {"w:type": "fixed"}), el("w:tblLook", look))
+    grid = el("w:tblGrid", None, *(el("w:gridCol", {"w:w": str(w)}) for w in widths))
+    tbl = el("w:tbl", None, tbl_pr, grid)
+    for i, cells in enumerate(rows):
+        tr_pr = el("w:trPr", None, el("w:tblHeader"), el("w:cantSplit")) if i < header_rows \
+            else el("w:trPr", None, el("w:cantSplit"))
+        tr = el("w:tr", None, tr_pr)
+        for width, paras in zip(widths, cells, strict=False):
+            tc_pr = el("w:tcPr", None, el("w:tcW", {"w:w": str(width), "w:type": "dxa"}))
+            tr.append(el("w:tc", None, tc_pr, *(paras or [paragraph()])))
+        tbl.append(tr)
+    return tbl
+
+
+def list_number_restart(numbering, style_numid: str) -> str:
+    """Returns the id of a new w:num restarting at 1 the list that `style_numid` numbers."""
+    nums = numbering.findall(qn("w:num"))
+    source = next(n for n in nums if n.get(qn("w:numId")) == style_numid)
+    abstract = source.find(qn("w:abstractNumId")).get(qn("w:val"))
+    new_id = str(max(int(n.get(qn("w:numId"))) for n in nums) + 1)
+    override = el("w:lvlOverride", {"w:ilvl": "0"}, el("w:startOverride", {"w:val": "1"}))
+    numbering.append(el("w:num", {"w:numId": new_id},
+                        el("w:abstractNumId", {"w:val": abstract}), override))
+    return new_id
+
+
+def numbered(p, num_id: str) -> None:
+    """Makes paragraph `p` an item of the numbered list `num_id` (level 0)."""
+    num_pr = el("w:numPr", None, el("w:ilvl", {"w:val": "0"}), el("w:numId", {"w:val": num_id}))
+    p.find(qn("w:pPr")).append(num_pr)
+
+
+def style_numid(styles, style_id: str) -> str:
+    """Returns the numId that the paragraph style `style_id` numbers its paragraphs with."""
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) == style_id:
+            num = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+            if num is not None:
+                return num.get(qn("w:val"))
+    raise KeyError(f"style {style_id} has no list numbering")
+
+
+def east_asian_language(styles, lang: str) -> None:
+    """Sets the documents' default languages: East-Asian zh-CN, Latin by `lang`."""
+    rpr = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    lang_el = rpr.find(qn("w:lang"))
+    if lang_el is None:
+        lang_el = el("w:lang")
+        rpr.append(lang_el)
+    lang_el.set(qn("w:val"), "zh-CN" if lang == "zh-CN" else "en-US")
+    lang_el.set(qn("w:eastAsia"), "zh-CN")
+
+
+def core_properties(props, meta: dict[str, str]) -> None:
+    """Fills the core properties (docProps/core.xml) from a Document's metadata."""
+    when = datetime.combine(date.fromisoformat(meta["date"]), datetime.min.time())
+    props.title = meta.get("title", "")
+    props.subject = meta.get("subject", "")
+    props.author = meta.get("author", "")
+    props.last_modified_by = meta.get("author", "")
+    props.version = meta.get("version", "")
+    props.keywords = meta.get("keywords", "")
+    props.comments = meta.get("description", "")
+    props.language = meta.get("lang", "")
+    props.created = props.modified = when
+    props.revision = 1
+
+
+def package_bytes(document) -> bytes:
+    """Returns the .docx bytes of a python-docx Document with fixed zip timestamps."""
+    saved = io.BytesIO()
+    document.save(saved)
+    out = io.BytesIO()
+    with zipfile.ZipFile(saved) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            info = zipfile.ZipInfo(item.filename, ZIP_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, src.read(item.filename))
+    return out.getvalue()

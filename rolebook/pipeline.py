@@ -1,0 +1,141 @@
+"""The build: gather and check everything, render every output in memory, then publish.
+
+Only this module writes files. Nothing is written until every role has been read and checked and
+every output rendered; the new output/ is assembled in a temporary folder beside it and swapped
+in with renames, so a failed build leaves the previous output as it was.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from rolebook import project as project_module
+from rolebook.errors import OutputError, RolebookError
+from rolebook.project import TEMPLATES_DIR, Project
+from rolebook.render import Renderer, environment
+from rolebook.writers import WRITERS, Resources
+
+STATIC_FILES = {"html/style.css": "style.css"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """One output file: which template renders it, with what, and which writer writes it."""
+
+    path: str
+    writer: str
+    template: str
+    context: tuple = ()
+
+
+def check(root: Path) -> Project:
+    """Returns the loaded project; raises CheckFailed if any file has an error."""
+    project = project_module.load(root)
+    project.raise_for_errors()
+    return project
+
+
+def build(root: Path, output: Path) -> tuple[Project, dict[str, bytes]]:
+    """Checks the project, renders every target and replaces `output` with the result."""
+    project = check(root)
+    files = render_all(project)
+    publish(files, output)
+    return project, files
+
+
+def plan(project: Project) -> list[Target]:
+    """Returns every output file of the handbook, in a fixed order."""
+    targets = []
+    for role in project.roles:
+        for fmt in WRITERS:
+            targets.append(Target(f"{fmt}/{role.id}.{fmt}", fmt, "role.xml.j2", (("role", role),)))
+    targets.append(Target("docx/handbook.docx", "docx", "handbook.xml.j2"))
+    targets.append(Target("html/index.html", "html", "index.xml.j2"))
+    return targets
+
+
+def render_all(project: Project) -> dict[str, bytes]:
+    """Returns every output file's bytes, keyed by its path under output/."""
+    templates = project.root / TEMPLATES_DIR
+    resources = load_resources(templates)
+    renderer = Renderer(resources.env, project.settings, project.roles,
+                        resources.labels[project.settings.language])
+    writers = {name: cls(resources) for name, cls in WRITERS.items()}
+    shared = handbook_context(project)
+    files = {}
+    for target in plan(project):
+        doc = renderer.render(target.template, **shared, **dict(target.context))
+        files[target.path] = writers[target.writer].write(doc)
+    for path, source in STATIC_FILES.items():
+        files[path] = _read(templates / source)
+    return files
+
+
+def handbook_context(project: Project) -> dict:
+    """Returns what the handbook and index templates need: roles ordered by department."""
+    ordered = sorted(project.roles, key=lambda r: (r.department, r.document_control.number))
+    departments = [(d, list(rs)) for d, rs in itertools.groupby(ordered, lambda r: r.department)]
+    return {"ordered_roles": ordered, "departments": departments}
+
+
+def load_resources(templates: Path) -> Resources:
+    """Returns the writers' resources read from the templates folder."""
+    labels = YAML(typ="safe").load(_read(templates / "labels.yaml"))
+    reference = _read(templates / "reference.docx")
+    return Resources(environment(templates), labels, reference)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise RolebookError(f"{path.name}: cannot read {path}: {exc.strerror}") from None
+
+
+def publish(files: dict[str, bytes], output: Path) -> None:
+    """Replaces the folder `output` with exactly `files`, or leaves it untouched on failure."""
+    output = output.absolute()
+    parent = output.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".rolebook-new-", dir=parent))
+        _write_tree(staging, files)
+        _swap(staging, output)
+    except OSError as exc:
+        raise OutputError(f"cannot write {output}: {exc.strerror or exc}; the previous output "
+                          "is unchanged") from None
+
+
+def _write_tree(folder: Path, files: dict[str, bytes]) -> None:
+    try:
+        for rel, data in sorted(files.items()):
+            path = folder / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def _swap(staging: Path, output: Path) -> None:
+    """Moves `staging` to `output`; the old output is moved aside first and then deleted."""
+    old = None
+    if output.exists():
+        old = Path(tempfile.mkdtemp(prefix=".rolebook-old-", dir=output.parent))
+        os.rename(output, old / "output")
+    try:
+        os.rename(staging, output)
+    except OSError:
+        if old is not None:
+            os.rename(old / "output", output)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

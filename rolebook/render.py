@@ -1,0 +1,110 @@
+"""Renders the templates into Documents: the one place where Jinja runs.
+
+Templates are code reviewed in the repository; YAML text is data. Jinja runs with autoescaping
+(text from YAML is escaped, never markup) and StrictUndefined (a typo in a template fails the
+build instead of printing nothing), and no YAML text is ever compiled as a template.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import jinja2
+
+from rolebook import document
+from rolebook.errors import LocatedError
+from rolebook.schema import Role, Settings
+
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"]
+
+
+def environment(templates: Path) -> jinja2.Environment:
+    """Returns the Jinja environment for the templates folder."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters["filled"] = filled
+    return env
+
+
+def filled(value) -> bool:
+    """Returns whether a value holds any text: not None, "", [] or a dataclass of empties."""
+    if dataclasses.is_dataclass(value):
+        return any(filled(getattr(value, f.name)) for f in dataclasses.fields(value))
+    if isinstance(value, (list, tuple)):
+        return any(filled(v) for v in value)
+    return value is not None and value != ""
+
+
+class Renderer:
+    """Renders the handbook's templates with one language's labels."""
+
+    def __init__(self, env: jinja2.Environment, settings: Settings, roles: list[Role],
+                 labels: dict[str, str]):
+        self.env, self.settings, self.labels = env, settings, labels
+        self.roles = {role.id: role for role in roles}
+        env.filters["date"] = self.date
+        self.base = {
+            "settings": settings, "roles": self.roles, "L": labels, "lang": settings.language,
+            "title_of": self.title_of, "other_title": self.other_title,
+            "control_value": self.control_value,
+        }
+
+    def render(self, template: str, **context) -> document.Document:
+        """Returns the Document that `template` writes for `context`."""
+        try:
+            xml = self.env.get_template(template).render(self.base, **context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise LocatedError(f"templates/{exc.name or template}", exc.lineno, exc.message) \
+                from None
+        except jinja2.TemplateError as exc:
+            raise _runtime_error(exc, template) from None
+        try:
+            return document.parse(xml)
+        except (ValueError, SyntaxError) as exc:
+            raise LocatedError(f"templates/{template}", 1,
+                               f"the template wrote a malformed document: {exc}") from None
+
+    def date(self, value: dt.date) -> str:
+        """Returns `value` in the handbook language's date format."""
+        return self.labels["date_format"].format(
+            y=value.year, m=value.month, d=value.day, month=_MONTHS[value.month - 1])
+
+    def title_of(self, role: Role) -> str:
+        """Returns the role's title in the handbook language."""
+        return role.title.en if self.settings.language == "en" else role.title.zh
+
+    def other_title(self, role: Role) -> str:
+        """Returns the role's title in the other language, for the subtitle."""
+        return role.title.zh if self.settings.language == "en" else role.title.en
+
+    def control_value(self, control, key: str) -> str:
+        """Returns the printable value of a document-control row (never 'None')."""
+        if key == "document_number":
+            return control.number
+        if key == "status":
+            return self.labels[f"status_{control.status}"]
+        if key == "effective_date":
+            return self.date(control.effective_date)
+        return getattr(control, key) or "—"
+
+
+def _runtime_error(exc: jinja2.TemplateError, template: str) -> LocatedError:
+    """Returns a LocatedError naming the template file and line where rendering failed."""
+    tb = exc.__traceback__
+    where = (f"templates/{template}", 1)
+    while tb is not None:
+        name = tb.tb_frame.f_globals.get("__jinja_template__")
+        if name is not None and name.filename:
+            where = (f"templates/{Path(name.filename).name}",
+                     name.get_corresponding_lineno(tb.tb_lineno))
+        tb = tb.tb_next
+    return LocatedError(*where, str(exc.message or exc))
