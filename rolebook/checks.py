@@ -23,7 +23,8 @@ def file_name_matches_id(project: Project) -> Iterator[Diagnostic]:
         role = reading.value
         if role is not None and PurePosixPath(path).stem != role.id:
             yield _diagnostic(reading, ("id",), f"the role id '{role.id}' does not match the "
-                              f"file name; rename the file to {role.id}.yaml or change the id")
+                              f"file name; rename the file to {role.id}.yaml or change the id "
+                              f"to '{PurePosixPath(path).stem}'")
 
 
 def required_sections(project: Project) -> Iterator[Diagnostic]:
@@ -32,7 +33,7 @@ def required_sections(project: Project) -> Iterator[Diagnostic]:
         if reading.value is None:
             continue
         for name in project.settings.required_sections:
-            if filled(getattr(reading.value, name)):
+            if filled(getattr(reading.value, name)) or (name,) in reading.suggested:
                 continue
             if (name,) in reading.key_positions:
                 message = f"required section '{name}' is empty; fill it in"

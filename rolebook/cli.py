@@ -11,9 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-from rolebook import __version__, pipeline
+from rolebook import __version__, jsonschema, pipeline
 from rolebook.errors import CheckFailed, RolebookError
 from rolebook.project import Project
+from rolebook.project import load as load_project
 
 DESCRIPTION = """\
 Validate job-description roles (roles/*.yaml) and render them as Word (.docx) and HTML
@@ -22,6 +23,7 @@ handbooks with document-control version headers.
 commands:
   build   check every role, then write output/docx/*.docx and output/html/ (the default)
   check   check every role and print each problem as file:line:col; write nothing
+  schema  write the JSON Schema files under schema/ (for editor completion)
 
 exit status: 0 success, 1 a problem in the roles, settings, templates or output folder,
 2 a wrong command line.
@@ -33,7 +35,7 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rolebook", description=DESCRIPTION,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"rolebook {__version__}")
-    p.add_argument("command", nargs="?", choices=("build", "check"), default="build",
+    p.add_argument("command", nargs="?", choices=tuple(COMMANDS), default="build",
                    help="what to do (default: build)")
     p.add_argument("--root", type=Path, default=Path("."),
                    help="the handbook project folder, holding handbook.yaml (default: .)")
@@ -57,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_check(args) -> int:
     """Checks every role and prints the diagnostics and a summary line."""
-    project = pipeline.project_module.load(args.root)
+    project = load_project(args.root)
     _print_lines([d.format() for d in project.diagnostics], sys.stderr)
     print(summary(project))
     return 1 if project.errors else 0
@@ -92,7 +94,17 @@ def _print_lines(lines: list[str], stream) -> None:
         print(line, file=stream)
 
 
-COMMANDS = {"build": run_build, "check": run_check}
+def run_schema(args) -> int:
+    """Writes the JSON Schema files of the role and settings schema."""
+    for path, schema in jsonschema.FILES.items():
+        target = args.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(jsonschema.text(schema), encoding="utf-8")
+        print(f"wrote {target}")
+    return 0
+
+
+COMMANDS = {"build": run_build, "check": run_check, "schema": run_schema}
 
 if __name__ == "__main__":
     sys.exit(main())

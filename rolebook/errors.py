@@ -58,13 +58,14 @@ class CheckFailed(RolebookError):
 class LocatedError(RolebookError):
     """An error at a known place in a file that is not a role (a template, the settings)."""
 
-    def __init__(self, path: str, line: int, message: str):
+    def __init__(self, path: str, line: int | None, message: str):
         self.path, self.line = path, line
         super().__init__(message)
 
     def lines(self) -> list[str]:
-        """Returns `path:line: error: message`."""
-        return [f"{self.path}:{self.line}: error: {self}"]
+        """Returns `path:line: error: message` (`path: error: message` for a whole file)."""
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return [f"{where}: error: {self}"]
 
 
 class OutputError(RolebookError):

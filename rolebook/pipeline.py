@@ -17,7 +17,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from rolebook import project as project_module
-from rolebook.errors import OutputError, RolebookError
+from rolebook.errors import LocatedError, OutputError
 from rolebook.project import TEMPLATES_DIR, Project
 from rolebook.render import Renderer, environment
 from rolebook.writers import WRITERS, Resources
@@ -93,10 +93,12 @@ def load_resources(templates: Path) -> Resources:
 
 
 def _read(path: Path) -> bytes:
+    """Returns the bytes of a file under templates/; a missing one is the user's error."""
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise RolebookError(f"{path.name}: cannot read {path}: {exc.strerror}") from None
+        raise LocatedError(f"{TEMPLATES_DIR}/{path.name}", None,
+                           f"cannot read it ({exc.strerror}); restore it from git") from None
 
 
 def publish(files: dict[str, bytes], output: Path) -> None:

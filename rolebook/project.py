@@ -58,6 +58,7 @@ def load(root: Path) -> Project:
             project.roles.append(reading.value)
     if project.settings is not None:
         project.diagnostics += checks.run(project)
+    project.diagnostics.sort(key=lambda d: (d.path != SETTINGS_FILE, d.path, d.line, d.col))
     return project
 
 

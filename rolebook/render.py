@@ -50,6 +50,7 @@ class Renderer:
     def __init__(self, env: jinja2.Environment, settings: Settings, roles: list[Role],
                  labels: dict[str, str]):
         self.env, self.settings, self.labels = env, settings, labels
+        self.templates = Path(env.loader.searchpath[0]).resolve()
         self.roles = {role.id: role for role in roles}
         env.filters["date"] = self.date
         self.base = {
@@ -66,7 +67,7 @@ class Renderer:
             raise LocatedError(f"templates/{exc.name or template}", exc.lineno, exc.message) \
                 from None
         except jinja2.TemplateError as exc:
-            raise _runtime_error(exc, template) from None
+            raise _runtime_error(exc, template, self.templates) from None
         try:
             return document.parse(xml)
         except (ValueError, SyntaxError) as exc:
@@ -97,14 +98,18 @@ class Renderer:
         return getattr(control, key) or "—"
 
 
-def _runtime_error(exc: jinja2.TemplateError, template: str) -> LocatedError:
-    """Returns a LocatedError naming the template file and line where rendering failed."""
-    tb = exc.__traceback__
+def _runtime_error(exc: jinja2.TemplateError, template: str,
+                   templates: Path) -> LocatedError:
+    """Returns a LocatedError naming the template file and line where rendering failed.
+
+    Jinja rewrites the traceback so that template frames carry the template's file name and
+    line; the innermost such frame is where the error is.
+    """
     where = (f"templates/{template}", 1)
+    tb = exc.__traceback__
     while tb is not None:
-        name = tb.tb_frame.f_globals.get("__jinja_template__")
-        if name is not None and name.filename:
-            where = (f"templates/{Path(name.filename).name}",
-                     name.get_corresponding_lineno(tb.tb_lineno))
+        filename = Path(tb.tb_frame.f_code.co_filename)
+        if filename.parent == templates:
+            where = (f"templates/{filename.name}", tb.tb_lineno)
         tb = tb.tb_next
     return LocatedError(*where, str(exc.message or exc))

@@ -1,0 +1,58 @@
+"""Shared fixtures: a fresh copy of the sample project, and running the CLI on it."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from rolebook.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """Returns a copy of the sample handbook project (settings, roles, templates)."""
+    root = tmp_path / "handbook"
+    root.mkdir()
+    shutil.copy(REPO / "handbook.yaml", root)
+    shutil.copytree(REPO / "roles", root / "roles")
+    shutil.copytree(REPO / "templates", root / "templates")
+    return root
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys):
+    """Returns a function running `rolebook ARGS…` in-process, giving its exit code and output."""
+
+    def run(*args: str) -> Result:
+        code = main([str(a) for a in args])
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """Returns the output folder of one build of the sample project (shared, read-only)."""
+    out = tmp_path_factory.mktemp("built") / "output"
+    assert main(["build", "--root", str(REPO), "--output", str(out)]) == 0
+    return out
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replaces the first `old` in the file at `path` with `new`; fails if it is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")

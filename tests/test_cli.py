@@ -1,0 +1,58 @@
+"""The command line: help, summary line, exit codes, and the thin build.py entry point."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO, edit
+
+
+def test_check_on_the_sample_roles_passes_with_a_summary(cli):
+    result = cli("check", "--root", REPO)
+    assert result.code == 0
+    assert result.out == "3 roles: 0 errors, 0 warnings\n"
+    assert result.err == ""
+
+
+def test_check_writes_nothing(project, cli):
+    assert cli("check", "--root", project).code == 0
+    assert not (project / "output").exists()
+
+
+def test_removing_a_required_section_fails_check_with_its_position(project, cli):
+    edit(project / "roles" / "vip-department-manager.yaml", "\nduties:", "\nduties_removed:")
+    result = cli("check", "--root", project)
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        "roles/vip-department-manager.yaml:43:1: error: unknown key 'duties_removed'; "
+        "did you mean 'duties'?")
+
+
+def test_help_explains_both_commands():
+    out = subprocess.run([sys.executable, "build.py", "--help"], cwd=REPO, text=True,
+                         capture_output=True, check=True).stdout
+    assert "build   check every role, then write" in out
+    assert "check   check every role and print each problem as file:line:col" in out
+
+
+def test_a_wrong_command_exits_2(cli):
+    with pytest.raises(SystemExit) as exc:
+        cli("bulid")
+    assert exc.value.code == 2
+
+
+def test_build_py_runs_check_from_the_repository():
+    run = subprocess.run([sys.executable, "build.py", "check"], cwd=REPO, text=True,
+                         capture_output=True)
+    assert (run.returncode, run.stdout) == (0, "3 roles: 0 errors, 0 warnings\n")
+
+
+def test_bad_settings_are_reported_with_their_position(project, cli):
+    edit(project / "handbook.yaml", "  - duties\n", "  - dutys\n")
+    result = cli("check", "--root", project)
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        "handbook.yaml:15:5: error: 'dutys' is not one of department, summary, "
+        "revision_history, reporting, duties, qualifications, workflow, principles, precautions")

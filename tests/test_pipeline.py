@@ -1,0 +1,81 @@
+"""The build as a whole: what it writes, that it is reproducible, and that failures lose nothing."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from conftest import edit
+
+from rolebook import pipeline
+
+EXPECTED = {
+    "docx/handbook.docx", "docx/vip-department-manager.docx",
+    "docx/vip-department-supervisor.docx", "docx/vip-specialist.docx",
+    "html/index.html", "html/style.css", "html/vip-department-manager.html",
+    "html/vip-department-supervisor.html", "html/vip-specialist.html",
+}
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Returns every file under `folder` with its bytes, keyed by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_build_writes_the_html_handbook_and_four_docx(built):
+    assert set(snapshot(built)) == EXPECTED
+
+
+def test_two_builds_give_identical_bytes(project, cli):
+    assert cli("build", "--root", project).code == 0
+    first = snapshot(project / "output")
+    assert cli("build", "--root", project, "--output", project / "again").code == 0
+    assert snapshot(project / "again") == first
+
+
+def test_a_failed_check_leaves_the_previous_output_untouched(project, cli):
+    assert cli("build", "--root", project).code == 0
+    before = snapshot(project / "output")
+    stamps = {p: p.stat().st_mtime_ns for p in (project / "output").rglob("*")}
+    edit(project / "roles" / "vip-specialist.yaml", "qualifications:", "qualification:")
+    result = cli("build", "--root", project)
+    assert result.code == 1
+    assert snapshot(project / "output") == before
+    assert {p: p.stat().st_mtime_ns for p in (project / "output").rglob("*")} == stamps
+
+
+def test_a_rebuild_replaces_the_output_and_removes_stale_files(project, cli):
+    assert cli("build", "--root", project).code == 0
+    (project / "output" / "stale.txt").write_text("old")
+    os.remove(project / "roles" / "vip-department-supervisor.yaml")
+    assert cli("build", "--root", project).code == 0
+    files = set(snapshot(project / "output"))
+    assert "stale.txt" not in files
+    assert "docx/vip-department-supervisor.docx" not in files
+    assert [p.name for p in project.iterdir() if p.name.startswith(".rolebook")] == []
+
+
+def test_an_unwritable_output_folder_is_a_clear_error(project, cli, monkeypatch):
+    assert cli("build", "--root", project).code == 0
+    before = snapshot(project / "output")
+
+    def refuse(src, dst):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(pipeline.os, "rename", refuse)
+    result = cli("build", "--root", project)
+    assert result.code == 1
+    assert result.err.startswith("error: cannot write ")
+    assert "the previous output is unchanged" in result.err
+    assert snapshot(project / "output") == before
+
+
+@pytest.mark.parametrize("missing", ["reference.docx", "labels.yaml"])
+def test_a_missing_template_file_is_a_clear_error(project, cli, missing):
+    os.remove(project / "templates" / missing)
+    result = cli("build", "--root", project)
+    assert result.code == 1
+    assert result.err == (f"templates/{missing}: error: cannot read it (No such file or "
+                          "directory); restore it from git\n")

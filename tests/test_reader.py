@@ -1,0 +1,55 @@
+"""The YAML reader: values are read from their text, positions are exact, nothing is executed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rolebook.reader import read
+from rolebook.schema import DocumentControl, Role, WorkflowEntry
+
+CONTROL = """\
+number: 01234
+version: 1.10
+status: draft
+effective_date: 2026-01-01
+approved_by:
+"""
+
+
+def test_yaml_typing_does_not_leak_into_values():
+    reading = read("x.yaml", CONTROL, DocumentControl)
+    control = reading.value
+    assert reading.diagnostics == []
+    assert control.number == "01234"  # not the integer 1234 (or 668 in YAML 1.1)
+    assert control.version == "1.10"  # not the float 1.1
+    assert control.effective_date == dt.date(2026, 1, 1)
+    assert control.approved_by == ""  # an empty value is empty text, never None
+
+
+def test_positions_are_one_based_lines_and_columns():
+    reading = read("x.yaml", CONTROL, DocumentControl)
+    assert reading.at(("version",)) == (2, 10)
+    assert reading.at(("version",), key=True) == (2, 1)
+
+
+def test_time_windows_accept_hyphen_or_en_dash_and_print_with_an_en_dash():
+    for text in ("08:30-09:00", "08:30–09:00", "08:30 - 09:00"):
+        entry = read("x.yaml", f"time: '{text}'\nsteps: [a]\n", WorkflowEntry).value
+        assert str(entry.time) == "08:30–09:00"
+
+
+def test_empty_items_are_dropped_from_lists():
+    entry = read("x.yaml", "period: 每周\nsteps: [a, '', ~, b]\n", WorkflowEntry).value
+    assert entry.steps == ["a", "b"]
+
+
+def test_an_alias_bomb_is_refused_without_expanding_it():
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 10):
+        levels.append(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]")
+    text = "id: bomb\nsummary:\n" + "\n".join("  " + line for line in levels) + "\n"
+    reading = read("roles/bomb.yaml", text, Role)
+    assert reading.value is None
+    messages = [d.message for d in reading.diagnostics]
+    assert messages[1].startswith("anchors and aliases (&a0, *a0) are not allowed")
+    assert len(messages) == 11  # the wrong type of 'summary', then each of the ten anchors
