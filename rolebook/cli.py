@@ -20,10 +20,7 @@ DESCRIPTION = """\
 Validate job-description roles (roles/*.yaml) and render them as Word (.docx) and HTML
 handbooks with document-control version headers.
 
-commands:
-  build   check every role, then write output/docx/*.docx and output/html/ (the default)
-  check   check every role and print each problem as file:line:col; write nothing
-  schema  write the JSON Schema files under schema/ (for editor completion)
+`rolebook` alone is `rolebook build`. Each command takes --root (the project folder, default .).
 
 exit status: 0 success, 1 a problem in the roles, settings, templates or output folder,
 2 a wrong command line.
@@ -31,30 +28,43 @@ exit status: 0 success, 1 a problem in the roles, settings, templates or output 
 
 
 def parser() -> argparse.ArgumentParser:
-    """Returns the argument parser for all commands."""
+    """Returns the argument parser: one subcommand per entry of COMMANDS."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--root", type=Path, default=Path("."),
+                        help="the handbook project folder, holding handbook.yaml (default: .)")
     p = argparse.ArgumentParser(prog="rolebook", description=DESCRIPTION,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"rolebook {__version__}")
-    p.add_argument("command", nargs="?", choices=tuple(COMMANDS), default="build",
-                   help="what to do (default: build)")
-    p.add_argument("--root", type=Path, default=Path("."),
-                   help="the handbook project folder, holding handbook.yaml (default: .)")
-    p.add_argument("--output", type=Path, default=None,
-                   help="where to write the handbook (default: <root>/output)")
+    sub = p.add_subparsers(dest="command", metavar="command")
+    for name, (run, summary, add_arguments) in COMMANDS.items():
+        cmd = sub.add_parser(name, help=summary, description=summary, parents=[common])
+        add_arguments(cmd)
+        cmd.set_defaults(run=run)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Runs one command and returns its exit code."""
+    """Runs one command (build if none is given) and returns its exit code."""
     args = parser().parse_args(argv)
+    if args.command is None:
+        args = parser().parse_args(["build", *(argv if argv is not None else sys.argv[1:])])
     try:
-        return COMMANDS[args.command](args)
+        return args.run(args)
     except CheckFailed as exc:
         _print_lines(exc.lines(), sys.stderr)
         return exc.exit_code
     except RolebookError as exc:
         _print_lines(exc.lines(), sys.stderr)
         return exc.exit_code
+
+
+def _output_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--output", type=Path, default=None,
+                   help="where to write the handbook (default: <root>/output)")
+
+
+def _no_arguments(p: argparse.ArgumentParser) -> None:
+    pass
 
 
 def run_check(args) -> int:
@@ -104,7 +114,14 @@ def run_schema(args) -> int:
     return 0
 
 
-COMMANDS = {"build": run_build, "check": run_check, "schema": run_schema}
+# name: (function, one-line summary for --help, function adding the command's own options)
+COMMANDS = {
+    "build": (run_build, "check every role, then write output/docx/ and output/html/",
+              _output_arguments),
+    "check": (run_check, "check every role and print each problem as file:line:col",
+              _no_arguments),
+    "schema": (run_schema, "write the JSON Schema files under schema/", _no_arguments),
+}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,23 +1,20 @@
 """The build: gather and check everything, render every output in memory, then publish.
 
-Only this module writes files. Nothing is written until every role has been read and checked and
-every output rendered; the new output/ is assembled in a temporary folder beside it and swapped
-in with renames, so a failed build leaves the previous output as it was.
+Nothing is written until every role has been read and checked and every output rendered; then
+rolebook/publish.py, the only module that writes files, swaps the new output in.
 """
 
 from __future__ import annotations
 
 import itertools
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ruamel.yaml import YAML
 
 from rolebook import project as project_module
-from rolebook.errors import LocatedError, OutputError
+from rolebook import publish
+from rolebook.errors import LocatedError
 from rolebook.project import TEMPLATES_DIR, Project
 from rolebook.render import Renderer, environment
 from rolebook.writers import WRITERS, Resources
@@ -46,7 +43,7 @@ def build(root: Path, output: Path) -> tuple[Project, dict[str, bytes]]:
     """Checks the project, renders every target and replaces `output` with the result."""
     project = check(root)
     files = render_all(project)
-    publish(files, output)
+    publish.replace_folder(output, files)
     return project, files
 
 
@@ -99,45 +96,3 @@ def _read(path: Path) -> bytes:
     except OSError as exc:
         raise LocatedError(f"{TEMPLATES_DIR}/{path.name}", None,
                            f"cannot read it ({exc.strerror}); restore it from git") from None
-
-
-def publish(files: dict[str, bytes], output: Path) -> None:
-    """Replaces the folder `output` with exactly `files`, or leaves it untouched on failure."""
-    output = output.absolute()
-    parent = output.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".rolebook-new-", dir=parent))
-        _write_tree(staging, files)
-        _swap(staging, output)
-    except OSError as exc:
-        raise OutputError(f"cannot write {output}: {exc.strerror or exc}; the previous output "
-                          "is unchanged") from None
-
-
-def _write_tree(folder: Path, files: dict[str, bytes]) -> None:
-    try:
-        for rel, data in sorted(files.items()):
-            path = folder / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-    except OSError:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-
-
-def _swap(staging: Path, output: Path) -> None:
-    """Moves `staging` to `output`; the old output is moved aside first and then deleted."""
-    old = None
-    if output.exists():
-        old = Path(tempfile.mkdtemp(prefix=".rolebook-old-", dir=output.parent))
-        os.rename(output, old / "output")
-    try:
-        os.rename(staging, output)
-    except OSError:
-        if old is not None:
-            os.rename(old / "output", output)
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import edit
 
-from rolebook import pipeline
+from rolebook import publish
 
 EXPECTED = {
     "docx/handbook.docx", "docx/vip-department-manager.docx",
@@ -64,7 +64,7 @@ def test_an_unwritable_output_folder_is_a_clear_error(project, cli, monkeypatch)
     def refuse(src, dst):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(pipeline.os, "rename", refuse)
+    monkeypatch.setattr(publish.os, "rename", refuse)
     result = cli("build", "--root", project)
     assert result.code == 1
     assert result.err.startswith("error: cannot write ")

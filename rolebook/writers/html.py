@@ -80,7 +80,15 @@ def _cell(cell: Cell) -> str:
 def _table(t: Table) -> str:
     cls = f' class="{escape(t.style)}"' if t.style else ""
     rows = "\n".join(f"<tr>{''.join(_cell(c) for c in row)}</tr>" for row in t.rows)
-    return f"<table{cls}>\n{rows}\n</table>"
+    return f"<table{cls}>\n{_colgroup(t.widths)}{rows}\n</table>"
+
+
+def _colgroup(widths: tuple[int, ...]) -> str:
+    """Returns the <colgroup> giving columns their relative widths, or "" for equal ones."""
+    if not widths:
+        return ""
+    cols = "".join(f'<col style="width: {100 * w / sum(widths):.1f}%">' for w in widths)
+    return f"<colgroup>{cols}</colgroup>\n"
 
 
 _WRITE = {Heading: _heading, Para: _para, ListBlock: _list, Table: _table}
