@@ -93,8 +93,11 @@ def table(style_id: str, rows: list[list[list]], widths: list[int], header_rows:
 
     The table style's header-row and first-column formats apply only where the table has them.
     """
-    look = {"w:firstRow": str(int(header_rows > 0)), "w:firstColumn": str(int(header_column)),
-            "w:lastRow": "0", "w:lastColumn": "0", "w:noHBand": "1", "w:noVBand": "1"}
+    # Word reads the attributes, LibreOffice only the older w:val bitmask: write both.
+    bits = 0x0020 * (header_rows > 0) | 0x0080 * header_column | 0x0200 | 0x0400
+    look = {"w:val": f"{bits:04X}", "w:firstRow": str(int(header_rows > 0)),
+            "w:firstColumn": str(int(header_column)), "w:lastRow": "0", "w:lastColumn": "0",
+            "w:noHBand": "1", "w:noVBand": "1"}
     tbl_pr = el("w:tblPr", None, el("w:tblStyle", {"w:val": style_id}),
                 el("w:tblW", {"w:w": "5000", "w:type": "pct"}),
                 el("w:tblLayout", {"w:type": "fixed"}), el("w:tblLook", look))
@@ -139,14 +142,18 @@ def style_numid(styles, style_id: str) -> str:
     raise KeyError(f"style {style_id} has no list numbering")
 
 
-def east_asian_language(styles, lang: str) -> None:
-    """Sets the documents' default languages: East-Asian zh-CN, Latin by `lang`."""
+def east_asian_language(styles) -> None:
+    """Sets the document's default languages: zh-CN for East-Asian text, en-US for Latin.
+
+    The Latin language stays en-US even in a Chinese handbook: set to zh-CN, LibreOffice
+    breaks Latin words such as "VIP" and dates across lines as if they were Chinese.
+    """
     rpr = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
     lang_el = rpr.find(qn("w:lang"))
     if lang_el is None:
         lang_el = el("w:lang")
         rpr.append(lang_el)
-    lang_el.set(qn("w:val"), "zh-CN" if lang == "zh-CN" else "en-US")
+    lang_el.set(qn("w:val"), "en-US")
     lang_el.set(qn("w:eastAsia"), "zh-CN")
 
 

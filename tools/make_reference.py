@@ -54,6 +54,7 @@ BODY_FONT = "SimSun"  # 宋体
 HEADING_FONT = "SimHei"  # 黑体
 DARK_BLUE = "1F3864"
 DARK_GREY = "404040"
+LABEL_FILL = "F2F2F2"
 HEADER_FILL = "D9D9D9"
 LIST_INDENT = 420  # two Chinese characters at 10.5 pt
 
@@ -238,11 +239,19 @@ def rolebook_table_body() -> list[BaseOxmlElement]:
         w("tcPr", w("shd", val="clear", color="auto", fill=HEADER_FILL)),
         type="firstRow",
     )
+    # Row labels (文件编号, 版本 …) look like the header row, lighter: same font, pale fill.
+    header_column = w(
+        "tblStylePr",
+        w("rPr", fonts(HEADING_FONT), w("b"), w("bCs")),
+        w("tcPr", w("shd", val="clear", color="auto", fill=LABEL_FILL)),
+        type="firstCol",
+    )
     return [
         # Compact cells: the Normal 1.25 spacing and 6 pt gap are for body text.
         w("pPr", spacing(0, 0), w("jc", val="left")),
         w("tblPr", w("tblInd", w=0, type="dxa"), borders, cell_margins(57)),
         header_row,
+        header_column,
     ]
 
 

@@ -43,7 +43,7 @@ class _Build:
         self.bookmarks = 0
         styles = word.styles.element
         self.list_numid = ooxml.style_numid(styles, "ListNumber")
-        ooxml.east_asian_language(styles, doc.lang)
+        ooxml.east_asian_language(styles)
 
     def run(self) -> bytes:
         """Returns the finished package's bytes."""

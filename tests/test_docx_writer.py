@@ -1,0 +1,489 @@
+"""The Word output, read back: with python-docx and with docx2python (an independent reader), and
+at the XML level (lxml) where python-docx has no API.
+
+Everything is read from one build of the sample project (the session's `built` fixture).
+"""
+
+from __future__ import annotations
+
+import calendar
+import io
+import re
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import docx
+import pytest
+from conftest import REPO
+from docx.enum.section import WD_SECTION
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx2python import docx2python
+from docx2python.iterators import iter_paragraphs
+from lxml import etree
+from ruamel.yaml import YAML
+
+from rolebook import project as project_module
+
+PROJECT = project_module.load(REPO)
+ROLES = {role.id: role for role in PROJECT.roles}
+SETTINGS = PROJECT.settings
+LANG = SETTINGS.language
+LABELS = YAML(typ="safe").load((REPO / "templates" / "labels.yaml").read_text("utf-8"))[LANG]
+DOCX_FILES = [*ROLES, "handbook"]
+# Ordered lists of a role, in the order the template prints them.
+ORDERED_SECTIONS = ("duties", "principles", "precautions")
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
+THEME_FONT_ATTRIBUTES = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def norm(text: str) -> str:
+    """Returns `text` with every run of whitespace made one space, and stripped."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def printed_date(value) -> str:
+    """Returns a date the way the templates print it (labels.yaml date_format)."""
+    return LABELS["date_format"].format(y=value.year, m=value.month, d=value.day,
+                                       month=calendar.month_name[value.month])
+
+
+def docx_path(built: Path, name: str) -> Path:
+    return built / "docx" / f"{name}.docx"
+
+
+def python_docx_text(document) -> str:
+    """Returns the body text python-docx reads: paragraphs and (nested) table cells, in order."""
+    lines: list[str] = []
+
+    def walk(container):
+        for item in container.iter_inner_content():
+            if isinstance(item, Table):
+                for row in item.rows:
+                    for cell in row.cells:
+                        walk(cell)
+            else:
+                lines.append(item.text)
+
+    walk(document)
+    return norm("\n".join(lines))
+
+
+def docx2python_text(path: Path) -> str:
+    """Returns the body text docx2python reads (numbering prefixes like "1)" included)."""
+    with docx2python(path) as content:
+        return norm("\n".join(iter_paragraphs(content.body)))
+
+
+def role_texts(role) -> list[str]:
+    """Returns every text of a role that must be printed: duties, qualification items, workflow
+    steps, principles' names and rules, precautions, and the document number and version."""
+    q = role.qualifications
+    texts = [*role.duties]
+    for key in ("education", "training", "experience", "skills", "attitude", "personal"):
+        texts += getattr(q, key)
+    for entry in role.workflow:
+        texts += entry.steps
+    for principle in role.principles:
+        texts += [principle.name, principle.rule]
+    texts += role.precautions
+    texts += [role.document_control.number, role.document_control.version]
+    return [norm(t) for t in texts]
+
+
+def xml_parts(path: Path, *content_types: str) -> list:
+    """Returns the root elements of the package's parts with these content types."""
+    package = docx.Document(path).part.package
+    return [etree.fromstring(part.blob) for part in package.iter_parts()
+            if part.content_type in content_types]
+
+
+def styles_root(path: Path):
+    return xml_parts(path, CT.WML_STYLES)[0]
+
+
+def style_by_id(styles, style_id: str):
+    found = styles.xpath("w:style[@w:styleId=$id]", namespaces=NS, id=style_id)
+    assert found, f"style {style_id!r} is used but not defined in styles.xml"
+    return found[0]
+
+
+def effective_east_asia_font(styles, style_id: str) -> str:
+    """Returns the w:rFonts/@w:eastAsia a style gets: its own, a basedOn ancestor's, or the
+    document defaults' ("" if none)."""
+    seen = set()
+    while style_id and style_id not in seen:
+        seen.add(style_id)
+        style = style_by_id(styles, style_id)
+        font = style.xpath("string(w:rPr/w:rFonts/@w:eastAsia)", namespaces=NS)
+        if font:
+            return font
+        style_id = style.xpath("string(w:basedOn/@w:val)", namespaces=NS)
+    return styles.xpath("string(w:docDefaults/w:rPrDefault/w:rPr/w:rFonts/@w:eastAsia)",
+                        namespaces=NS)
+
+
+def is_chinese_font(name: str) -> bool:
+    return name in ("SimSun", "SimHei") or re.search(r"[\u3400-\u9fff]", name) is not None
+
+
+def body_paragraphs_by_style(document) -> list[tuple[str, str]]:
+    """Returns (style id, text) of the body's top-level paragraphs, in order."""
+    return [(p.style.style_id, norm(p.text)) for p in document.paragraphs]
+
+
+def list_number_groups(body) -> list[list]:
+    """Returns the body's ListNumber paragraphs grouped into lists (runs of adjacent items)."""
+    groups: list[list] = []
+    previous_was_item = False
+    for p in body.iter(qn("w:p")):
+        is_item = p.xpath("string(w:pPr/w:pStyle/@w:val)", namespaces=NS) == "ListNumber"
+        if is_item:
+            if not previous_was_item:
+                groups.append([])
+            groups[-1].append(p)
+        previous_was_item = is_item
+    return groups
+
+
+def ordered_lists(role) -> list[list[str]]:
+    """Returns the role's ordered lists' items as printed (a principle is name：rule)."""
+    lists = [list(role.duties), [f"{p.name}：{p.rule}" for p in role.principles],
+             list(role.precautions)]
+    return [items for items in lists if items]
+
+
+# ---------------------------------------------------------------- opening and text
+
+
+@pytest.mark.parametrize("name", DOCX_FILES)
+def test_each_docx_opens_in_both_readers(built, name):
+    """Each .docx is a package both python-docx and docx2python can read, with body text."""
+    path = docx_path(built, name)
+    assert python_docx_text(docx.Document(path))
+    assert docx2python_text(path)
+
+
+@pytest.mark.parametrize("role_id", ROLES)
+def test_role_texts_are_in_the_role_docx_in_both_readers(built, role_id):
+    """Every duty, qualification item, workflow step, principle, precaution, the document
+    number and version of a role reach the body of its .docx, read by either reader."""
+    path = docx_path(built, role_id)
+    texts = role_texts(ROLES[role_id])
+    for reader, body in (("python-docx", python_docx_text(docx.Document(path))),
+                         ("docx2python", docx2python_text(path))):
+        missing = [t for t in texts if t not in body]
+        assert not missing, f"{reader} does not find in {path.name}: {missing}"
+
+
+def test_handbook_docx_holds_every_roles_duties_in_both_readers(built):
+    """handbook.docx holds the duties of every role, read by either reader."""
+    path = docx_path(built, "handbook")
+    for reader, body in (("python-docx", python_docx_text(docx.Document(path))),
+                         ("docx2python", docx2python_text(path))):
+        for role in ROLES.values():
+            missing = [d for d in role.duties if norm(d) not in body]
+            assert not missing, f"{reader}: {role.id}'s duties missing from handbook: {missing}"
+
+
+# ---------------------------------------------------------------- page headers and footers
+
+
+def expected_header_parts(role) -> list[str]:
+    """Returns what a role's page header must show: number, title, version, effective date."""
+    dc = role.document_control
+    return [dc.number, role.title.zh if LANG == "zh-CN" else role.title.en, dc.version,
+            printed_date(dc.effective_date)]
+
+
+@pytest.mark.parametrize("role_id", ROLES)
+def test_role_docx_page_header_shows_document_control(built, role_id):
+    """The page header of a role's .docx shows its document number, title, version and
+    effective date as printed (e.g. 2026年12月1日), in python-docx and docx2python."""
+    path = docx_path(built, role_id)
+    document = docx.Document(path)
+    assert len(document.sections) == 1
+    header = norm("\n".join(p.text for p in document.sections[0].header.paragraphs))
+    with docx2python(path) as content:
+        header2 = norm("\n".join(iter_paragraphs(content.header)))
+    for part in expected_header_parts(ROLES[role_id]):
+        assert part in header, f"{part!r} not in python-docx header {header!r}"
+        assert part in header2, f"{part!r} not in docx2python header {header2!r}"
+    dc = ROLES[role_id].document_control
+    assert f"{LABELS['version']}：{dc.version}" in header
+    assert f"{LABELS['effective_date']}：{printed_date(dc.effective_date)}" in header
+
+
+def test_handbook_has_one_section_per_role_with_its_own_header_on_a_new_page(built):
+    """handbook.docx has one Word section per role; each section's own (unlinked) header
+    names the role whose title heads that section; every section after the first starts on a
+    new page."""
+    document = docx.Document(docx_path(built, "handbook"))
+    assert len(document.sections) == len(ROLES)
+    by_title = {role.title.zh: role for role in ROLES.values()}
+    seen = []
+    for i, section in enumerate(document.sections):
+        assert not section.header.is_linked_to_previous, f"section {i + 1} header is linked"
+        assert not section.footer.is_linked_to_previous, f"section {i + 1} footer is linked"
+        if i > 0:
+            assert section.start_type == WD_SECTION.NEW_PAGE, f"section {i + 1}"
+        h1 = [p.text for p in section.iter_inner_content()
+              if not isinstance(p, Table) and p.style.style_id == "Heading1"]
+        assert len(h1) == 1 and h1[0] in by_title, f"section {i + 1} headings: {h1}"
+        role = by_title[h1[0]]
+        header = norm("\n".join(p.text for p in section.header.paragraphs))
+        for part in expected_header_parts(role):
+            assert part in header, f"section {i + 1} ({role.id}): {part!r} not in {header!r}"
+        others = [r.document_control.number for r in ROLES.values() if r is not role]
+        assert not [n for n in others if n in header], header
+        seen.append(role.id)
+    assert sorted(seen) == sorted(ROLES)
+
+
+def test_handbook_headers_in_docx2python_follow_the_sections(built):
+    """docx2python reads one header per section of handbook.docx, each with its role's
+    document number, in the same order as python-docx."""
+    path = docx_path(built, "handbook")
+    numbers = []
+    for section in docx.Document(path).sections:
+        header = section.header.paragraphs[0].text
+        numbers.append(next(r.document_control.number for r in ROLES.values()
+                            if r.document_control.number in header))
+    with docx2python(path) as content:
+        headers = [norm(p) for p in iter_paragraphs(content.header) if norm(p)]
+    assert len(headers) == len(numbers)
+    for number, header in zip(numbers, headers, strict=True):
+        assert number in header
+
+
+@pytest.mark.parametrize("name", DOCX_FILES)
+def test_footer_has_page_and_numpages_fields_in_the_page_x_of_y_paragraph(built, name):
+    """Every footer has one paragraph holding "第 … 页，共 … 页" with real PAGE and NUMPAGES
+    complex fields (fldChar begin/separate/end around w:instrText), not frozen numbers."""
+    footers = xml_parts(docx_path(built, name), CT.WML_FOOTER)
+    expected_sections = 1 if name != "handbook" else len(ROLES)
+    assert len(footers) == expected_sections
+    for footer in footers:
+        paragraphs = footer.xpath("//w:p[w:r/w:instrText]", namespaces=NS)
+        assert len(paragraphs) == 1, etree.tostring(footer, encoding="unicode")
+        p = paragraphs[0]
+        instructions = [norm(t) for t in p.xpath(".//w:instrText/text()", namespaces=NS)]
+        assert instructions == ["PAGE", "NUMPAGES"]
+        kinds = p.xpath(".//w:fldChar/@w:fldCharType", namespaces=NS)
+        assert kinds == ["begin", "separate", "end"] * 2
+        text = "".join(p.xpath(".//w:t/text()", namespaces=NS))
+        assert re.fullmatch(re.escape(LABELS["page_before"]) + r"\d+" + re.escape(
+            LABELS["page_middle"]) + r"\d+" + re.escape(LABELS["page_after"]), text), text
+
+
+# ---------------------------------------------------------------- fonts and language
+
+
+def used_style_ids(path: Path, styles) -> set[str]:
+    """Returns the ids of the paragraph, character and table styles that document.xml, the
+    headers and the footers use, including the default paragraph and character styles where a
+    paragraph or run names none."""
+    parts = xml_parts(path, CT.WML_DOCUMENT_MAIN, CT.WML_HEADER, CT.WML_FOOTER)
+    defaults = {kind: styles.xpath("string(w:style[@w:type=$t][@w:default='1']/@w:styleId)",
+                                   namespaces=NS, t=kind) for kind in ("paragraph", "character")}
+    used = set()
+    for root in parts:
+        for p in root.iter(qn("w:p")):
+            used.add(p.xpath("string(w:pPr/w:pStyle/@w:val)", namespaces=NS)
+                     or defaults["paragraph"])
+        for r in root.iter(qn("w:r")):
+            used.add(r.xpath("string(w:rPr/w:rStyle/@w:val)", namespaces=NS)
+                     or defaults["character"])
+        used.update(root.xpath("//w:tblPr/w:tblStyle/@w:val", namespaces=NS))
+    used.discard("")
+    return used
+
+
+@pytest.mark.parametrize("name", DOCX_FILES)
+def test_every_used_style_has_a_chinese_east_asian_font(built, name):
+    """Every style used in the body, headers and footers resolves (own rFonts, basedOn chain,
+    or docDefaults) to a Chinese w:eastAsia font, so Word never falls back to a Latin or
+    Japanese font for Chinese text."""
+    path = docx_path(built, name)
+    styles = styles_root(path)
+    used = used_style_ids(path, styles)
+    assert {"Heading1", "ListNumber", "Header", "Footer"} <= used
+    fonts = {style_id: effective_east_asia_font(styles, style_id) for style_id in sorted(used)}
+    wrong = {s: f for s, f in fonts.items() if not is_chinese_font(f)}
+    assert not wrong, f"styles without a Chinese East-Asian font: {wrong}"
+
+
+@pytest.mark.parametrize("name", DOCX_FILES)
+def test_styles_name_fonts_not_theme_fonts(built, name):
+    """No theme-font attribute (w:eastAsiaTheme, w:asciiTheme…) is left in styles.xml: a theme
+    font would override the explicit SimSun/SimHei in Word."""
+    styles = styles_root(docx_path(built, name))
+    for rfonts in styles.iter(qn("w:rFonts")):
+        left = [a for a in THEME_FONT_ATTRIBUTES if rfonts.get(qn(f"w:{a}")) is not None]
+        owner = rfonts.xpath("string(ancestor::w:style/@w:styleId)", namespaces=NS)
+        assert not left, f"{owner or 'docDefaults'} still uses theme fonts: {left}"
+
+
+@pytest.mark.parametrize("name", DOCX_FILES)
+def test_default_east_asian_language_is_zh_cn(built, name):
+    """The document defaults mark East-Asian text as zh-CN (w:lang w:eastAsia), for line
+    breaking and proofing in Chinese, and Latin text as en-US (w:val): marked zh-CN, Latin
+    words like VIP get broken across lines (see test_libreoffice.py)."""
+    styles = styles_root(docx_path(built, name))
+    lang = styles.xpath("w:docDefaults/w:rPrDefault/w:rPr/w:lang", namespaces=NS)
+    assert len(lang) == 1
+    assert lang[0].get(qn("w:eastAsia")) == "zh-CN"
+    assert lang[0].get(qn("w:val")) == "en-US"
+
+
+# ---------------------------------------------------------------- styles and lists
+
+
+def reference_style_ids() -> set[str]:
+    """Returns the style ids defined in templates/reference.docx."""
+    reference = docx.Document(REPO / "templates" / "reference.docx")
+    return {s.style_id for s in reference.styles}
+
+
+@pytest.mark.parametrize("name", DOCX_FILES)
+def test_every_used_style_comes_from_the_reference_docx(built, name):
+    """Every style id used is defined in templates/reference.docx (a misspelt id would make Word
+    silently fall back to Normal)."""
+    path = docx_path(built, name)
+    used = used_style_ids(path, styles_root(path))
+    assert not used - reference_style_ids()
+
+
+@pytest.mark.parametrize("role_id", ROLES)
+def test_blocks_use_the_reference_styles(built, role_id):
+    """The role's title is Heading1, section titles Heading2, qualification parts Heading3,
+    duties ListNumber, qualification items ListBullet, and every table RolebookTable."""
+    role = ROLES[role_id]
+    document = docx.Document(docx_path(built, role_id))
+    # (style id, text) of every body paragraph: a text may be printed twice in different styles
+    # (a supervisor's summary repeats the first duty).
+    paragraphs = set(body_paragraphs_by_style(document))
+    assert ("Heading1", role.title.zh) in paragraphs
+    for key in ("duties", "qualifications", "revision_history", "document_control"):
+        assert ("Heading2", LABELS[key]) in paragraphs, key
+    for key in ("education", "skills"):
+        assert ("Heading3", LABELS[key]) in paragraphs, key
+    for duty in role.duties:
+        assert ("ListNumber", norm(duty)) in paragraphs, duty
+    for item in role.qualifications.education + role.qualifications.skills:
+        assert ("ListBullet", norm(item)) in paragraphs, item
+    assert document.tables
+    assert {t.style.style_id for t in document.tables} == {"RolebookTable"}
+
+
+@pytest.mark.parametrize("name", DOCX_FILES)
+def test_each_ordered_list_has_its_own_numbering_restarting_at_1(built, name):
+    """Each ordered list's ListNumber paragraphs share one w:num of their own (distinct from
+    every other list's), numbering ListNumber's abstract list with a startOverride of 1, so a
+    list never continues the previous one's numbers."""
+    path = docx_path(built, name)
+    document = docx.Document(path)
+    numbering = etree.fromstring(document.part.numbering_part.blob)
+    body = xml_parts(path, CT.WML_DOCUMENT_MAIN)[0].find(qn("w:body"))
+    styles = styles_root(path)
+    style_num = style_by_id(styles, "ListNumber").xpath("string(w:pPr/w:numPr/w:numId/@w:val)",
+                                                        namespaces=NS)
+    abstract = numbering.xpath("string(w:num[@w:numId=$n]/w:abstractNumId/@w:val)",
+                               namespaces=NS, n=style_num)
+    groups = list_number_groups(body)
+    roles = list(ROLES.values()) if name == "handbook" else [ROLES[name]]
+    assert len(groups) == sum(len(ordered_lists(r)) for r in roles)
+    num_ids = []
+    for group in groups:
+        ids = {p.xpath("string(w:pPr/w:numPr/w:numId/@w:val)", namespaces=NS) for p in group}
+        assert len(ids) == 1 and "" not in ids, f"one list, several or no numIds: {ids}"
+        num_id = ids.pop()
+        num = numbering.xpath("w:num[@w:numId=$n]", namespaces=NS, n=num_id)
+        assert len(num) == 1, f"w:num {num_id} missing"
+        assert num[0].xpath("string(w:abstractNumId/@w:val)", namespaces=NS) == abstract
+        start = num[0].xpath("w:lvlOverride[@w:ilvl='0']/w:startOverride/@w:val", namespaces=NS)
+        assert start == ["1"], f"w:num {num_id} has no startOverride 1"
+        num_ids.append(num_id)
+    assert len(set(num_ids)) == len(num_ids), f"lists share a w:num: {num_ids}"
+
+
+@pytest.mark.parametrize("role_id", ROLES)
+def test_docx2python_numbers_each_ordered_list_from_1(built, role_id):
+    """An independent reader numbers each ordered list 1, 2, 3… (duties, principles,
+    precautions each from 1), matching the items in order."""
+    with docx2python(docx_path(built, role_id)) as content:
+        numbered = [norm(p) for p in iter_paragraphs(content.body) if re.match(r"\d+\)\t", p)]
+    expected = [f"{i}) {norm(item)}" for items in ordered_lists(ROLES[role_id])
+                for i, item in enumerate(items, 1)]
+    assert numbered == expected
+
+
+TBL_LOOK_BITS = {"firstRow": 0x20, "lastRow": 0x40, "firstColumn": 0x80, "lastColumn": 0x100,
+                 "noHBand": 0x200, "noVBand": 0x400}
+
+
+@pytest.mark.parametrize("name", DOCX_FILES)
+def test_table_look_also_has_the_w_val_bitmask(built, name):
+    """Each w:tblLook carries, as Word writes it, the w:val bitmask matching its firstRow,
+    firstColumn… attributes: LibreOffice does not honour the attributes alone and would format
+    the first row of every table (document control, reporting) as a header row."""
+    body = xml_parts(docx_path(built, name), CT.WML_DOCUMENT_MAIN)[0]
+    looks = body.xpath("//w:tblPr/w:tblLook", namespaces=NS)
+    assert looks
+    for look in looks:
+        bits = sum(bit for key, bit in TBL_LOOK_BITS.items() if look.get(qn(f"w:{key}")) == "1")
+        assert look.get(qn("w:val")) == f"{bits:04X}", etree.tostring(look, encoding="unicode")
+
+
+# ---------------------------------------------------------------- package metadata
+
+
+def midnight_utc(value) -> datetime:
+    return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize("role_id", ROLES)
+def test_role_core_properties_come_from_document_control(built, role_id):
+    """A role's core properties: title = its Chinese title, version = its document version,
+    author = who drafted it, created = modified = the effective date at midnight (never the
+    build's clock, so builds are reproducible)."""
+    role = ROLES[role_id]
+    dc = role.document_control
+    path = docx_path(built, role_id)
+    props = docx.Document(path).core_properties
+    assert props.title == role.title.zh
+    assert props.version == dc.version
+    assert props.author == dc.drafted_by
+    assert props.created == midnight_utc(dc.effective_date)
+    assert props.modified == midnight_utc(dc.effective_date)
+    with docx2python(path) as content:
+        core = content.core_properties
+    assert (core["title"], core["version"], core["creator"]) == (role.title.zh, dc.version,
+                                                                 dc.drafted_by)
+    assert core["created"] == core["modified"] == f"{dc.effective_date.isoformat()}T00:00:00Z"
+
+
+def test_handbook_core_properties_come_from_the_settings(built):
+    """handbook.docx's core properties: the handbook's title, version, organisation as
+    author, and its effective date at midnight."""
+    props = docx.Document(docx_path(built, "handbook")).core_properties
+    assert props.title == SETTINGS.title
+    assert props.version == SETTINGS.version
+    assert props.author == SETTINGS.organisation
+    assert props.created == props.modified == midnight_utc(SETTINGS.effective_date)
+
+
+@pytest.mark.parametrize("name", DOCX_FILES)
+def test_zip_entries_have_the_fixed_1980_timestamp(built, name):
+    """Every zip entry is dated 1980-01-01 00:00:00, so the same input gives the same bytes."""
+    data = docx_path(built, name).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        dates = {info.filename: info.date_time for info in package.infolist()}
+    assert dates
+    assert set(dates.values()) == {(1980, 1, 1, 0, 0, 0)}, dates
