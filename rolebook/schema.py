@@ -45,6 +45,8 @@ class DocumentControl:
     approved_by: Text = doc("Who approved the document (批准人); empty while a draft.", default="")
     applies_to: Text = doc("Departments and people the document applies to (涉及部门和人).",
                            default="")
+    next_review: Date | None = doc("When the document is next due for review, YYYY-MM-DD.",
+                                   default=None)
 
 
 @dataclass(frozen=True)

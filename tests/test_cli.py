@@ -27,7 +27,7 @@ def test_removing_a_required_section_fails_check_with_its_position(project, cli)
     result = cli("check", "--root", project)
     assert result.code == 1
     assert result.err.splitlines()[0] == (
-        "roles/vip-department-manager.yaml:43:1: error: unknown key 'duties_removed'; "
+        "roles/vip-department-manager.yaml:44:1: error: unknown key 'duties_removed'; "
         "did you mean 'duties'?")
 
 
