@@ -131,6 +131,12 @@ class Section:
     label: str = ""  # prefix of this section's page labels in the handbook: "2.1" → 2.1-1
     mark: str = ""  # lifecycle mark on every page (草稿 / DRAFT); empty when approved
 
+    def header_text(self, separator: str, gap: str) -> str:
+        """Returns the header's fields on one line: label, separator, value, gap, label…; a
+        line too long for the page breaks between fields, never inside one."""
+        return gap.join(f"{label}{separator}{value}".replace(" ", "\u00a0")
+                        for label, value in self.header)
+
 
 @dataclass(frozen=True)
 class NavGroup:

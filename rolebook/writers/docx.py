@@ -50,17 +50,19 @@ class DocxWriter:
 
     def __init__(self, resources: Resources):
         self.reference = resources.reference_docx
+        self.labels = resources.labels
 
     def write(self, doc: Document) -> bytes:
         """Returns the .docx bytes for `doc`."""
-        return _Build(docx.Document(io.BytesIO(self.reference)), doc).run()
+        word = docx.Document(io.BytesIO(self.reference))
+        return _Build(word, doc, self.labels[doc.lang]).run()
 
 
 class _Build:
     """The state of writing one Document: the python-docx document and its numbering."""
 
-    def __init__(self, word, doc: Document):
-        self.word, self.doc = word, doc
+    def __init__(self, word, doc: Document, labels: dict[str, str]):
+        self.word, self.doc, self.labels = word, doc, labels
         self.body = word.element.body
         self.anchors = {s.anchor for s in doc.sections}
         self.bookmarks = 0
@@ -87,8 +89,9 @@ class _Build:
         word_section = self.word.add_section(WD_SECTION.NEW_PAGE) if index \
             else self.word.sections[0]
         ooxml.page_numbers_restart(word_section._sectPr)
-        header_text = "　　".join(f"{label}：{value}" for label, value in section.header)
-        mark = [ooxml.run(section.mark, bold=True, color=MARK_COLOR), ooxml.run("　　")] \
+        gap = self.labels["field_gap"]
+        header_text = section.header_text(self.labels["field_separator"], gap)
+        mark = [ooxml.run(section.mark, bold=True, color=MARK_COLOR), ooxml.run(gap)] \
             if section.mark else []
         self.replace(word_section.header,
                      ooxml.paragraph("Header", [*mark, ooxml.run(header_text)]))
@@ -133,8 +136,8 @@ class _Build:
                        for e in block.entries]
             levels = max((e.level for e in block.entries), default=1)
             return ooxml.toc(entries, TOC_STYLES, f"1-{levels}")
-        if isinstance(block, OrgChart):
-            return [self.org_chart(block), ooxml.paragraph()]
+        if isinstance(block, OrgChart):  # Word refuses a table without rows: no roles, no chart
+            return [self.org_chart(block), ooxml.paragraph()] if block.nodes else []
         raise TypeError(f"no Word form for {type(block).__name__}")
 
     def heading(self, h: Heading):

@@ -39,13 +39,14 @@ class HtmlWriter:
 
     def write(self, doc: Document) -> bytes:
         """Returns the HTML page for `doc`."""
+        labels = self.labels[doc.lang]
         sections = [
             {"anchor": s.anchor, "header": s.header, "mark": s.mark,
              "body": Markup(blocks(s.blocks)),
-             "print_header_text": "　".join(f"{k}：{v}" for k, v in s.header)}
+             "print_header_text": s.header_text(labels["field_separator"], labels["field_gap"])}
             for s in doc.sections
         ]
-        html = self.page.render(doc=doc, sections=sections, L=self.labels[doc.lang],
+        html = self.page.render(doc=doc, sections=sections, L=labels,
                                 json_ld=json_ld(doc.data), css_string=css_string)
         return html.encode("utf-8")
 
