@@ -16,6 +16,8 @@ from rolebook.errors import CheckFailed, RolebookError
 from rolebook.project import Project
 from rolebook.project import load as load_project
 
+LANGUAGES = ("zh-CN", "en")  # the languages templates/labels.yaml has labels for
+
 DESCRIPTION = """\
 Validate job-description roles (roles/*.yaml) and render them as Word (.docx) and HTML
 handbooks with document-control version headers.
@@ -58,9 +60,11 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
 
 
-def _output_arguments(p: argparse.ArgumentParser) -> None:
+def _build_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--output", type=Path, default=None,
                    help="where to write the handbook (default: <root>/output)")
+    p.add_argument("--lang", choices=LANGUAGES, default=None,
+                   help="language of labels and dates (default: the handbook's `language`)")
 
 
 def _no_arguments(p: argparse.ArgumentParser) -> None:
@@ -80,7 +84,7 @@ def run_build(args) -> int:
     started = time.perf_counter()
     output = args.output or args.root / "output"
     try:
-        project, files = pipeline.build(args.root, output)
+        project, files = pipeline.build(args.root, output, args.lang)
     except CheckFailed as exc:
         _print_lines(exc.lines(), sys.stderr)
         print("build failed: nothing was written; the previous output is unchanged",
@@ -117,7 +121,7 @@ def run_schema(args) -> int:
 # name: (function, one-line summary for --help, function adding the command's own options)
 COMMANDS = {
     "build": (run_build, "check every role, then write output/docx/ and output/html/",
-              _output_arguments),
+              _build_arguments),
     "check": (run_check, "check every role and print each problem as file:line:col",
               _no_arguments),
     "schema": (run_schema, "write the JSON Schema files under schema/", _no_arguments),

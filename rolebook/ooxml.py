@@ -10,9 +10,13 @@ import io
 import zipfile
 from datetime import date, datetime
 
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from lxml import etree
 
 # Zip entries carry this date, so the same inputs give the same bytes (the zip format's epoch).
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -38,11 +42,20 @@ def paragraph(style_id: str = "", runs=(), align: str = ""):
     return el("w:p", None, ppr, *runs)
 
 
-def run(text: str, bold: bool = False):
-    """Returns a run (w:r) of text; line breaks in `text` become w:br."""
+def run(text: str, bold: bool = False, color: str = "", size: float = 0):
+    """Returns a run (w:r) of text, optionally bold, coloured (RRGGBB) or sized in points;
+    line breaks in `text` become w:br."""
     r = el("w:r")
+    rpr = el("w:rPr")
     if bold:
-        r.append(el("w:rPr", None, el("w:b")))
+        rpr.append(el("w:b"))
+    if color:
+        rpr.append(el("w:color", {"w:val": color}))
+    if size:
+        rpr.extend([el("w:sz", {"w:val": str(round(size * 2))}),
+                    el("w:szCs", {"w:val": str(round(size * 2))})])
+    if len(rpr):
+        r.append(rpr)
     for i, line in enumerate(text.split("\n")):
         if i:
             r.append(el("w:br"))
@@ -61,6 +74,51 @@ def field(instruction: str, cached: str = "1") -> list:
     instr.text = f" {instruction} "
     instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     return [char("begin"), el("w:r", None, instr), char("separate"), run(cached), char("end")]
+
+
+def tab():
+    """Returns a run holding a tab (w:tab), which jumps to the paragraph's next tab stop."""
+    return el("w:r", None, el("w:tab"))
+
+
+def page_ref(bookmark_name_: str, cached: str) -> list:
+    """Returns the runs of a PAGEREF field: the number of the page where a bookmark is."""
+    return field(f"PAGEREF {bookmark_name_} \\h", cached)
+
+
+def point_bookmark(p, name: str, bookmark_id: int) -> None:
+    """Puts an empty bookmark called `name` at the end of paragraph `p`."""
+    p.append(el("w:bookmarkStart", {"w:id": str(bookmark_id), "w:name": name}))
+    p.append(el("w:bookmarkEnd", {"w:id": str(bookmark_id)}))
+
+
+def page_numbers_restart(sect_pr) -> None:
+    """Makes the pages of a section (w:sectPr) numbered from 1 again (w:pgNumType)."""
+    sect_pr.insert_element_before(
+        el("w:pgNumType", {"w:start": "1"}), "w:cols", "w:formProt", "w:vAlign",
+        "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid",
+        "w:printerSettings", "w:sectPrChange")
+
+
+def toc(entries, styles: dict[int, str], levels: str) -> list:
+    """Returns the paragraphs of a table of contents: a TOC field (headings of `levels`, e.g.
+    "1-2") whose result is already filled with `entries`, each (level, text, bookmark, page
+    label) a hyperlink with its page as a PAGEREF field.
+
+    The result is what Word and LibreOffice show on opening, without updating any field.
+    """
+    paras = []
+    for level, text, target, page in entries:
+        link = el("w:hyperlink", {"w:anchor": target, "w:history": "1"}, run(text), tab(),
+                  *page_ref(target, page))
+        paras.append(paragraph(styles[level], [link]))
+    begin = field(f'TOC \\o "{levels}" \\h \\z \\u')[:3]  # begin, instruction, separate
+    first = paras[0] if paras else paragraph(styles[1])
+    first.find(qn("w:pPr")).addnext(begin[2])
+    first.find(qn("w:pPr")).addnext(begin[1])
+    first.find(qn("w:pPr")).addnext(begin[0])
+    end = paragraph("", [el("w:r", None, el("w:fldChar", {"w:fldCharType": "end"}))])
+    return [*(paras or [first]), end]
 
 
 def bookmark(p, name: str, bookmark_id: int) -> None:
@@ -112,6 +170,46 @@ def table(style_id: str, rows: list[list[list]], widths: list[int], header_rows:
             tr.append(el("w:tc", None, tc_pr, *(paras or [paragraph()])))
         tbl.append(tr)
     return tbl
+
+
+def line_grid(widths: list[int], rows) -> object:
+    """Returns a table with no borders of its own whose cells draw theirs: a diagram (the org
+    chart) on a grid. Each row is (height in twips, cells); a cell is (grid columns spanned,
+    the sides with a line, fill colour or "", paragraphs). A height > 0 is exact, 0 grows."""
+    none = el("w:tblBorders", None, *(el(f"w:{side}", {"w:val": "nil"}) for side in
+                                      ("top", "left", "bottom", "right", "insideH", "insideV")))
+    margins = el("w:tblCellMar", None, *(el(f"w:{side}", {"w:w": "0", "w:type": "dxa"})
+                                         for side in ("top", "left", "bottom", "right")))
+    tbl = el("w:tbl", None, el("w:tblPr", None, el("w:tblW", {"w:w": str(sum(widths)),
+                                                             "w:type": "dxa"}),
+                              el("w:jc", {"w:val": "center"}), none,
+                              el("w:tblLayout", {"w:type": "fixed"}), margins),
+             el("w:tblGrid", None, *(el("w:gridCol", {"w:w": str(w)}) for w in widths)))
+    for height, cells in rows:
+        rule = {"w:val": str(height), "w:hRule": "exact"} if height else {"w:val": "400",
+                                                                          "w:hRule": "atLeast"}
+        tr = el("w:tr", None, el("w:trPr", None, el("w:cantSplit"), el("w:trHeight", rule)))
+        col = 0
+        for span, sides, fill, paras in cells:
+            tr.append(_grid_cell(sum(widths[col:col + span]), span, sides, fill, paras))
+            col += span
+        tbl.append(tr)
+    return tbl
+
+
+def _grid_cell(width: int, span: int, sides, fill: str, paras):
+    """Returns one cell of a line_grid: its width, span, lines, fill and content."""
+    tc_pr = el("w:tcPr", None, el("w:tcW", {"w:w": str(width), "w:type": "dxa"}))
+    if span > 1:
+        tc_pr.append(el("w:gridSpan", {"w:val": str(span)}))
+    lines = {"w:val": "single", "w:sz": "8", "w:space": "0", "w:color": "1F3864"}
+    tc_pr.append(el("w:tcBorders", None, *(
+        el(f"w:{side}", lines if side in sides else {"w:val": "nil"})
+        for side in ("top", "left", "bottom", "right"))))
+    if fill:
+        tc_pr.append(el("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": fill}))
+    tc_pr.append(el("w:vAlign", {"w:val": "center"}))
+    return el("w:tc", None, tc_pr, *(paras or [paragraph("TableText", [run("", size=1)])]))
 
 
 def list_number_restart(numbering, style_numid: str) -> str:
@@ -170,6 +268,29 @@ def core_properties(props, meta: dict[str, str]) -> None:
     props.language = meta.get("lang", "")
     props.created = props.modified = when
     props.revision = 1
+
+
+_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+# The format id that every user-defined custom property carries (ECMA-376 Part 1, §22.3.2.1).
+_USER_DEFINED = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+def custom_properties(package, values: dict[str, str]) -> None:
+    """Adds docProps/custom.xml, the custom document properties (Word: File › Properties ›
+    Custom; usable in DOCPROPERTY fields and document libraries), holding `values` as text.
+
+    python-docx writes only the core properties: the part, its package relationship and (from
+    the part's content type) its [Content_Types].xml entry are added here.
+    """
+    root = etree.Element(f"{{{_CUSTOM}}}Properties", nsmap={None: _CUSTOM, "vt": _VT})
+    for pid, (name, value) in enumerate(values.items(), start=2):  # pids 0 and 1 are reserved
+        prop = etree.SubElement(root, f"{{{_CUSTOM}}}property",
+                                {"fmtid": _USER_DEFINED, "pid": str(pid), "name": name})
+        etree.SubElement(prop, f"{{{_VT}}}lpwstr").text = value
+    blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, package)
+    package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
 
 def package_bytes(document) -> bytes:

@@ -6,6 +6,7 @@ rolebook/publish.py, the only module that writes files, swaps the new output in.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,8 @@ from rolebook.project import TEMPLATES_DIR, Project
 from rolebook.render import Renderer, environment
 from rolebook.writers import WRITERS, Resources
 
-STATIC_FILES = {"html/style.css": "style.css"}
+STATIC_FILES = {"html/style.css": "style.css", "html/search.js": "search.js"}
+ROLE_FORMATS = ("docx", "html")  # the writers that write one file per role
 
 
 @dataclass(frozen=True)
@@ -39,9 +41,12 @@ def check(root: Path) -> Project:
     return project
 
 
-def build(root: Path, output: Path) -> tuple[Project, dict[str, bytes]]:
-    """Checks the project, renders every target and replaces `output` with the result."""
+def build(root: Path, output: Path, lang: str | None = None) -> tuple[Project, dict[str, bytes]]:
+    """Checks the project, renders every target (in `lang`, if given, instead of the
+    handbook's language) and replaces `output` with the result."""
     project = check(root)
+    if lang:
+        project.settings = dataclasses.replace(project.settings, language=lang)
     files = render_all(project)
     publish.replace_folder(output, files)
     return project, files
@@ -51,10 +56,11 @@ def plan(project: Project) -> list[Target]:
     """Returns every output file of the handbook, in a fixed order."""
     targets = []
     for role in project.roles:
-        for fmt in WRITERS:
+        for fmt in ROLE_FORMATS:
             targets.append(Target(f"{fmt}/{role.id}.{fmt}", fmt, "role.xml.j2", (("role", role),)))
     targets.append(Target("docx/handbook.docx", "docx", "handbook.xml.j2"))
     targets.append(Target("html/index.html", "html", "index.xml.j2"))
+    targets.append(Target("html/search-index.js", "search", "search.xml.j2"))
     return targets
 
 

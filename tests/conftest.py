@@ -56,3 +56,16 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def handbook_numbers(roles) -> dict[str, tuple[int, int]]:
+    """Returns each role's number in the handbook, (department, role): departments from 2 (1 is
+    the org chart), in the order of their names, roles by document number."""
+    ordered = sorted(roles, key=lambda r: (r.department, r.document_control.number))
+    departments = list(dict.fromkeys(r.department for r in ordered))
+    out: dict[str, tuple[int, int]] = {}
+    seen: dict[str, int] = {}
+    for role in ordered:
+        seen[role.department] = seen.get(role.department, 0) + 1
+        out[role.id] = (departments.index(role.department) + 2, seen[role.department])
+    return out

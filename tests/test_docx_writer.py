@@ -15,7 +15,7 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import REPO
+from conftest import REPO, handbook_numbers
 from docx.enum.section import WD_SECTION
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.oxml.ns import qn
@@ -220,23 +220,31 @@ def test_role_docx_page_header_shows_document_control(built, role_id):
     assert f"{LABELS['effective_date']}：{printed_date(dc.effective_date)}" in header
 
 
+FRONT_SECTIONS = 3  # the handbook's cover, contents and org chart come before the roles
+
+
 def test_handbook_has_one_section_per_role_with_its_own_header_on_a_new_page(built):
-    """handbook.docx has one Word section per role; each section's own (unlinked) header
-    names the role whose title heads that section; every section after the first starts on a
-    new page."""
+    """handbook.docx has a Word section for the cover, the contents, the org chart and then
+    one per role; each role section's own (unlinked) header names the role whose title (a
+    numbered Heading2 under its department) heads that section; every section after the first
+    starts on a new page with its page numbers restarting at 1."""
     document = docx.Document(docx_path(built, "handbook"))
-    assert len(document.sections) == len(ROLES)
+    assert len(document.sections) == FRONT_SECTIONS + len(ROLES)
     by_title = {role.title.zh: role for role in ROLES.values()}
     seen = []
     for i, section in enumerate(document.sections):
         assert not section.header.is_linked_to_previous, f"section {i + 1} header is linked"
         assert not section.footer.is_linked_to_previous, f"section {i + 1} footer is linked"
+        assert section._sectPr.xpath("string(w:pgNumType/@w:start)") == "1", f"section {i + 1}"
         if i > 0:
             assert section.start_type == WD_SECTION.NEW_PAGE, f"section {i + 1}"
-        h1 = [p.text for p in section.iter_inner_content()
-              if not isinstance(p, Table) and p.style.style_id == "Heading1"]
-        assert len(h1) == 1 and h1[0] in by_title, f"section {i + 1} headings: {h1}"
-        role = by_title[h1[0]]
+        if i < FRONT_SECTIONS:
+            continue
+        h2 = [p.text for p in section.iter_inner_content()
+              if not isinstance(p, Table) and p.style.style_id == "Heading2"]
+        titles = [t.split(" ", 1)[1] for t in h2 if re.match(r"\d+\.\d+ ", t)]
+        assert len(titles) == 1 and titles[0] in by_title, f"section {i + 1} headings: {h2}"
+        role = by_title[titles[0]]
         header = norm("\n".join(p.text for p in section.header.paragraphs))
         for part in expected_header_parts(role):
             assert part in header, f"section {i + 1} ({role.id}): {part!r} not in {header!r}"
@@ -247,11 +255,12 @@ def test_handbook_has_one_section_per_role_with_its_own_header_on_a_new_page(bui
 
 
 def test_handbook_headers_in_docx2python_follow_the_sections(built):
-    """docx2python reads one header per section of handbook.docx, each with its role's
-    document number, in the same order as python-docx."""
+    """docx2python reads one header per section of handbook.docx after the cover (which has
+    none): the handbook's document number over the contents and org chart, then each role's,
+    in the same order as python-docx."""
     path = docx_path(built, "handbook")
-    numbers = []
-    for section in docx.Document(path).sections:
+    numbers = [SETTINGS.document_number] * (FRONT_SECTIONS - 1)
+    for section in docx.Document(path).sections[FRONT_SECTIONS:]:
         header = section.header.paragraphs[0].text
         numbers.append(next(r.document_control.number for r in ROLES.values()
                             if r.document_control.number in header))
@@ -262,24 +271,156 @@ def test_handbook_headers_in_docx2python_follow_the_sections(built):
         assert number in header
 
 
+def footer_pattern(label: str = "") -> str:
+    """Returns the regular expression of a footer's text: the uncontrolled-copy note, page X
+    of Y, and in the handbook the page label ("2.1-3")."""
+    return (re.escape(LABELS["uncontrolled"]) + re.escape(LABELS["page_before"]) + r"\d+"
+            + re.escape(LABELS["page_middle"]) + r"\d+" + re.escape(LABELS["page_after"])
+            + (re.escape(label) + r"-\d+" if label else ""))
+
+
+@pytest.mark.parametrize("role_id", ROLES)
+def test_role_footer_says_uncontrolled_and_has_page_and_numpages_fields(built, role_id):
+    """A role's footer is one paragraph: "受控文件，打印件不受控", a tab, then "第 X 页，共 Y
+    页" with real PAGE and NUMPAGES complex fields (fldChar begin/separate/end around
+    w:instrText), not frozen numbers."""
+    footers = xml_parts(docx_path(built, role_id), CT.WML_FOOTER)
+    assert len(footers) == 1
+    paragraphs = footers[0].xpath("//w:p", namespaces=NS)
+    assert len(paragraphs) == 1
+    p = paragraphs[0]
+    assert [norm(t) for t in p.xpath(".//w:instrText/text()", namespaces=NS)] == \
+        ["PAGE", "NUMPAGES"]
+    assert p.xpath(".//w:fldChar/@w:fldCharType", namespaces=NS) == \
+        ["begin", "separate", "end"] * 2
+    assert p.xpath("count(.//w:tab)", namespaces=NS) >= 1
+    text = "".join(p.xpath(".//w:t/text()", namespaces=NS))
+    assert re.fullmatch(footer_pattern(), text), text
+
+
+def test_handbook_footers_count_each_roles_pages_and_label_them(built):
+    """In handbook.docx every footer has the uncontrolled-copy note; after the cover each has
+    "第 X 页，共 Y 页" where X is PAGE (restarting per section) and Y a PAGEREF to the bookmark
+    at the end of that section (its last page: the section's page count); the org chart's and
+    each role's footer then label the page "1-X", "2.1-X"… as the contents do."""
+    path = docx_path(built, "handbook")
+    document = docx.Document(path)
+    body = xml_parts(path, CT.WML_DOCUMENT_MAIN)[0]
+    bookmarks = body.xpath("//w:bookmarkStart/@w:name", namespaces=NS)
+    labels = ["", "", "1"] + [f"{d}.{i}" for d, i in handbook_numbers(ROLES.values()).values()]
+    for i, (section, label) in enumerate(zip(document.sections, labels, strict=True)):
+        p = section.footer._element.xpath(".//w:p")[0]
+        text = "".join(p.xpath(".//w:t/text()"))
+        if i == 0:
+            assert text == LABELS["uncontrolled"]
+            continue
+        assert re.fullmatch(footer_pattern(label), text), text
+        instructions = [norm(t) for t in p.xpath(".//w:instrText/text()")]
+        assert instructions[0] == "PAGE" and instructions[1].startswith("PAGEREF ")
+        target = instructions[1].split()[1]
+        assert target in bookmarks, f"section {i + 1}: no bookmark {target}"
+        assert instructions[2:] == (["PAGE"] if label else [])
+
+
+def test_handbook_contents_is_a_toc_field_filled_with_page_labels(built):
+    """The contents are a real TOC field (fldChar begin, instruction TOC \\o, separate … end)
+    whose result is already filled: a hyperlink per department and role to its bookmark, with
+    its number and title and, as a PAGEREF field, the label of its first page."""
+    body = xml_parts(docx_path(built, "handbook"), CT.WML_DOCUMENT_MAIN)[0]
+    instructions = [norm(t) for t in body.xpath("//w:instrText/text()", namespaces=NS)]
+    assert instructions[0].startswith('TOC \\o "1-2"'), instructions[:2]
+    entries = body.xpath("//w:p[w:pPr/w:pStyle[starts-with(@w:val, 'TOC')]]/w:hyperlink",
+                         namespaces=NS)
+    bookmarks = set(body.xpath("//w:bookmarkStart/@w:name", namespaces=NS))
+    texts = {}
+    for link in entries:
+        assert link.get(qn("w:anchor")) in bookmarks
+        runs = link.xpath(".//w:t/text()", namespaces=NS)
+        texts[runs[0]] = runs[-1]
+    assert texts[f"1 {LABELS['org_chart']}"] == "1-1"
+    for role_id, (d, i) in handbook_numbers(ROLES.values()).items():
+        assert texts[f"{d}.{i} {ROLES[role_id].title.zh}"] == f"{d}.{i}-1"
+        assert texts[f"{d} {ROLES[role_id].department}"] == f"{d}.1-1"
+    assert len(texts) == 1 + len(ROLES) + len({r.department for r in ROLES.values()})
+
+
+def test_handbook_cover_shows_the_handbook_document_control(built):
+    """The cover (first section) shows the handbook's title, organisation, document number,
+    version, effective date and status (草稿 while any role is a draft)."""
+    section = docx.Document(docx_path(built, "handbook")).sections[0]
+    paragraphs = [p for p in section.iter_inner_content() if not isinstance(p, Table)]
+    tables = [t for t in section.iter_inner_content() if isinstance(t, Table)]
+    assert paragraphs[0].style.style_id == "Title" and paragraphs[0].text == SETTINGS.title
+    assert paragraphs[1].text == SETTINGS.organisation
+    rows = {row.cells[0].text: row.cells[1].text for row in tables[0].rows}
+    assert rows == {LABELS["document_number"]: SETTINGS.document_number,
+                    LABELS["version"]: SETTINGS.version,
+                    LABELS["effective_date"]: printed_date(SETTINGS.effective_date),
+                    LABELS["status"]: LABELS["status_draft"],
+                    LABELS["issued_by"]: SETTINGS.organisation}
+
+
+def test_handbook_org_chart_is_a_table_of_linked_boxes(built):
+    """The org chart section holds a grid table whose framed boxes are every role (a
+    hyperlink to the role's heading) and every position named in reporting lines."""
+    document = docx.Document(docx_path(built, "handbook"))
+    section = document.sections[2]
+    table = next(t for t in section.iter_inner_content() if isinstance(t, Table))._tbl
+    boxes = table.xpath(".//w:tc[w:tcPr/w:gridSpan]")
+    labels = {"".join(b.xpath(".//w:t/text()")): b for b in boxes}
+    for role in ROLES.values():
+        assert role.title.zh in labels, role.id
+        assert labels[role.title.zh].xpath("string(.//w:hyperlink/@w:anchor)") == \
+            f"r_{role.id.replace('-', '_')}"
+    names = {n for r in ROLES.values() for n in r.reporting.reports_to +
+             r.reporting.direct_reports if n not in ROLES}
+    assert names <= set(labels)
+    assert len(labels) == len(ROLES) + len(names)
+
+
 @pytest.mark.parametrize("name", DOCX_FILES)
-def test_footer_has_page_and_numpages_fields_in_the_page_x_of_y_paragraph(built, name):
-    """Every footer has one paragraph holding "第 … 页，共 … 页" with real PAGE and NUMPAGES
-    complex fields (fldChar begin/separate/end around w:instrText), not frozen numbers."""
-    footers = xml_parts(docx_path(built, name), CT.WML_FOOTER)
-    expected_sections = 1 if name != "handbook" else len(ROLES)
-    assert len(footers) == expected_sections
-    for footer in footers:
-        paragraphs = footer.xpath("//w:p[w:r/w:instrText]", namespaces=NS)
-        assert len(paragraphs) == 1, etree.tostring(footer, encoding="unicode")
-        p = paragraphs[0]
-        instructions = [norm(t) for t in p.xpath(".//w:instrText/text()", namespaces=NS)]
-        assert instructions == ["PAGE", "NUMPAGES"]
-        kinds = p.xpath(".//w:fldChar/@w:fldCharType", namespaces=NS)
-        assert kinds == ["begin", "separate", "end"] * 2
-        text = "".join(p.xpath(".//w:t/text()", namespaces=NS))
-        assert re.fullmatch(re.escape(LABELS["page_before"]) + r"\d+" + re.escape(
-            LABELS["page_middle"]) + r"\d+" + re.escape(LABELS["page_after"]), text), text
+def test_document_number_version_and_status_are_custom_properties(built, name):
+    """docProps/custom.xml holds DocumentNumber, Version and Status as text properties, with
+    its package relationship and content type, as Word writes them."""
+    with zipfile.ZipFile(docx_path(built, name)) as package:
+        custom = etree.fromstring(package.read("docProps/custom.xml"))
+        rels = package.read("_rels/.rels").decode()
+        types = package.read("[Content_Types].xml").decode()
+    assert "relationships/custom-properties" in rels and "docProps/custom.xml" in rels
+    assert 'PartName="/docProps/custom.xml"' in types
+    cp = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
+    props = {p.get("name"): p[0].text for p in custom.iter(f"{cp}property")}
+    if name == "handbook":
+        expected = (SETTINGS.document_number, SETTINGS.version, "draft")
+    else:
+        dc = ROLES[name].document_control
+        expected = (dc.number, dc.version, dc.status)
+    assert props == dict(zip(("DocumentNumber", "Version", "Status"), expected, strict=True))
+    assert [p.get("pid") for p in custom.iter(f"{cp}property")] == ["2", "3", "4"]
+
+
+@pytest.mark.parametrize("role_id", ROLES)
+def test_role_header_carries_the_lifecycle_mark_unless_approved(built, role_id):
+    """A role not approved has its mark (草稿) first in its page header, in red bold; an
+    approved role has none."""
+    header = docx.Document(docx_path(built, role_id)).sections[0].header.paragraphs[0]
+    dc = ROLES[role_id].document_control
+    if dc.status == "approved":
+        assert not header.runs[0].bold
+        assert not any(header.text.startswith(LABELS[f"mark_{s}"])
+                       for s in ("draft", "review", "retired"))
+    else:
+        assert header.runs[0].text == LABELS[f"mark_{dc.status}"] and header.runs[0].bold
+        assert str(header.runs[0].font.color.rgb) == "C00000"
+
+
+@pytest.mark.parametrize("role_id", ROLES)
+def test_role_shows_its_next_review_date(built, role_id):
+    """The document-control table has a next-review row with the date as printed."""
+    document = docx.Document(docx_path(built, role_id))
+    rows = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
+    assert rows[LABELS["next_review"]] == printed_date(
+        ROLES[role_id].document_control.next_review)
 
 
 # ---------------------------------------------------------------- fonts and language

@@ -1,12 +1,17 @@
-"""The HTML handbook: language, version header, relative links only, one stylesheet."""
+"""The HTML handbook: language, version header, relative links only, one stylesheet, JSON-LD,
+the search index, and labels in either language."""
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from conftest import REPO
+import docx
+from conftest import REPO, edit
+from ruamel.yaml import YAML
+from test_pipeline import snapshot
 
 from rolebook.project import load
 
@@ -67,3 +72,94 @@ def test_each_role_page_has_the_version_header_and_every_section(built):
             assert item in text
         for entry in role.workflow:
             assert all(step in text for step in entry.steps)
+
+
+def json_ld_of(html: str) -> dict:
+    """Returns the one JSON-LD object of a page."""
+    scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert len(scripts) == 1
+    return json.loads(scripts[0])
+
+
+def test_each_role_page_describes_the_role_as_a_schema_org_occupation(built):
+    """Each role page carries schema.org Occupation JSON-LD: its name, description (summary),
+    responsibilities (duties) and qualifications, from the role as written."""
+    for role in load(REPO).roles:
+        data = json_ld_of((built / f"html/{role.id}.html").read_text(encoding="utf-8"))
+        q = role.qualifications
+        assert data == {
+            "@context": "https://schema.org", "@type": "Occupation", "name": role.title.zh,
+            "alternateName": role.title.en, "description": role.summary,
+            "responsibilities": role.duties,
+            "qualifications": q.education + q.training + q.experience + q.skills +
+            q.attitude + q.personal,
+        }
+
+
+def test_text_cannot_break_out_of_the_json_ld_or_the_print_style(project, cli):
+    """A duty and a title holding </script>, </style>, quotes and HTML comments stay inside
+    the JSON-LD script and the print header's CSS string, and read back unchanged."""
+    hostile = '</script><script>alert(1)</script> <!-- "x" \\ </style><b>&amp;'
+    edit(project / "roles" / "vip-specialist.yaml", "  - 咨询信息服务",
+         f"  - '{hostile}'\n  - 咨询信息服务")
+    edit(project / "roles" / "vip-specialist.yaml", "  zh: VIP专员", f"  zh: '{hostile}'")
+    assert cli("build", "--root", project).code == 0
+    html = (project / "output/html/vip-specialist.html").read_text(encoding="utf-8")
+    assert html.count("<script") == 3 and html.count("</script>") == 3
+    assert html.count("<style") == 1 and html.count("</style>") == 1
+    data = json_ld_of(html)
+    assert data["name"] == hostile and hostile in data["responsibilities"]
+    style = re.search(r"<style media=\"print\">(.*?)</style>", html, re.S).group(1)
+    assert "<" not in style and '\\22 x\\22 ' in style
+
+
+def test_the_search_index_holds_every_roles_text(built):
+    """html/search-index.js defines window.ROLEBOOK_SEARCH: one entry per role with its page,
+    title and text (duties, document number…), for the offline search."""
+    script = (built / "html/search-index.js").read_text(encoding="utf-8")
+    prefix = "window.ROLEBOOK_SEARCH = "
+    assert script.startswith(prefix) and script.endswith(";\n")
+    entries = {e["url"]: e for e in json.loads(script[len(prefix):-2])}
+    roles = load(REPO).roles
+    assert set(entries) == {f"{r.id}.html" for r in roles}
+    for role in roles:
+        entry = entries[f"{role.id}.html"]
+        assert entry["title"] == role.title.zh
+        for text in [*role.duties, role.document_control.number, role.summary]:
+            assert text in entry["text"]
+
+
+def headings(html: str, level: int) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", h) for h in re.findall(rf"<h{level}[^>]*>(.*?)</h{level}>",
+                                                        html)]
+
+
+def test_lang_en_switches_every_label_and_the_titles_to_english(project, cli):
+    """`build --lang en` writes English labels (section names, header fields, dates, the
+    footer's note) and English role titles; role content stays as written. The handbook's
+    `language: en` setting gives the same bytes."""
+    labels = YAML(typ="safe").load((REPO / "templates/labels.yaml").read_text("utf-8"))
+    en, zh = labels["en"], labels["zh-CN"]
+    assert cli("build", "--root", project, "--lang", "en").code == 0
+    out = project / "output"
+    role = next(r for r in load(REPO).roles if r.id == "vip-department-manager")
+    html = (out / "html/vip-department-manager.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in html
+    assert headings(html, 1) == [role.title.en]
+    keys = ["document_control", "revision_history", "summary", "reporting", "duties",
+            "qualifications", "workflow", "principles", "precautions"]
+    assert headings(html, 2) == [en[k] for k in keys if en[k] in headings(html, 2)]
+    assert {en["document_control"], en["duties"], en["qualifications"]} <= set(
+        headings(html, 2))
+    assert "1 December 2026" in html and "2026年12月1日" not in html
+    assert en["uncontrolled"] in html and zh["uncontrolled"] not in html
+    label_cells = re.findall(r"<(?:th|dt)[^>]*>(.*?)</(?:th|dt)>", html)
+    assert label_cells and set(label_cells) <= set(en.values()), label_cells
+    assert role.duties[0] in html
+    handbook = docx.Document(out / "docx/handbook.docx")
+    texts = [p.text for p in handbook.paragraphs]
+    assert en["contents"] in texts and zh["contents"] not in texts
+    assert any(t.endswith(f" {role.title.en}") for t in texts)
+    edit(project / "handbook.yaml", "language: zh-CN", "language: en")
+    assert cli("build", "--root", project, "--output", project / "setting").code == 0
+    assert snapshot(project / "setting") == snapshot(out)

@@ -1,9 +1,10 @@
 """The Word output as a real word processor lays it out: LibreOffice (headless) converts each
 .docx to PDF once, and poppler reads the pages back (pdftotext, pdffonts, pdftoppm).
 
-These tests see what a reader sees on paper: page headers and "第 X 页，共 Y 页" on every page,
-each role of the handbook starting on a new page, lists numbered from 1, and Chinese text set in
-an embedded CJK font.
+These tests see what a reader sees on paper: page headers (with the draft mark on draft roles),
+"第 X 页，共 Y 页" and the uncontrolled-copy note on every page, the handbook's cover and
+contents whose page labels match where each role starts on a new page, lists numbered from 1,
+and Chinese text set in an embedded CJK font.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import clients
 import pytest
-from conftest import REPO
+from conftest import REPO, handbook_numbers
 from ruamel.yaml import YAML
 
 from rolebook import project as project_module
@@ -23,6 +24,7 @@ from rolebook.schema import Role
 
 PROJECT = project_module.load(REPO)
 ROLES = {role.id: role for role in PROJECT.roles}
+SETTINGS = PROJECT.settings
 LANG = PROJECT.settings.language
 LABELS = YAML(typ="safe").load((REPO / "templates" / "labels.yaml").read_text("utf-8"))[LANG]
 PDF_NAMES = [*ROLES, "handbook"]
@@ -71,74 +73,113 @@ def pages(pdfs) -> dict[str, list[str]]:
     return {name: clients.pdf_pages_text(pdf) for name, pdf in pdfs.items()}
 
 
-def role_at_top(page: str) -> Role | None:
-    """Returns the role whose title (its h1) is the first line under the page header, if any."""
-    lines = lines_of(page)
-    top = lines[1] if len(lines) > 1 else ""
-    return next((r for r in ROLES.values() if squash(title_of(r)) == top), None)
+def header_mark(role: Role | None) -> str:
+    """Returns the lifecycle mark a page header starts with: "" for an approved role."""
+    if role is None or role.document_control.status == "approved":
+        return ""
+    return LABELS[f"mark_{role.document_control.status}"]
 
 
-def header_role(page: str) -> Role:
-    """Returns the one role whose document number is in the page's first line (its header)."""
-    lines = lines_of(page)
-    found = [r for r in ROLES.values() if lines and r.document_control.number in lines[0]]
-    assert len(found) == 1, f"page header {lines[:1]} names {len(found)} roles"
-    return found[0]
+MARKS = [LABELS[f"mark_{s}"] for s in ("draft", "review", "retired")]
 
 
-def roles_by_page(name: str, pages: list[str]) -> list[Role]:
-    """Returns the role each page belongs to: the role of the file, or in the handbook the role
-    whose title last started a page."""
-    if name != "handbook":
-        return [ROLES[name]] * len(pages)
-    current, out = None, []
-    for number, page in enumerate(pages, 1):
-        current = role_at_top(page) or current
-        assert current is not None, f"handbook page {number} comes before any role's title"
-        out.append(current)
-    return out
+def check_role_header(where: str, header: str, role: Role) -> None:
+    """Asserts that a page header is the role's: its mark exactly when it is not approved,
+    then its document number, version and effective date."""
+    dc = role.document_control
+    mark = header_mark(role)
+    assert header.startswith(mark) if mark else not any(header.startswith(m) for m in MARKS), \
+        f"{where}: header {header!r} and status {dc.status}"
+    for part in (f"{LABELS['document_number']}：{dc.number}",
+                 f"{LABELS['version']}：{dc.version}",
+                 f"{LABELS['effective_date']}：{squash(printed_date(dc.effective_date))}"):
+        assert part in header, f"{where}: {part!r} not in header {header!r}"
 
 
-@pytest.mark.parametrize("name", PDF_NAMES)
-def test_every_page_has_the_version_header_and_page_x_of_y(pages, name):
-    """Every printed page starts with its role's version header (document number, version,
-    effective date) and ends with "第 X 页，共 Y 页", X its page number and Y the PDF's page
-    count: the PAGE and NUMPAGES fields really work in a word processor."""
-    texts = pages[name]
-    assert texts, f"{name}.pdf has no pages"
-    total = len(texts)
-    for number, (page, role) in enumerate(zip(texts, roles_by_page(name, texts), strict=True), 1):
-        lines = lines_of(page)
-        assert lines, f"{name}.pdf page {number} is blank"
-        dc = role.document_control
-        header = lines[0]
-        for part in (f"{LABELS['document_number']}：{dc.number}",
-                     f"{LABELS['version']}：{dc.version}",
-                     f"{LABELS['effective_date']}：{squash(printed_date(dc.effective_date))}"):
-            assert part in header, f"{name}.pdf page {number}: {part!r} not in header {header!r}"
-        assert lines[-1] == page_x_of_y(number, total), f"{name}.pdf page {number} footer"
-
-
-def test_handbook_starts_each_role_on_a_new_page(pages):
-    """In the handbook each role's title heads a fresh page, and the page header switches from
-    one role's document number to the next exactly at that page (never mid-role)."""
-    texts = pages["handbook"]
-    starts = {}
+@pytest.mark.parametrize("role_id", ROLES)
+def test_every_role_page_has_header_mark_page_x_of_y_and_the_uncontrolled_note(pages, role_id):
+    """Every printed page of a role starts with its version header (with 草稿 first exactly
+    when the role is not approved) and ends with "受控文件，打印件不受控" and "第 X 页，共 Y
+    页", X its page number and Y the PDF's page count: the fields really work."""
+    texts = pages[role_id]
+    assert texts, f"{role_id}.pdf has no pages"
     for number, page in enumerate(texts, 1):
-        role = role_at_top(page)
-        if role is not None:
-            assert role.id not in starts, f"{role.id} starts twice (pages {starts[role.id]}, "\
-                                          f"{number})"
-            starts[role.id] = number
-    assert sorted(starts) == sorted(ROLES), f"roles whose title heads no page: {starts}"
-    assert 1 in starts.values(), "the first page is not a role's first page"
-    headers = [header_role(page) for page in texts]
-    for number in range(2, len(texts) + 1):
-        switched = headers[number - 1] is not headers[number - 2]
-        assert switched == (number in starts.values()), \
-            f"page {number}: header {headers[number - 1].id} after {headers[number - 2].id}"
-    for role_id, number in starts.items():
-        assert headers[number - 1].id == role_id
+        lines = lines_of(page)
+        assert lines, f"{role_id}.pdf page {number} is blank"
+        check_role_header(f"{role_id}.pdf page {number}", lines[0], ROLES[role_id])
+        assert lines[-1] == squash(LABELS["uncontrolled"]) + page_x_of_y(number, len(texts)), \
+            f"{role_id}.pdf page {number} footer {lines[-1]!r}"
+
+
+def page_label(page: str) -> tuple[str, int] | None:
+    """Returns the label a handbook page's footer ends with, ("2.1", 3) for "2.1-3", if any."""
+    found = re.search(r"(\d+(?:\.\d+)*)-(\d+)$", lines_of(page)[-1])
+    return (found[1], int(found[2])) if found else None
+
+
+def test_handbook_pages_have_header_mark_page_x_of_y_and_the_uncontrolled_note(pages):
+    """Every page of handbook.pdf ends with the uncontrolled-copy note. The cover has no page
+    number; the contents count their own pages; the org chart's and each role's pages are
+    labelled "1-X", "2.1-X"… and count that part's pages ("第 X 页，共 Y 页", X = the label's
+    X). Each role's pages carry that role's header, with the draft mark exactly on the pages
+    of roles not approved; the other pages carry the handbook's header without a mark."""
+    texts = pages["handbook"]
+    by_number = {f"{d}.{i}": ROLES[r] for r, (d, i) in handbook_numbers(ROLES.values()).items()}
+    labels = [page_label(page) for page in texts]
+    totals = {}
+    for label in filter(None, labels):
+        totals[label[0]] = max(totals.get(label[0], 0), label[1])
+    assert lines_of(texts[0])[-1] == squash(LABELS["uncontrolled"]), "cover footer"
+    for number, (page, label) in enumerate(zip(texts, labels, strict=True), 1):
+        lines = lines_of(page)
+        assert lines[-1].startswith(squash(LABELS["uncontrolled"])), f"page {number} footer"
+        if number == 1:
+            continue
+        role = by_number.get(label[0]) if label else None
+        if role is None:
+            assert not any(lines[0].startswith(m) for m in MARKS), f"page {number}: {lines[0]}"
+            assert SETTINGS.document_number in lines[0], f"page {number}: {lines[0]}"
+        else:
+            check_role_header(f"handbook page {number}", lines[0], role)
+        if label:
+            assert page_x_of_y(label[1], totals[label[0]]) in lines[-1], f"page {number}"
+    assert sorted(totals) == sorted(["1", *by_number]), totals
+
+
+def test_handbook_contents_show_the_pages_where_the_roles_start(pages):
+    """The contents (page 2) list the org chart, each department and each role with its number
+    and the label of its first page; that page is where the role's numbered title is printed,
+    right under the header (after its department's heading for a department's first role), on
+    a new page: the page before it belongs to another part."""
+    texts = pages["handbook"]
+    contents = lines_of(texts[1])
+    labels = [page_label(page) for page in texts]
+    expected = {f"1{LABELS['org_chart']}": "1-1"}
+    for role_id, (d, i) in handbook_numbers(ROLES.values()).items():
+        role = ROLES[role_id]
+        expected[f"{d}.{i}{squash(title_of(role))}"] = f"{d}.{i}-1"
+        expected[f"{d}{squash(role.department)}"] = f"{d}.1-1"
+    for entry, page in expected.items():
+        line = next((x for x in contents if x.startswith(entry)), None)
+        assert line is not None, f"contents have no {entry!r}: {contents}"
+        assert re.fullmatch(re.escape(entry) + r"\.*" + re.escape(page), line), line
+        number, _, x = page.rpartition("-")
+        at = labels.index((number, int(x)))
+        assert labels[at - 1] is None or labels[at - 1][0] != number, f"{entry} starts mid-page"
+        heading = re.sub(r"^\d+(\.\d+)?", "", entry) if "." not in entry else entry
+        top = lines_of(texts[at])[1:4]
+        assert any(line.endswith(heading) for line in top), f"{entry} not at the top: {top}"
+    assert len([x for x in contents if re.search(r"\d-1$", x)]) == len(expected)
+
+
+def test_cover_shows_the_handbook_document_control(pages):
+    """The cover (page 1) shows the handbook's title, organisation, document number, version,
+    effective date and status."""
+    cover = squash(pages["handbook"][0])
+    for value in (SETTINGS.title, SETTINGS.organisation, SETTINGS.document_number,
+                  SETTINGS.version, printed_date(SETTINGS.effective_date),
+                  LABELS["status_draft"]):
+        assert squash(value) in cover, value
 
 
 @pytest.mark.parametrize("role_id", ROLES)

@@ -13,7 +13,8 @@ from rolebook import publish
 EXPECTED = {
     "docx/handbook.docx", "docx/vip-department-manager.docx",
     "docx/vip-department-supervisor.docx", "docx/vip-specialist.docx",
-    "html/index.html", "html/style.css", "html/vip-department-manager.html",
+    "html/index.html", "html/search-index.js", "html/search.js", "html/style.css",
+    "html/vip-department-manager.html",
     "html/vip-department-supervisor.html", "html/vip-specialist.html",
 }
 

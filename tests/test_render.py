@@ -12,7 +12,7 @@ def test_a_typo_in_a_template_fails_the_build_naming_file_and_line(project, cli)
     result = cli("build", "--root", project)
     assert result.code == 1
     assert result.err.splitlines() == [
-        "templates/_role.xml.j2:50: error: 'rolebook.schema.Role object' has no attribute "
+        "templates/_role.xml.j2:67: error: 'rolebook.schema.Role object' has no attribute "
         "'sumary'"
     ]
     assert not (project / "output").exists()
@@ -23,7 +23,7 @@ def test_a_template_syntax_error_names_file_and_line(project, cli):
          "{% endfro %}\n</table>")
     result = cli("build", "--root", project)
     assert result.code == 1
-    assert result.err.startswith("templates/index.xml.j2:30: error: Encountered unknown tag "
+    assert result.err.startswith("templates/index.xml.j2:39: error: Encountered unknown tag "
                                  "'endfro'.")
 
 

@@ -139,9 +139,10 @@ def no_body() -> list[BaseOxmlElement]:
 
 
 def title_body() -> list[BaseOxmlElement]:
-    """Return Title formatting: centred 22 pt bold SimHei in dark blue."""
+    """Return Title formatting: centred 22 pt bold SimHei in dark blue, a third down the page
+    (the handbook's cover)."""
     return [
-        w("pPr", w("keepNext"), w("keepLines"), spacing(240, 240), w("jc", val="center")),
+        w("pPr", w("keepNext"), w("keepLines"), spacing(3600, 480), w("jc", val="center")),
         w("rPr", fonts(HEADING_FONT), w("b"), w("bCs"), w("color", val=DARK_BLUE), *size(22)),
     ]
 
@@ -293,6 +294,8 @@ STYLES = (
               lambda: heading_body(2, 14, 240)),
     StyleSpec(P, "Heading3", "heading 3", "Normal", "Normal", 9, QUICK, False,
               lambda: heading_body(3, 12, 180)),
+    StyleSpec(P, "Heading4", "heading 4", "Normal", "Normal", 9, QUICK, False,
+              lambda: heading_body(4, 11, 120)),
     StyleSpec(P, "ListBullet", "List Bullet", "Normal", None, 99, (), False,
               lambda: list_body(1)),
     StyleSpec(P, "ListNumber", "List Number", "Normal", None, 99, (), False,

@@ -3,7 +3,8 @@
 from rolebook.writers.base import Resources, Writer
 from rolebook.writers.docx import DocxWriter
 from rolebook.writers.html import HtmlWriter
+from rolebook.writers.search import SearchWriter
 
-WRITERS: dict[str, type] = {"docx": DocxWriter, "html": HtmlWriter}
+WRITERS: dict[str, type] = {"docx": DocxWriter, "html": HtmlWriter, "search": SearchWriter}
 
 __all__ = ["WRITERS", "Resources", "Writer"]

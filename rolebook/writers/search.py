@@ -1,0 +1,33 @@
+"""The search index writer: a Document of every role in, html/search-index.js out.
+
+The index is a script that sets `window.ROLEBOOK_SEARCH` (a list of {url, title, text}), so the
+HTML handbook searches offline, even opened straight from disk where a page may not fetch a
+JSON file. templates/search.js does the matching in the browser.
+"""
+
+from __future__ import annotations
+
+import json
+
+from rolebook.document import Document, Heading, plain, text_of
+from rolebook.writers.base import Resources
+
+
+class SearchWriter:
+    """Writes the search index of a Document whose sections are the roles."""
+
+    extension = "js"
+
+    def __init__(self, resources: Resources):
+        pass
+
+    def write(self, doc: Document) -> bytes:
+        """Returns the JavaScript that defines the search index of `doc`'s sections."""
+        entries = []
+        for section in doc.sections:
+            title = next((plain(b.spans) for b in section.blocks if isinstance(b, Heading)), "")
+            text = "\n".join([" ".join(v for _, v in section.header),
+                              *(text_of(b) for b in section.blocks)])
+            entries.append({"url": f"{section.anchor}.html", "title": title, "text": text})
+        data = json.dumps(entries, ensure_ascii=False, separators=(",", ":"))
+        return f"window.ROLEBOOK_SEARCH = {data};\n".encode()
