@@ -11,8 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-from rolebook import __version__, jsonschema, pipeline
+from rolebook import __version__, jsonschema, pipeline, report
 from rolebook.errors import CheckFailed, RolebookError
+from rolebook.kinds import DateKind, KindError
 from rolebook.project import Project
 from rolebook.project import load as load_project
 
@@ -67,12 +68,34 @@ def _no_arguments(p: argparse.ArgumentParser) -> None:
     pass
 
 
+def date_argument(text: str):
+    """Returns the date an option gives as YYYY-MM-DD; argparse reports a wrong one (exit 2)."""
+    try:
+        return DateKind().parse(text)
+    except KindError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _check_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--strict", action="store_true",
+                   help="fail (exit 1) on warnings as well as on errors")
+    p.add_argument("--format", choices=list(report.FORMATS), default="text",
+                   help="text for people (default), json for programs, github for GitHub "
+                        "Actions annotations")
+    p.add_argument("--today", type=date_argument, metavar="YYYY-MM-DD",
+                   help="check dates as of this day instead of today, e.g. to see which "
+                        "reviews fall due by then")
+
+
 def run_check(args) -> int:
-    """Checks every role and prints the diagnostics and a summary line."""
-    project = load_project(args.root)
-    _print_lines([d.format() for d in project.diagnostics], sys.stderr)
-    print(summary(project))
-    return 1 if project.errors else 0
+    """Checks every role and prints the diagnostics and a summary line in the chosen format."""
+    project = load_project(args.root, today=args.today)
+    strict_failure = args.strict and project.warnings
+    line = summary(project) + ("; --strict: warnings fail the check" if strict_failure else "")
+    out, err = report.FORMATS[args.format](project, line)
+    _print_lines(err, sys.stderr)
+    _print_lines(out, sys.stdout)
+    return 1 if project.errors or strict_failure else 0
 
 
 def run_build(args) -> int:
@@ -119,7 +142,7 @@ COMMANDS = {
     "build": (run_build, "check every role, then write output/docx/ and output/html/",
               _output_arguments),
     "check": (run_check, "check every role and print each problem as file:line:col",
-              _no_arguments),
+              _check_arguments),
     "schema": (run_schema, "write the JSON Schema files under schema/", _no_arguments),
 }
 
