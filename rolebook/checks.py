@@ -124,11 +124,15 @@ def _texts(value, path: tuple) -> Iterator[tuple[tuple, str]]:
 
 
 def _field_name(path: tuple) -> str:
-    """Returns how messages name the field at `path`: 'summary', 'item 2 of duties'."""
-    name = ".".join(p for p in path if isinstance(p, str))
-    if path and isinstance(path[-1], int):
-        return f"item {path[-1] + 1} of '{name}'"
-    return f"'{name}'"
+    """Returns how messages name the field at `path`: 'summary', item 2 of 'duties',
+    'author' of entry 1 of 'revision_history'."""
+    ints = [i for i, part in enumerate(path) if isinstance(part, int)]
+    if not ints:
+        return "'" + ".".join(path) + "'"
+    head, n, tail = path[:ints[-1]], path[ints[-1]], path[ints[-1] + 1:]
+    if not tail:
+        return f"item {n + 1} of {_field_name(head)}"
+    return f"'{'.'.join(tail)}' of entry {n + 1} of {_field_name(head)}"
 
 
 # -- Reporting lines -----------------------------------------------------------------------------

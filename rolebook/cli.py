@@ -11,9 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-from rolebook import __version__, jsonschema, pipeline, report
+from rolebook import __version__, edit, jsonschema, pipeline, report
 from rolebook.errors import CheckFailed, RolebookError
-from rolebook.kinds import DateKind, KindError
+from rolebook.kinds import DateKind, KindError, RoleId
 from rolebook.project import Project
 from rolebook.project import load as load_project
 
@@ -72,6 +72,14 @@ def date_argument(text: str):
     """Returns the date an option gives as YYYY-MM-DD; argparse reports a wrong one (exit 2)."""
     try:
         return DateKind().parse(text)
+    except KindError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def role_id_argument(text: str) -> str:
+    """Returns a valid role id given on the command line; argparse reports a wrong one."""
+    try:
+        return RoleId.__metadata__[0].parse(text)
     except KindError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -137,6 +145,48 @@ def run_schema(args) -> int:
     return 0
 
 
+def _new_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("role_id", type=role_id_argument, metavar="role-id",
+                   help="the new role's id, e.g. vip-hostess; the file is roles/<role-id>.yaml")
+    p.add_argument("--from", dest="base", type=role_id_argument, metavar="ROLE-ID",
+                   help="copy this role instead of starting from placeholders")
+    p.add_argument("--date", type=date_argument, metavar="YYYY-MM-DD",
+                   help="effective date and date of the first revision (default: today)")
+
+
+def run_new(args) -> int:
+    """Writes a new role file and says what to do next."""
+    path = edit.new_role(args.root, args.role_id, args.base or "", args.date)
+    print(f"wrote {path}; replace every TODO in it, then run check")
+    return 0
+
+
+def _bump_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("role_id", type=role_id_argument, metavar="role-id",
+                   help="the role to bump, e.g. vip-specialist")
+    p.add_argument("--note", required=True,
+                   help="what changed and why; becomes the revision-history entry")
+    p.add_argument("--major", action="store_true",
+                   help="a major revision: 1.4 becomes 2.0 (default: 1.4 becomes 1.5)")
+    p.add_argument("--date", type=date_argument, metavar="YYYY-MM-DD",
+                   help="date of the revision (default: today)")
+    p.add_argument("--author", default="",
+                   help="who made the revision (default: the author of the previous one)")
+
+
+def run_bump(args) -> int:
+    """Raises a role's version, adds the revision entry and prints what changed."""
+    done = edit.bump(args.root, args.role_id, args.note, args.major, args.date, args.author)
+    print(f"{done.path}: version {done.old} → {done.new}, revision of {done.date} added")
+    if done.effective_moved:
+        print(f"effective_date set to {done.effective_moved}: a version cannot apply before it "
+              "is written; change it if the new version applies later")
+    if done.status == "approved":
+        print(f"status is still 'approved': set it to draft or review until version {done.new} "
+              "is approved")
+    return 0
+
+
 # name: (function, one-line summary for --help, function adding the command's own options)
 COMMANDS = {
     "build": (run_build, "check every role, then write output/docx/ and output/html/",
@@ -144,6 +194,10 @@ COMMANDS = {
     "check": (run_check, "check every role and print each problem as file:line:col",
               _check_arguments),
     "schema": (run_schema, "write the JSON Schema files under schema/", _no_arguments),
+    "new": (run_new, "write a new role file, with placeholders or copied from another role",
+            _new_arguments),
+    "bump": (run_bump, "raise a role's version and add a revision-history entry",
+             _bump_arguments),
 }
 
 if __name__ == "__main__":

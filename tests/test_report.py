@@ -16,8 +16,8 @@ def test_strict_makes_warnings_fail(cli):
 
 
 def test_strict_passes_without_warnings(project, cli):
-    edit(project / MANAGER, "身体健康，气质佳，仪表端庄，慷慨得体，男，身高1.70米以上，年龄28-36岁。",
-         "身体健康。")
+    edit(project / MANAGER, "气质佳，仪表端庄，慷慨得体，男，身高1.70米以上，年龄28-36岁",
+         "慷慨得体")
     result = cli("check", "--root", project, "--strict")
     assert (result.code, result.out) == (0, "3 roles: 0 errors, 0 warnings\n")
 
