@@ -11,10 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-from rolebook import __version__, edit, jsonschema, pipeline, report
+from rolebook import __version__, compare, edit, history, jsonschema, pipeline, report
 from rolebook.errors import CheckFailed, RolebookError
 from rolebook.kinds import DateKind, KindError, RoleId
-from rolebook.project import Project
+from rolebook.project import TEMPLATES_DIR, Project
 from rolebook.project import load as load_project
 
 DESCRIPTION = """\
@@ -187,6 +187,36 @@ def run_bump(args) -> int:
     return 0
 
 
+def _diff_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("role_id", type=role_id_argument, metavar="role-id",
+                   help="the role to compare, e.g. vip-department-manager")
+    p.add_argument("--against", metavar="GIT-REV|FILE",
+                   help="what to compare the role file with: a git revision (HEAD, HEAD~2, a "
+                        "tag) or another file (default: its previous version in git history)")
+    p.add_argument("--html", type=Path, metavar="FILE",
+                   help="also write the comparison as an HTML redline to FILE")
+
+
+def run_diff(args) -> int:
+    """Prints the field-level changes between two versions of a role (and writes a redline)."""
+    source = edit.load_source(args.root, args.role_id)
+    old = history.earlier(args.root, source.path, source.role, args.against)
+    changes = compare.compare(old.role, source.role)
+    print(f"{args.role_id}: version {old.role.document_control.version} ({old.label}) → "
+          f"{source.role.document_control.version} ({source.path})")
+    _print_lines(compare.terminal(changes), sys.stdout)
+    print(f"{len(changes)} change{'s' * (len(changes) != 1)}")
+    if args.html:
+        project = edit.settings_project(args.root)
+        resources = pipeline.load_resources(args.root / TEMPLATES_DIR)
+        labels = resources.labels[project.settings.language]
+        page = compare.redline(resources.env, labels, changes,
+                               compare.heading(project, old, source.role, None))
+        edit.write_file(args.html, page.decode("utf-8"))
+        print(f"wrote {args.html}")
+    return 0
+
+
 # name: (function, one-line summary for --help, function adding the command's own options)
 COMMANDS = {
     "build": (run_build, "check every role, then write output/docx/ and output/html/",
@@ -198,6 +228,8 @@ COMMANDS = {
             _new_arguments),
     "bump": (run_bump, "raise a role's version and add a revision-history entry",
              _bump_arguments),
+    "diff": (run_diff, "show what changed in a role since its previous version (or another)",
+             _diff_arguments),
 }
 
 if __name__ == "__main__":

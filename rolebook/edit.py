@@ -280,7 +280,7 @@ def new_role(root: Path, role_id: str, base: str = "", date: dt.date | None = No
     existing = role_path(root, role_id)
     if existing:
         raise RolebookError(f"{existing} already exists; choose another id or edit that file")
-    project = _settings_project(root)
+    project = settings_project(root)
     date = date or dt.date.today()
     numbers = [r.document_control.number for r in project.roles]
     if base:
@@ -295,7 +295,7 @@ def new_role(root: Path, role_id: str, base: str = "", date: dt.date | None = No
     return path
 
 
-def _settings_project(root: Path) -> Project:
+def settings_project(root: Path) -> Project:
     """Returns the loaded project; raises if the settings themselves cannot be read."""
     project = project_module.load(root)
     if project.settings is None:
