@@ -217,6 +217,19 @@ def run_diff(args) -> int:
     return 0
 
 
+def _serve_arguments(p: argparse.ArgumentParser) -> None:
+    _output_arguments(p)
+    p.add_argument("--port", type=int, default=8000,
+                   help="the port on 127.0.0.1 to serve on (default: 8000; 0 picks a free one)")
+
+
+def run_serve(args) -> int:
+    """Builds, serves the HTML handbook and rebuilds on every save until Ctrl-C."""
+    from rolebook import serve  # only this command needs the file watcher
+
+    return serve.serve(args.root, args.output or args.root / "output", args.port, summary)
+
+
 # name: (function, one-line summary for --help, function adding the command's own options)
 COMMANDS = {
     "build": (run_build, "check every role, then write output/docx/ and output/html/",
@@ -228,6 +241,8 @@ COMMANDS = {
             _new_arguments),
     "bump": (run_bump, "raise a role's version and add a revision-history entry",
              _bump_arguments),
+    "serve": (run_serve, "build, serve the HTML on 127.0.0.1 and rebuild on every save",
+              _serve_arguments),
     "diff": (run_diff, "show what changed in a role since its previous version (or another)",
              _diff_arguments),
 }
