@@ -7,6 +7,7 @@ Anything else that escapes is a bug in rolebook, not in the user's files.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 ERROR = "error"
@@ -29,8 +30,13 @@ class Diagnostic:
         head = f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
         if not self.source_line.strip():
             return head
-        caret = " " * (self.col - 1) + "^"
+        caret = " " * display_width(self.source_line[:self.col - 1]) + "^"
         return f"{head}\n    {self.source_line}\n    {caret}"
+
+
+def display_width(text: str) -> int:
+    """Returns how many terminal columns `text` takes: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 class RolebookError(Exception):

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from rolebook import compare, history, publish
 from rolebook import project as project_module
-from rolebook import publish
 from rolebook.errors import LocatedError
 from rolebook.project import TEMPLATES_DIR, Project
 from rolebook.render import Renderer, environment
@@ -78,6 +78,7 @@ def render_all(project: Project) -> dict[str, bytes]:
         files[target.path] = writers[target.writer].write(doc)
     for path, source in STATIC_FILES.items():
         files[path] = _read(templates / source)
+    files.update(compare.pages(project, resources.env, renderer.labels, shared["changes"]))
     return files
 
 
@@ -85,7 +86,8 @@ def handbook_context(project: Project) -> dict:
     """Returns what the handbook and index templates need: roles ordered by department."""
     ordered = sorted(project.roles, key=lambda r: (r.department, r.document_control.number))
     departments = [(d, list(rs)) for d, rs in itertools.groupby(ordered, lambda r: r.department)]
-    return {"ordered_roles": ordered, "departments": departments}
+    return {"ordered_roles": ordered, "departments": departments,
+            "changes": history.previous_versions(project)}
 
 
 def load_resources(templates: Path) -> Resources:

@@ -8,6 +8,7 @@ into one CheckFailed.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,8 @@ class Project:
     roles: list[Role] = field(default_factory=list)
     readings: dict[str, Reading] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # The day date checks compare with (a review date in the past is overdue).
+    today: dt.date = field(default_factory=dt.date.today)
 
     @property
     def errors(self) -> int:
@@ -45,10 +48,11 @@ class Project:
             raise CheckFailed(self.diagnostics)
 
 
-def load(root: Path) -> Project:
-    """Returns the project at `root` with its settings, roles and all their diagnostics."""
+def load(root: Path, today: dt.date | None = None) -> Project:
+    """Returns the project at `root` with its settings, roles and all their diagnostics, checked
+    as of `today` (the real date unless given)."""
     settings_reading = read_file(root, SETTINGS_FILE, Settings)
-    project = Project(root, settings_reading.value)
+    project = Project(root, settings_reading.value, today=today or dt.date.today())
     project.diagnostics += settings_reading.diagnostics
     for path in role_files(root):
         reading = read_file(root, path, Role)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Annotated
 
+from rolebook import compliance
 from rolebook.kinds import Choice, Date, Language, RoleId, Status, Text, Version, Window
 
 
@@ -110,6 +111,17 @@ class Principle:
 
 
 @dataclass(frozen=True)
+class Acknowledgement:
+    """A flagged requirement the role keeps on purpose; its compliance warning then stops."""
+
+    rule: Annotated[str, Choice(*compliance.NAMES)] = doc(
+        "The rule the warning names, e.g. age or sex.")
+    text: Text = doc("Words of the flagged line, as the warning quotes them, e.g. 年龄28-36岁; "
+                     "the acknowledgement holds while a qualification line contains them.")
+    reason: Text = doc("Why the requirement stays and who decided it, e.g. a legal review.")
+
+
+@dataclass(frozen=True)
 class Role:
     """One job description: a file roles/<id>.yaml."""
 
@@ -127,6 +139,9 @@ class Role:
     principles: list[Principle] = section("Work principles (工作原则), each a name and a rule.",
                                           list)
     precautions: list[Text] = section("Precautions (注意事项).", list)
+    acknowledged_warnings: list[Acknowledgement] = doc(
+        "Compliance warnings this role acknowledges, each with the rule, the words and the "
+        "reason; `check` no longer reports them.", default_factory=list)
 
 
 SECTIONS = tuple(f.name for f in fields(Role) if f.metadata.get("section"))
@@ -147,3 +162,6 @@ class Settings:
         "Role sections that must be present and not empty; `check` fails without them.",
         default_factory=lambda: list(SECTIONS),
     )
+    external_positions: list[Text] = doc(
+        "Positions outside the handbook (e.g. 总监) that reporting lines, promotion and rotation "
+        "may name; every other name there must be a role id.", default_factory=list)

@@ -29,10 +29,10 @@ def test_check_prints_the_exact_message_and_exits_1(project, cli, case):
     add_fixture(project, case)
     result = cli("check", "--root", project)
     expected = (FIXTURES / f"{case}.expected").read_text(encoding="utf-8").strip()
-    problems = [line for line in result.err.splitlines() if line.startswith("roles/")]
+    problems = [line for line in result.err.splitlines() if ": error: " in line]
     assert result.code == 1
     assert problems == [expected]
-    assert result.out.strip() == "4 roles: 1 error, 0 warnings"
+    assert result.out.strip() == "4 roles: 1 error, 4 warnings"
     assert "Traceback" not in result.err
 
 
@@ -49,13 +49,14 @@ def test_build_with_a_mistake_writes_nothing(project, cli, case):
 def test_a_message_shows_the_source_line_and_a_caret(project, cli):
     add_fixture(project, "unknown-key")
     lines = cli("check", "--root", project).err.splitlines()
-    assert lines[1:3] == ["    dutys:", "    ^"]
+    first = next(i for i, line in enumerate(lines) if line.startswith("roles/unknown-key.yaml"))
+    assert lines[first + 1:first + 3] == ["    dutys:", "    ^"]
 
 
 def test_problems_of_all_files_are_reported_together(project, cli):
     for case in ("unknown-key", "bad-date", "tab-indent"):
         add_fixture(project, case)
     result = cli("check", "--root", project)
-    files = [line.split(":")[0] for line in result.err.splitlines() if line.startswith("roles/")]
+    files = [line.split(":")[0] for line in result.err.splitlines() if ": error: " in line]
     assert files == ["roles/bad-date.yaml", "roles/tab-indent.yaml", "roles/unknown-key.yaml"]
-    assert result.out.strip() == "6 roles: 3 errors, 0 warnings"
+    assert result.out.strip() == "6 roles: 3 errors, 4 warnings"
