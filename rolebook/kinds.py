@@ -9,11 +9,34 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Annotated
 
-# Characters Word's XML cannot hold, plus DEL; they arrive by copying out of other programs.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# Characters that have no place in a role's text: the control characters Word's XML cannot hold,
+# DEL and the C1 controls (YAML refuses them), the line and paragraph separators (YAML would take
+# them for line breaks), a byte-order mark inside the text, lone surrogates and non-characters.
+# They arrive by copying out of other programs.
+INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff"
+                       "\ufeff\ufffe\uffff]")
+# In a value, a carriage return too: YAML reads line breaks as "\n", so one can only come from an
+# escape ("\r"), and XML would turn it into a line feed.
+_FORBIDDEN = re.compile(f"{INVISIBLE.pattern[:-1]}\r]")
+
+
+def invisible_message(char: str) -> str:
+    """Returns the message for a character of INVISIBLE (or a carriage return) in the text."""
+    code = f"U+{ord(char):04X}"
+    category = unicodedata.category(char)
+    if category == "Cs":
+        return (f"broken character {code} (half of a surrogate pair) in text; delete it and type "
+                "the character again")
+    if category == "Cc":
+        what = f"control character {code}"
+    else:
+        what = f"character {code} ({unicodedata.name(char, 'not a character').lower()})"
+    return (f"invisible {what} in text; delete it (it often comes from copying out of another "
+            "program)")
 
 
 class KindError(ValueError):
@@ -30,10 +53,7 @@ class Kind:
         """Returns the value for `text`, or raises KindError saying how to fix it."""
         bad = _FORBIDDEN.search(text)
         if bad:
-            raise KindError(
-                f"invisible control character U+{ord(bad.group()):04X} in text; delete it "
-                "(it often comes from copying out of another program)"
-            )
+            raise KindError(invisible_message(bad.group()))
         return text
 
 
@@ -62,6 +82,7 @@ class Choice(Kind):
 
     def parse(self, text: str) -> str:
         """Returns `text` if it is one of the choices, else raises KindError listing them."""
+        text = super().parse(text)
         if text not in self.choices:
             raise KindError(f"'{text}' is not {self.what}")
         return text
@@ -76,6 +97,7 @@ class DateKind(Kind):
 
     def parse(self, text: str) -> dt.date:
         """Returns the date, or raises KindError for a wrong shape or a day that does not exist."""
+        text = super().parse(text)
         if not self._shape.fullmatch(text):
             raise KindError(f"'{text}' is not a date; write it as YYYY-MM-DD, like 2024-03-01")
         try:
@@ -104,7 +126,7 @@ class TimeWindowKind(Kind):
 
     def parse(self, text: str) -> TimeWindow:
         """Returns the window, or raises KindError for a wrong shape, time or order."""
-        m = self._shape.fullmatch(text)
+        m = self._shape.fullmatch(super().parse(text))
         hint = "write it as HH:MM–HH:MM, like 08:30–09:00"
         if not m:
             raise KindError(f"'{text}' is not a time window; {hint}")
@@ -130,3 +152,12 @@ Date = Annotated[dt.date, DateKind()]
 Window = Annotated[TimeWindow, TimeWindowKind()]
 Status = Annotated[str, Choice("draft", "review", "approved", "retired")]
 Language = Annotated[str, Choice("zh-CN", "en")]
+
+
+def is_valid(kind, text: str) -> bool:
+    """Returns whether `text` is a valid value of the annotated kind, e.g. is_valid(RoleId, t)."""
+    try:
+        kind.__metadata__[0].parse(text)
+    except KindError:
+        return False
+    return True
