@@ -80,7 +80,7 @@ def run_build(args) -> int:
     started = time.perf_counter()
     output = args.output or args.root / "output"
     try:
-        project, files = pipeline.build(args.root, output)
+        project, files = pipeline.build(args.root, output, on_wait=_say_waiting)
     except CheckFailed as exc:
         _print_lines(exc.lines(), sys.stderr)
         print("build failed: nothing was written; the previous output is unchanged",
@@ -90,6 +90,10 @@ def run_build(args) -> int:
     seconds = time.perf_counter() - started
     print(f"{summary(project)}; wrote {len(files)} files to {output} in {seconds:.2f} s")
     return 0
+
+
+def _say_waiting() -> None:
+    print("waiting for another build to finish…", file=sys.stderr, flush=True)
 
 
 def summary(project: Project) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import itertools
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,11 +47,15 @@ def check(root: Path) -> Project:
     return project
 
 
-def build(root: Path, output: Path) -> tuple[Project, dict[str, bytes]]:
-    """Checks the project, renders every target and replaces `output` with the result."""
+def build(root: Path, output: Path, on_wait: Callable[[], None] | None = None
+          ) -> tuple[Project, dict[str, bytes]]:
+    """Checks the project, renders every target and replaces `output` with the result.
+
+    `on_wait` is called if another build is publishing to the same place and this one waits.
+    """
     project = check(root)
     files = render_all(project)
-    publish.replace_folder(output, files)
+    publish.replace_folder(output, files, project_module.sources(root), on_wait)
     return project, files
 
 

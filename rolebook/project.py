@@ -78,6 +78,11 @@ def load(root: Path) -> Project:
     return project
 
 
+def sources(root: Path) -> list[Path]:
+    """Returns what the project is made of: a build must never write over these."""
+    return [root / SETTINGS_FILE, root / ROLES_DIR, root / TEMPLATES_DIR]
+
+
 def role_files(root: Path) -> list[str]:
     """Returns the role files' paths relative to `root`, sorted, as roles/<name>.yaml."""
     folder = root / ROLES_DIR
