@@ -134,10 +134,10 @@ def _word_document(path: Path) -> bytes:
                     etree.fromstring(part, _XML)
         docx.Document(io.BytesIO(data))
     # A damaged package fails in many ways (zipfile, zlib, lxml, python-docx): all mean the same.
-    except Exception as exc:  # noqa: BLE001
-        raise LocatedError(f"{TEMPLATES_DIR}/{path.name}", None, f"is not a readable Word "
-                           f"document ({type(exc).__name__}: {exc}); restore it from git, or "
-                           "open it in Word and save it again as .docx") from None
+    except Exception:  # noqa: BLE001
+        raise LocatedError(f"{TEMPLATES_DIR}/{path.name}", None, "is not a readable Word "
+                           "document; restore it from git, or open it in Word and save it "
+                           "again as .docx") from None
     return data
 
 

@@ -132,14 +132,15 @@ def read_bytes(root: Path, path: str) -> bytes:
         with open(full, "rb", opener=_open_no_wait) as file:
             info = os.fstat(file.fileno())
             if not stat.S_ISREG(info.st_mode):
-                raise _Refused(f"{path} is {_kind(info.st_mode)}, not a file; move it away")
+                raise _Refused(f"this is {_kind(info.st_mode)}, not a file; move it away or "
+                               "rename it")
             data = file.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         hint = f"the link leads to {real}, which does not exist" if full.is_symlink() else \
             f"create {path}"
         raise _Refused(f"file not found; {hint}") from None
     except IsADirectoryError:
-        raise _Refused(f"{path} is a folder, not a file; move it away") from None
+        raise _Refused("this is a folder, not a file; move it away or rename it") from None
     except OSError as exc:
         raise _Refused(f"cannot read the file: {exc.strerror}; check its permissions") from None
     if len(data) > MAX_FILE_BYTES:
