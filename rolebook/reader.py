@@ -28,7 +28,6 @@ from ruamel.yaml.events import (
     MappingStartEvent,
     ScalarEvent,
 )
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from rolebook.errors import ERROR, Diagnostic
 from rolebook.kinds import INVISIBLE, Kind, KindError, invisible_message
@@ -40,6 +39,8 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 # A role nests five levels at most (workflow → entry → steps → step); anything far deeper is a
 # mistake or an attack, and is refused before it can cost time or stack.
 MAX_DEPTH = 50
+# How many problems of one file are reported: a file with more is not worth reading on.
+MAX_REPORTS = 100
 # How many lines with invisible characters one file reports; a binary file would have thousands.
 MAX_INVISIBLE_REPORTS = 10
 # How much of a long source line a message shows after the column it points at.
@@ -72,9 +73,18 @@ class Reading:
             source = source[:col + MAX_SHOWN] + "…"
         return Diagnostic(self.path, line, col, printable(message), severity, printable(source))
 
+    @property
+    def full(self) -> bool:
+        """Whether this file has as many problems as are reported for one file."""
+        return len(self.diagnostics) > MAX_REPORTS
+
     def report(self, where: tuple[int, int], message: str, severity: str = ERROR) -> None:
-        """Records a problem at a 1-based (line, col)."""
-        self.diagnostics.append(self.diagnostic(where, message, severity))
+        """Records a problem at a 1-based (line, col); past MAX_REPORTS, says so once."""
+        if len(self.diagnostics) == MAX_REPORTS:
+            message = (f"more than {MAX_REPORTS} problems in this file; the first "
+                       f"{MAX_REPORTS} are shown: fix them and check again")
+        if not self.full:
+            self.diagnostics.append(self.diagnostic(where, message, severity))
 
     def at(self, path: Path, key: bool = False) -> tuple[int, int]:
         """Returns where the value (or key) at `path` is, else where its nearest parent is."""
@@ -129,15 +139,43 @@ def _report_invisible(reading: Reading, text: str) -> bool:
     They are reported before parsing because YAML refuses some of them without saying which
     line they are on, and reads others as line breaks.
     """
-    lines: set[int] = set()
-    for match in INVISIBLE.finditer(text):
-        where = position(text, match.start())
-        if where[0] not in lines:
-            lines.add(where[0])
-            reading.report(where, invisible_message(match.group()))
-        if len(lines) == MAX_INVISIBLE_REPORTS:
-            break
-    return bool(lines)
+    if not INVISIBLE.search(text):
+        return False
+    found = 0
+    for number, line in enumerate(reading.lines, 1):
+        match = INVISIBLE.search(line)
+        if match:
+            reading.report((number, match.start() + 1), invisible_message(match.group()))
+            found += 1
+            if found == MAX_INVISIBLE_REPORTS:
+                break
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """A composed YAML node: its tag, its value (a text, or the child nodes) and where it starts.
+
+    Lighter than ruamel's nodes, whose tag is rebuilt from an object on every read.
+    """
+
+    tag: str
+    value: object
+    start_mark: object
+
+
+class ScalarNode(Node):
+    __slots__ = ()
+
+
+class SequenceNode(Node):
+    __slots__ = ()
+
+
+class MappingNode(Node):
+    """value: the (key node, value node) pairs."""
+
+    __slots__ = ()
 
 
 class _Composer:
@@ -183,11 +221,11 @@ class _Composer:
                 return False
             self.open.append((event, []))
         elif isinstance(event, CollectionEndEvent):
-            self.add(_collection(*self.open.pop(), event))
+            self.add(_collection(*self.open.pop()))
         elif isinstance(event, ScalarEvent):
             self.add(_scalar(event))
         elif isinstance(event, AliasEvent):
-            self.add(ScalarNode(_TAG + "null", "", event.start_mark, event.end_mark))
+            self.add(ScalarNode(_TAG + "null", "", event.start_mark))
         return True
 
     def add(self, node: Node) -> None:
@@ -208,15 +246,15 @@ def _scalar(event: ScalarEvent) -> ScalarNode:
     """Returns the node of a scalar; an untagged plain scalar such as `~` or nothing is null."""
     tag = event.tag if event.tag not in (None, "!") else \
         _TAG + ("null" if event.implicit[0] and event.value in _NULLS else "str")
-    return ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    return ScalarNode(tag, event.value, event.start_mark)
 
 
-def _collection(start: Event, children: list[Node], end: Event) -> Node:
+def _collection(start: Event, children: list[Node]) -> Node:
     """Returns the node of a list or a mapping (whose children alternate key, value)."""
     if isinstance(start, MappingStartEvent):
         pairs = list(zip(children[::2], children[1::2], strict=True))
-        return MappingNode(start.tag or _TAG + "map", pairs, start.start_mark, end.end_mark)
-    return SequenceNode(start.tag or _TAG + "seq", children, start.start_mark, end.end_mark)
+        return MappingNode(start.tag or _TAG + "map", pairs, start.start_mark)
+    return SequenceNode(start.tag or _TAG + "seq", children, start.start_mark)
 
 
 # What to do about a YAML syntax error, found by words of the parser's message or its context.
@@ -374,6 +412,8 @@ class _Walker:
             self.reading.key_positions[path + (name,)] = _where(key)
             if name in names:
                 given[name] = value
+                continue
+            if self.reading.full:
                 continue
             close = _closest(name, names)
             if close:

@@ -117,6 +117,9 @@ def yaml_text(value: dict, style: str) -> str:
     dumper = YAML(typ="safe", pure=True)
     dumper.allow_unicode = True
     dumper.width = 1 << 16
+    # Block style throughout: in flow style ruamel writes a:b unquoted, which it reads by YAML
+    # 1.2's rules but the C parser (YAML 1.1) does not.
+    dumper.default_flow_style = False
     dumper.dump(value, out)
     return out.text
 
@@ -145,3 +148,25 @@ def texts_of(value, path: FieldPath = ()) -> list[tuple[FieldPath, str]]:
     if isinstance(value, list):
         return [t for i, item in enumerate(value) for t in texts_of(item, (*path, i))]
     return [(path, value)] if isinstance(value, str) and value else []
+
+
+def free_texts(schema: type, data) -> list[str]:
+    """Returns the free texts of a role mapping as the reader keeps them (stripped, empty ones
+    dropped), following `schema`; values of the wrong type are skipped."""
+    if not isinstance(data, dict):
+        return []
+    hints = typing.get_type_hints(schema, include_extras=True)
+    return [t for f in dataclasses.fields(schema) if f.name in data
+            for t in _free_texts(hints[f.name], data[f.name])]
+
+
+def _free_texts(hint, value) -> list[str]:
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        hint = next(a for a in typing.get_args(hint) if a is not type(None))
+    if typing.get_origin(hint) is typing.Annotated:
+        keep = is_free_text(hint.__metadata__[0]) and isinstance(value, str) and value.strip()
+        return [value.strip()] if keep else []
+    if typing.get_origin(hint) is list:
+        items = value if isinstance(value, list) else []
+        return [t for item in items for t in _free_texts(typing.get_args(hint)[0], item)]
+    return free_texts(hint, value)

@@ -78,3 +78,13 @@ def test_a_second_document_is_refused():
     assert reading.value is None
     assert [(d.line, d.message[:27]) for d in reading.diagnostics] == [
         (6, "a second YAML document star")]
+
+
+def test_a_file_with_very_many_problems_reports_the_first_hundred_and_says_so():
+    text = "id: x\n" + "".join(f"dutie{i}: v\n" for i in range(5000))
+    reading = read("roles/x.yaml", text, Role)
+    assert len(reading.diagnostics) == 101
+    assert reading.diagnostics[0].message == "unknown key 'dutie0'; did you mean 'duties'?"
+    assert (reading.diagnostics[-1].line, reading.diagnostics[-1].message) == (
+        102, "more than 100 problems in this file; the first 100 are shown: fix them and "
+             "check again")
