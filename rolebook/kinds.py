@@ -139,10 +139,34 @@ class TimeWindowKind(Kind):
 
 
 Text = Annotated[str, Kind()]
+class FileNameKind(Pattern):
+    """A name that becomes a file name (<id>.yaml, .docx, .html) on every system, Windows too."""
+
+    # Windows cannot open files with these names, whatever their extension.
+    RESERVED = {"con", "prn", "aux", "nul", *(f"{d}{n}" for d in ("com", "lpt") for n in
+                                              range(1, 10))}
+    MAX_LENGTH = 64
+
+    def __init__(self, regex: str, what: str, example: str):
+        super().__init__(regex, what, example)
+        self.json = {**self.json, "maxLength": self.MAX_LENGTH}
+
+    def parse(self, text: str) -> str:
+        """Returns `text` if it matches and makes a file name anywhere, else raises KindError."""
+        text = super().parse(text)
+        if text in self.RESERVED:
+            raise KindError(f"'{text}' cannot be a file name on Windows; choose another, like "
+                            f"{self.example}")
+        if len(text) > self.MAX_LENGTH:
+            raise KindError(f"'{text[:20]}…' is {len(text)} characters long; keep it to "
+                            f"{self.MAX_LENGTH}, like {self.example}")
+        return text
+
+
 RoleId = Annotated[
     str,
-    Pattern(r"[a-z0-9]+(-[a-z0-9]+)*", "a valid role id (lower-case letters, digits and single "
-            "hyphens)", "vip-department-manager"),
+    FileNameKind(r"[a-z0-9]+(-[a-z0-9]+)*", "a valid role id (lower-case letters, digits and "
+                 "single hyphens)", "vip-department-manager"),
 ]
 Version = Annotated[
     str,
@@ -153,11 +177,3 @@ Window = Annotated[TimeWindow, TimeWindowKind()]
 Status = Annotated[str, Choice("draft", "review", "approved", "retired")]
 Language = Annotated[str, Choice("zh-CN", "en")]
 
-
-def is_valid(kind, text: str) -> bool:
-    """Returns whether `text` is a valid value of the annotated kind, e.g. is_valid(RoleId, t)."""
-    try:
-        kind.__metadata__[0].parse(text)
-    except KindError:
-        return False
-    return True

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from rolebook import checks
 from rolebook.errors import ERROR, CheckFailed, Diagnostic
-from rolebook.kinds import RoleId, is_valid
+from rolebook.kinds import KindError, RoleId
 from rolebook.reader import Reading, position, read, split_lines
 from rolebook.schema import Role, Settings
 
@@ -96,12 +96,17 @@ def role_files(root: Path) -> list[str]:
 def _misnamed(path: str) -> Reading | None:
     """Returns a failed Reading for a role file whose name is not a valid role id, else None."""
     name = Path(path)
-    if is_valid(RoleId, name.stem):
-        return None
-    suggestion = re.sub(r"[^a-z0-9]+", "-", name.stem.lower()).strip("-") or "<role id>"
-    return _failed(path, f"the file name '{name.name}' is not a valid role id (lower-case "
-                   f"letters, digits and single hyphens); rename the file, e.g. to "
-                   f"{suggestion}{name.suffix}, and give the role the same id")
+    role_id = RoleId.__metadata__[0]
+    try:
+        role_id.parse(name.stem)
+    except KindError as exc:
+        suggestion = re.sub(r"[^a-z0-9]+", "-", name.stem.lower()).strip("-")
+        if suggestion == name.stem:
+            return _failed(path, f"the file name '{name.name}' cannot be a role id: {exc}")
+        return _failed(path, f"the file name '{name.name}' is not {role_id.what}; rename the "
+                       f"file, e.g. to {suggestion or 'vip-specialist'}{name.suffix}, and give "
+                       "the role the same id")
+    return None
 
 
 class _Refused(Exception):

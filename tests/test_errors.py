@@ -95,3 +95,14 @@ def test_problems_of_all_files_are_reported_together(project, cli):
     files = [line.split(":")[0] for line in result.err.splitlines() if line.startswith("roles/")]
     assert files == ["roles/bad-date.yaml", "roles/tab-indent.yaml", "roles/unknown-key.yaml"]
     assert result.out.strip() == "6 roles: 3 errors, 0 warnings"
+
+
+def test_a_file_name_windows_cannot_have_is_refused(project, cli):
+    # Made here: a file called con.yaml cannot even be checked out on Windows.
+    text = MINIMAL.read_text(encoding="utf-8").replace("id: minimal", "id: con")
+    (project / "roles" / "con.yaml").write_text(text, encoding="utf-8")
+    result = cli("check", "--root", project)
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        "roles/con.yaml:1:1: error: the file name 'con.yaml' cannot be a role id: 'con' cannot "
+        "be a file name on Windows; choose another, like vip-department-manager"]
