@@ -16,6 +16,8 @@ from rolebook.errors import CheckFailed, RolebookError
 from rolebook.project import Project
 from rolebook.project import load as load_project
 
+INTERRUPTED = 130  # the shells' exit status for a command stopped by Ctrl-C (SIGINT)
+
 DESCRIPTION = """\
 Validate job-description roles (roles/*.yaml) and render them as Word (.docx) and HTML
 handbooks with document-control version headers.
@@ -56,6 +58,10 @@ def main(argv: list[str] | None = None) -> int:
     except RolebookError as exc:
         _print_lines(exc.lines(), sys.stderr)
         return exc.exit_code
+    except KeyboardInterrupt:  # Ctrl-C: publishing keeps the output whole, see publish.py
+        print("interrupted: the output folder holds the previous build or the new one, "
+              "complete", file=sys.stderr)
+        return INTERRUPTED
 
 
 def _output_arguments(p: argparse.ArgumentParser) -> None:

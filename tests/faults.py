@@ -66,21 +66,21 @@ def resize_tmpfs(path: Path, size: str) -> None:
 
 
 def fork_build(args: list[str], before: Callable[[], None] | None = None,
-               kill_after: float | None = None) -> int | None:
+               kill_after: float | None = None, sig: int = signal.SIGKILL) -> int | None:
     """Runs `rolebook ARGS…` in a forked child; returns its exit code, or None if it was killed.
 
     The child shares this process's imports, so it starts in a millisecond and the whole of its
-    time is the build's. See fork_run for `before` and `kill_after`.
+    time is the build's. See fork_run for the other arguments.
     """
-    return fork_run(lambda: main(args), before, kill_after)
+    return fork_run(lambda: main(args), before, kill_after, sig)
 
 
 def fork_run(run: Callable[[], int], before: Callable[[], None] | None = None,
-             kill_after: float | None = None) -> int | None:
-    """Calls `run` in a forked child; returns its exit code, or None if it was killed.
+             kill_after: float | None = None, sig: int = signal.SIGKILL) -> int | None:
+    """Calls `run` in a forked child; returns its exit code, or None if a signal ended it.
 
     `before` runs in the child first (it may arrange the child's own death); with `kill_after`,
-    the child gets SIGKILL that many seconds after it starts.
+    the child gets the signal `sig` that many seconds after it starts.
     """
     pid = os.fork()
     if pid == 0:  # the child: never returns into pytest
@@ -96,10 +96,10 @@ def fork_run(run: Callable[[], int], before: Callable[[], None] | None = None,
             os._exit(code)
     if kill_after is not None:
         time.sleep(kill_after)
-        os.kill(pid, signal.SIGKILL)
+        os.kill(pid, sig)
     _, status = os.waitpid(pid, 0)
     if os.WIFSIGNALED(status):
-        assert os.WTERMSIG(status) == signal.SIGKILL, f"the child died of signal {status}"
+        assert os.WTERMSIG(status) == sig, f"the child died of signal {os.WTERMSIG(status)}"
         return None
     return os.WEXITSTATUS(status)
 

@@ -95,9 +95,12 @@ def _required(schema: type, name: str) -> bool:
 
 
 def _windows() -> st.SearchStrategy[str]:
-    minutes = st.lists(st.integers(0, 24 * 60 - 1), min_size=2, max_size=2, unique=True)
-    return minutes.map(sorted).map(lambda m: f"{m[0] // 60:02d}:{m[0] % 60:02d}-"
-                                             f"{m[1] // 60:02d}:{m[1] % 60:02d}")
+    def clock(minute: int) -> str:
+        return f"{minute // 60:02d}:{minute % 60:02d}"
+
+    starts = st.integers(0, 24 * 60 - 2)
+    return starts.flatmap(lambda start: st.integers(start + 1, 24 * 60 - 1).map(
+        lambda end: f"{clock(start)}-{clock(end)}"))
 
 
 _VALID = {

@@ -12,6 +12,7 @@ import fcntl
 import os
 import random
 import shutil
+import signal
 import subprocess
 import time
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from faults import die_at_call, fork_build, fork_run, resize_tmpfs, rolebook, tm
 from test_pipeline import snapshot
 
 from rolebook import publish
-from rolebook.cli import main
+from rolebook.cli import INTERRUPTED, main
 
 KILLS = 60  # builds killed at random moments, at least
 
@@ -91,6 +92,23 @@ def test_a_build_killed_at_random_moments_leaves_one_complete_build_each_time(ve
     assert litter(versions.root) == []
     print(f"\n{kills} builds killed at random moments out of {trials} "
           f"(one build takes {duration * 1000:.0f} ms)")
+
+
+def test_ctrl_c_at_random_moments_stops_the_build_with_a_message_and_a_complete_output(
+        versions):
+    output = versions.root / "output"
+    args = ["build", "--root", str(versions.root)]
+    assert fork_build(args) == 0
+    rng = random.Random(7)
+    codes = set()
+    for trial in range(12):
+        versions.use("AB"[trial % 2])
+        code = fork_build(args, kill_after=rng.uniform(0, 0.2), sig=signal.SIGINT)
+        codes.add(code)
+        versions.assert_complete(output)
+    assert codes <= {INTERRUPTED, 0} and INTERRUPTED in codes  # 0: finished before Ctrl-C
+    assert fork_build(args) == 0
+    assert litter(versions.root) == []
 
 
 # Every call through which publishing changes the disk.
