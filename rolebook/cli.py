@@ -18,6 +18,7 @@ from rolebook.project import TEMPLATES_DIR, Project
 from rolebook.project import load as load_project
 
 LANGUAGES = ("zh-CN", "en")  # the languages templates/labels.yaml has labels for
+INTERRUPTED = 130  # the shells' exit status for a command stopped by Ctrl-C (SIGINT)
 
 DESCRIPTION = """\
 Validate job-description roles (roles/*.yaml) and render them as Word (.docx) and HTML
@@ -48,10 +49,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Runs one command (build if none is given) and returns its exit code."""
-    args = parser().parse_args(argv)
-    if args.command is None:
-        args = parser().parse_args(["build", *(argv if argv is not None else sys.argv[1:])])
     try:
+        args = parse(argv)
         return args.run(args)
     except CheckFailed as exc:
         _print_lines(exc.lines(), sys.stderr)
@@ -59,6 +58,18 @@ def main(argv: list[str] | None = None) -> int:
     except RolebookError as exc:
         _print_lines(exc.lines(), sys.stderr)
         return exc.exit_code
+    except KeyboardInterrupt:  # Ctrl-C: publishing keeps the output whole, see publish.py
+        print("interrupted: the output folder holds the previous build or the new one, "
+              "complete", file=sys.stderr)
+        return INTERRUPTED
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    """Returns the parsed command line; with no command, that of `build`."""
+    args = parser().parse_args(argv)
+    if args.command is None:
+        args = parser().parse_args(["build", *(argv if argv is not None else sys.argv[1:])])
+    return args
 
 
 def _output_arguments(p: argparse.ArgumentParser) -> None:
@@ -119,7 +130,7 @@ def run_build(args) -> int:
     started = time.perf_counter()
     output = args.output or args.root / "output"
     try:
-        project, files = pipeline.build(args.root, output, args.lang)
+        project, files = pipeline.build(args.root, output, args.lang, on_wait=_say_waiting)
     except CheckFailed as exc:
         _print_lines(exc.lines(), sys.stderr)
         print("build failed: nothing was written; the previous output is unchanged",
@@ -129,6 +140,10 @@ def run_build(args) -> int:
     seconds = time.perf_counter() - started
     print(f"{summary(project)}; wrote {len(files)} files to {output} in {seconds:.2f} s")
     return 0
+
+
+def _say_waiting() -> None:
+    print("waiting for another build to finish…", file=sys.stderr, flush=True)
 
 
 def summary(project: Project) -> str:

@@ -9,11 +9,34 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Annotated
 
-# Characters Word's XML cannot hold, plus DEL; they arrive by copying out of other programs.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# Characters that have no place in a role's text: the control characters Word's XML cannot hold,
+# DEL and the C1 controls (YAML refuses them), the line and paragraph separators (YAML would take
+# them for line breaks), a byte-order mark inside the text, lone surrogates and non-characters.
+# They arrive by copying out of other programs.
+INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff"
+                       "\ufeff\ufffe\uffff]")
+# In a value, a carriage return too: YAML reads line breaks as "\n", so one can only come from an
+# escape ("\r"), and XML would turn it into a line feed.
+_FORBIDDEN = re.compile(f"{INVISIBLE.pattern[:-1]}\r]")
+
+
+def invisible_message(char: str) -> str:
+    """Returns the message for a character of INVISIBLE (or a carriage return) in the text."""
+    code = f"U+{ord(char):04X}"
+    category = unicodedata.category(char)
+    if category == "Cs":
+        return (f"broken character {code} (half of a surrogate pair) in text; delete it and type "
+                "the character again")
+    if category == "Cc":
+        what = f"control character {code}"
+    else:
+        what = f"character {code} ({unicodedata.name(char, 'not a character').lower()})"
+    return (f"invisible {what} in text; delete it (it often comes from copying out of another "
+            "program)")
 
 
 class KindError(ValueError):
@@ -30,10 +53,7 @@ class Kind:
         """Returns the value for `text`, or raises KindError saying how to fix it."""
         bad = _FORBIDDEN.search(text)
         if bad:
-            raise KindError(
-                f"invisible control character U+{ord(bad.group()):04X} in text; delete it "
-                "(it often comes from copying out of another program)"
-            )
+            raise KindError(invisible_message(bad.group()))
         return text
 
 
@@ -62,6 +82,7 @@ class Choice(Kind):
 
     def parse(self, text: str) -> str:
         """Returns `text` if it is one of the choices, else raises KindError listing them."""
+        text = super().parse(text)
         if text not in self.choices:
             raise KindError(f"'{text}' is not {self.what}")
         return text
@@ -76,6 +97,7 @@ class DateKind(Kind):
 
     def parse(self, text: str) -> dt.date:
         """Returns the date, or raises KindError for a wrong shape or a day that does not exist."""
+        text = super().parse(text)
         if not self._shape.fullmatch(text):
             raise KindError(f"'{text}' is not a date; write it as YYYY-MM-DD, like 2024-03-01")
         try:
@@ -104,7 +126,7 @@ class TimeWindowKind(Kind):
 
     def parse(self, text: str) -> TimeWindow:
         """Returns the window, or raises KindError for a wrong shape, time or order."""
-        m = self._shape.fullmatch(text)
+        m = self._shape.fullmatch(super().parse(text))
         hint = "write it as HH:MM–HH:MM, like 08:30–09:00"
         if not m:
             raise KindError(f"'{text}' is not a time window; {hint}")
@@ -117,10 +139,34 @@ class TimeWindowKind(Kind):
 
 
 Text = Annotated[str, Kind()]
+class FileNameKind(Pattern):
+    """A name that becomes a file name (<id>.yaml, .docx, .html) on every system, Windows too."""
+
+    # Windows cannot open files with these names, whatever their extension.
+    RESERVED = {"con", "prn", "aux", "nul", *(f"{d}{n}" for d in ("com", "lpt") for n in
+                                              range(1, 10))}
+    MAX_LENGTH = 64
+
+    def __init__(self, regex: str, what: str, example: str):
+        super().__init__(regex, what, example)
+        self.json = {**self.json, "maxLength": self.MAX_LENGTH}
+
+    def parse(self, text: str) -> str:
+        """Returns `text` if it matches and makes a file name anywhere, else raises KindError."""
+        text = super().parse(text)
+        if text in self.RESERVED:
+            raise KindError(f"'{text}' cannot be a file name on Windows; choose another, like "
+                            f"{self.example}")
+        if len(text) > self.MAX_LENGTH:
+            raise KindError(f"'{text[:20]}…' is {len(text)} characters long; keep it to "
+                            f"{self.MAX_LENGTH}, like {self.example}")
+        return text
+
+
 RoleId = Annotated[
     str,
-    Pattern(r"[a-z0-9]+(-[a-z0-9]+)*", "a valid role id (lower-case letters, digits and single "
-            "hyphens)", "vip-department-manager"),
+    FileNameKind(r"[a-z0-9]+(-[a-z0-9]+)*", "a valid role id (lower-case letters, digits and "
+                 "single hyphens)", "vip-department-manager"),
 ]
 Version = Annotated[
     str,
@@ -130,3 +176,4 @@ Date = Annotated[dt.date, DateKind()]
 Window = Annotated[TimeWindow, TimeWindowKind()]
 Status = Annotated[str, Choice("draft", "review", "approved", "retired")]
 Language = Annotated[str, Choice("zh-CN", "en")]
+

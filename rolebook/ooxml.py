@@ -18,6 +18,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
+from rolebook.errors import LocatedError
+
 # Zip entries carry this date, so the same inputs give the same bytes (the zip format's epoch).
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -237,7 +239,9 @@ def style_numid(styles, style_id: str) -> str:
             num = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
             if num is not None:
                 return num.get(qn("w:val"))
-    raise KeyError(f"style {style_id} has no list numbering")
+    raise LocatedError("templates/reference.docx", None, f"the style '{style_id}' has no list "
+                       "numbering; number it in Word (Format, Numbering) or restore the file "
+                       "from git")
 
 
 def east_asian_language(styles) -> None:

@@ -4,22 +4,35 @@ written.
 A project is a folder with handbook.yaml, roles/*.yaml and templates/. `load` reads all of it and
 returns a Project with every diagnostic of every file; `Project.raise_for_errors` turns errors
 into one CheckFailed.
+
+Reading is defensive, because role files come from anywhere: a file must be a regular file inside
+the project (a link leading out of it is refused), at most MAX_FILE_BYTES long (checked before it
+is read) and UTF-8 text (a UTF-8 byte-order mark is fine; UTF-16 and GBK are recognised and
+reported). Names starting with a dot (editors' temporary files) are not roles.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rolebook import checks
 from rolebook.errors import ERROR, CheckFailed, Diagnostic
-from rolebook.reader import Reading, read
+from rolebook.kinds import KindError, RoleId
+from rolebook.reader import Reading, position, read, split_lines
 from rolebook.schema import Role, Settings
 
 SETTINGS_FILE = "handbook.yaml"
 ROLES_DIR = "roles"
 TEMPLATES_DIR = "templates"
+# A role file is a few kilobytes; anything near this size is not a role, and is refused before
+# it is read or parsed.
+MAX_FILE_BYTES = 1_000_000
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass
@@ -54,8 +67,11 @@ def load(root: Path, today: dt.date | None = None) -> Project:
     settings_reading = read_file(root, SETTINGS_FILE, Settings)
     project = Project(root, settings_reading.value, today=today or dt.date.today())
     project.diagnostics += settings_reading.diagnostics
+    if not (root / ROLES_DIR).is_dir():
+        project.diagnostics.append(Diagnostic(ROLES_DIR, 1, 1, "folder not found; create it "
+                                              "and put one <id>.yaml file per role in it"))
     for path in role_files(root):
-        reading = read_file(root, path, Role)
+        reading = _misnamed(path) or read_file(root, path, Role)
         project.readings[path] = reading
         project.diagnostics += reading.diagnostics
         if reading.value is not None:
@@ -66,34 +82,133 @@ def load(root: Path, today: dt.date | None = None) -> Project:
     return project
 
 
+def sources(root: Path) -> list[Path]:
+    """Returns what the project is made of: a build must never write over these."""
+    return [root / SETTINGS_FILE, root / ROLES_DIR, root / TEMPLATES_DIR]
+
+
 def role_files(root: Path) -> list[str]:
     """Returns the role files' paths relative to `root`, sorted, as roles/<name>.yaml."""
     folder = root / ROLES_DIR
     if not folder.is_dir():
         return []
-    names = sorted(p.name for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+    names = sorted(p.name for p in folder.iterdir()
+                   if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
     return [f"{ROLES_DIR}/{name}" for name in names]
 
 
+def _misnamed(path: str) -> Reading | None:
+    """Returns a failed Reading for a role file whose name is not a valid role id, else None."""
+    name = Path(path)
+    role_id = RoleId.__metadata__[0]
+    try:
+        role_id.parse(name.stem)
+    except KindError as exc:
+        suggestion = re.sub(r"[^a-z0-9]+", "-", name.stem.lower()).strip("-")
+        if suggestion == name.stem:
+            return _failed(path, f"the file name '{name.name}' cannot be a role id: {exc}")
+        return _failed(path, f"the file name '{name.name}' is not {role_id.what}; rename the "
+                       f"file, e.g. to {suggestion or 'vip-specialist'}{name.suffix}, and give "
+                       "the role the same id")
+    return None
+
+
+class _Refused(Exception):
+    """A file that is not read; the message says why and what to do, at a (line, col)."""
+
+    def __init__(self, message: str, where: tuple[int, int] = (1, 1), lines: list | None = None):
+        super().__init__(message)
+        self.where, self.lines = where, lines or []
+
+
 def read_file(root: Path, path: str, schema: type) -> Reading:
-    """Returns the Reading of the file at root/path; unreadable files become diagnostics."""
+    """Returns the Reading of the file at root/path; files that cannot be read become errors."""
     try:
-        data = (root / path).read_bytes()
-    except FileNotFoundError:
-        return _failed(path, f"file not found; create {path}")
-    except OSError as exc:
-        return _failed(path, f"cannot read the file: {exc.strerror}; check its permissions")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return _failed(path, "the file is not UTF-8 text; save it as UTF-8 in your editor",
-                       (line, col))
+        text = decode(read_bytes(root, path))
+    except _Refused as exc:
+        return _failed(path, str(exc), exc.where, exc.lines)
     return read(path, text, schema)
 
 
-def _failed(path: str, message: str, where: tuple[int, int] = (1, 1)) -> Reading:
-    reading = Reading(path, [])
+def read_bytes(root: Path, path: str) -> bytes:
+    """Returns the bytes of root/path, a regular file of the project of at most MAX_FILE_BYTES."""
+    full = root / path
+    real = full.resolve()
+    if not real.is_relative_to(root.resolve()):
+        raise _Refused(f"the file is a link to {real}, outside the project; rolebook reads only "
+                       "the project's files: copy the file here instead of linking to it")
+    try:
+        with open(full, "rb", opener=_open_no_wait) as file:
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise _Refused(f"this is {_kind(info.st_mode)}, not a file; move it away or "
+                               "rename it")
+            data = file.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        hint = f"the link leads to {real}, which does not exist" if full.is_symlink() else \
+            f"create {path}"
+        raise _Refused(f"file not found; {hint}") from None
+    except IsADirectoryError:
+        raise _Refused("this is a folder, not a file; move it away or rename it") from None
+    except OSError as exc:
+        raise _Refused(f"cannot read the file: {exc.strerror}; check its permissions") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise _Refused(f"the file is {max(info.st_size, len(data)) / 1e6:.1f} MB, more than the "
+                       f"{MAX_FILE_BYTES // 1_000_000} MB a role or settings file may have: "
+                       "check that it is the right file")
+    return data
+
+
+def _open_no_wait(path, flags: int) -> int:
+    """Opens without blocking: a named pipe put where a file should be must not hang the build."""
+    return os.open(path, flags | os.O_NONBLOCK)
+
+
+def _kind(mode: int) -> str:
+    return "a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else \
+        "a device"
+
+
+def decode(data: bytes) -> str:
+    """Returns the text of UTF-8 `data` (with or without a byte-order mark), else raises _Refused.
+
+    The message says which encoding the file seems to be in and where its first non-UTF-8 byte
+    is, with that line shown as well as it can be.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
+        raise _Refused("the file is UTF-16 text, not UTF-8; save it as UTF-8 in your editor "
+                       "(Save As, Encoding: UTF-8)")
+    body = data.removeprefix(UTF8_BOM)
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        shown = body.decode("utf-8", errors="replace")
+        start = len(body[:exc.start].decode("utf-8"))
+        guess = " (it looks like GBK, the Chinese Windows encoding)" if _is_gbk(body) else ""
+        raise _Refused(f"the file is not UTF-8 text{guess}; save it as UTF-8 in your editor "
+                       "(Save As, Encoding: UTF-8)", position(shown, start),
+                       split_lines(shown)) from None
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """Returns whether `data` without a byte-order mark is UTF-16: zero bytes in every other
+    place, as ASCII letters have in UTF-16."""
+    sample = data[:4096]
+    return any(sample[i::2].count(0) > len(sample) // 8 for i in (0, 1))
+
+
+def _is_gbk(data: bytes) -> bool:
+    """Returns whether `data` reads as Chinese in GBK (as GB2312, its common core: a stray
+    Latin-1 letter often happens to be a valid GBK pair, but rarely a GB2312 one)."""
+    try:
+        data.decode("gb2312")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _failed(path: str, message: str, where: tuple[int, int] = (1, 1),
+            lines: list[str] | None = None) -> Reading:
+    reading = Reading(path, lines or [])
     reading.report(where, message)
     return reading

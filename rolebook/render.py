@@ -66,11 +66,8 @@ class Renderer:
         """Returns the Document that `template` writes for `context`."""
         try:
             xml = self.env.get_template(template).render(self.base, **context)
-        except jinja2.TemplateSyntaxError as exc:
-            raise LocatedError(f"templates/{exc.name or template}", exc.lineno, exc.message) \
-                from None
         except jinja2.TemplateError as exc:
-            raise _runtime_error(exc, template, self.templates) from None
+            raise template_error(exc, template, self.templates) from None
         try:
             return document.parse(xml)
         except (ValueError, SyntaxError) as exc:
@@ -108,6 +105,19 @@ def handbook_status(roles: list[Role]) -> str:
     statuses = [r.document_control.status for r in roles if r.document_control.status in
                 _STATUS_ORDER]
     return min(statuses, key=_STATUS_ORDER.index, default="approved")
+
+
+def template_error(exc: jinja2.TemplateError, template: str, templates: Path) -> LocatedError:
+    """Returns the LocatedError for a template that is missing, or fails to compile or run."""
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return LocatedError(f"templates/{exc.name}", None, "the template is missing; restore it "
+                            "from git")
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        located = LocatedError(f"templates/{exc.name or template}", exc.lineno, exc.message)
+    else:
+        located = _runtime_error(exc, template, templates)
+    return LocatedError(located.path, located.line, f"{located}; fix the template, or restore it "
+                        "from git")
 
 
 def _runtime_error(exc: jinja2.TemplateError, template: str,

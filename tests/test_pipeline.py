@@ -8,8 +8,6 @@ from pathlib import Path
 import pytest
 from conftest import edit
 
-from rolebook import publish
-
 EXPECTED = {
     "docx/handbook.docx", "docx/vip-department-manager.docx",
     "docx/vip-department-supervisor.docx", "docx/vip-specialist.docx",
@@ -57,21 +55,6 @@ def test_a_rebuild_replaces_the_output_and_removes_stale_files(project, cli):
     assert "stale.txt" not in files
     assert "docx/vip-specialist.docx" not in files
     assert [p.name for p in project.iterdir() if p.name.startswith(".rolebook")] == []
-
-
-def test_an_unwritable_output_folder_is_a_clear_error(project, cli, monkeypatch):
-    assert cli("build", "--root", project).code == 0
-    before = snapshot(project / "output")
-
-    def refuse(src, dst):
-        raise PermissionError(13, "Permission denied")
-
-    monkeypatch.setattr(publish.os, "rename", refuse)
-    result = cli("build", "--root", project)
-    assert result.code == 1
-    assert result.err.startswith("error: cannot write ")
-    assert "the previous output is unchanged" in result.err
-    assert snapshot(project / "output") == before
 
 
 @pytest.mark.parametrize("missing", ["reference.docx", "labels.yaml"])

@@ -50,6 +50,41 @@ def test_an_alias_bomb_is_refused_without_expanding_it():
     text = "id: bomb\nsummary:\n" + "\n".join("  " + line for line in levels) + "\n"
     reading = read("roles/bomb.yaml", text, Role)
     assert reading.value is None
-    messages = [d.message for d in reading.diagnostics]
+    messages = [d.message for d in sorted(reading.diagnostics, key=lambda d: (d.line, d.col))]
     assert messages[1].startswith("anchors and aliases (&a0, *a0) are not allowed")
     assert len(messages) == 11  # the wrong type of 'summary', then each of the ten anchors
+
+
+def test_nesting_far_deeper_than_the_limit_is_one_error_not_a_crash():
+    # ruamel's C composer recurses per level: 200,000 brackets used to kill the interpreter.
+    text = "id: deep\nsummary: " + "[" * 200_000 + "]" * 200_000 + "\n"
+    reading = read("roles/deep.yaml", text, Role)
+    assert reading.value is None
+    assert [(d.line, d.col, d.message) for d in reading.diagnostics] == [
+        (2, 59, "lists and mappings are nested more than 50 levels deep here; a role needs five "
+                "at most: check the brackets and the indentation")]
+
+
+def test_windows_and_old_mac_line_ends_give_the_same_positions():
+    for newline in ("\n", "\r\n", "\r"):
+        text = CONTROL.replace("\n", newline) + "bogus: 1" + newline
+        reading = read("x.yaml", text, DocumentControl)
+        assert [(d.line, d.col) for d in reading.diagnostics] == [(6, 1)]
+        assert reading.diagnostics[0].source_line == "bogus: 1"
+
+
+def test_a_second_document_is_refused():
+    reading = read("x.yaml", CONTROL + "---\n" + CONTROL, DocumentControl)
+    assert reading.value is None
+    assert [(d.line, d.message[:27]) for d in reading.diagnostics] == [
+        (6, "a second YAML document star")]
+
+
+def test_a_file_with_very_many_problems_reports_the_first_hundred_and_says_so():
+    text = "id: x\n" + "".join(f"dutie{i}: v\n" for i in range(5000))
+    reading = read("roles/x.yaml", text, Role)
+    assert len(reading.diagnostics) == 101
+    assert reading.diagnostics[0].message == "unknown key 'dutie0'; did you mean 'duties'?"
+    assert (reading.diagnostics[-1].line, reading.diagnostics[-1].message) == (
+        102, "more than 100 problems in this file; the first 100 are shown: fix them and "
+             "check again")
