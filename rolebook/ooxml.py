@@ -6,13 +6,21 @@ Element and attribute names follow ECMA-376 Part 1 (§17 WordprocessingML).
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
 from datetime import date, datetime
+from functools import cache
 
+from docx.enum.section import WD_HEADER_FOOTER
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.opc.oxml import CT_Types, serialize_part_xml
+from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI, PackURI
+from docx.opc.spec import default_content_types
+from docx.oxml.ns import nsmap, qn
+from docx.oxml.parser import oxml_parser
+from docx.parts.hdrftr import FooterPart, HeaderPart
 
 # Zip entries carry this date, so the same inputs give the same bytes (the zip format's epoch).
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -20,12 +28,21 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 def el(tag: str, attrs: dict[str, str] | None = None, *children):
     """Returns a new element `w:tag` (or another prefix) with attributes and children."""
-    node = OxmlElement(tag)
+    node = oxml_parser.makeelement(_qn(tag), nsmap=_nsmap(tag))
     for key, value in (attrs or {}).items():
-        node.set(qn(key), value)
-    for child in children:
-        node.append(child)
+        node.set(_qn(key), value)
+    node.extend(children)
     return node
+
+
+# A document has thousands of elements: the names are resolved once, not once per element.
+_qn = cache(qn)
+
+
+@cache
+def _nsmap(tag: str) -> dict[str, str]:
+    prefix = tag.partition(":")[0]
+    return {prefix: nsmap[prefix]}
 
 
 def paragraph(style_id: str = "", runs=(), align: str = ""):
@@ -114,22 +131,89 @@ def table(style_id: str, rows: list[list[list]], widths: list[int], header_rows:
     return tbl
 
 
-def list_number_restart(numbering, style_numid: str) -> str:
-    """Returns the id of a new w:num restarting at 1 the list that `style_numid` numbers."""
-    nums = numbering.findall(qn("w:num"))
-    source = next(n for n in nums if n.get(qn("w:numId")) == style_numid)
-    abstract = source.find(qn("w:abstractNumId")).get(qn("w:val"))
-    new_id = str(max(int(n.get(qn("w:numId"))) for n in nums) + 1)
-    override = el("w:lvlOverride", {"w:ilvl": "0"}, el("w:startOverride", {"w:val": "1"}))
-    numbering.append(el("w:num", {"w:numId": new_id},
-                        el("w:abstractNumId", {"w:val": abstract}), override))
-    return new_id
+class Numbering:
+    """Hands out numbered-list instances (w:num) of the list a paragraph style numbers.
+
+    Each call to `restart` is constant time, so a handbook with thousands of lists stays
+    linear; the abstract list and the highest numId are looked up once.
+    """
+
+    def __init__(self, numbering, style_numid: str):
+        self.numbering = numbering
+        nums = numbering.findall(qn("w:num"))
+        source = next(n for n in nums if n.get(qn("w:numId")) == style_numid)
+        self.abstract = source.find(qn("w:abstractNumId")).get(qn("w:val"))
+        self.last_id = max(int(n.get(qn("w:numId"))) for n in nums)
+
+    def restart(self) -> str:
+        """Returns the id of a new w:num restarting the list at 1."""
+        self.last_id += 1
+        new_id = str(self.last_id)
+        override = el("w:lvlOverride", {"w:ilvl": "0"}, el("w:startOverride", {"w:val": "1"}))
+        self.numbering.append(el("w:num", {"w:numId": new_id},
+                                 el("w:abstractNumId", {"w:val": self.abstract}), override))
+        return new_id
 
 
 def numbered(p, num_id: str) -> None:
     """Makes paragraph `p` an item of the numbered list `num_id` (level 0)."""
     num_pr = el("w:numPr", None, el("w:ilvl", {"w:val": "0"}), el("w:numId", {"w:val": num_id}))
     p.find(qn("w:pPr")).append(num_pr)
+
+
+def section_break(final_sect_pr) -> None:
+    """Ends the current section, starting the next on a new page.
+
+    Word keeps each section's properties in the paragraph that ends it, and the last
+    section's in the body's final w:sectPr: a copy of that one (headers included) goes into a
+    new paragraph before it, and the final one, now the next section's, loses its header and
+    footer references and any start type (a new page is the default).
+    """
+    p = paragraph()
+    p[0].append(copy.deepcopy(final_sect_pr))
+    final_sect_pr.addprevious(p)
+    for ref in final_sect_pr.findall(qn("w:headerReference")) + \
+            final_sect_pr.findall(qn("w:footerReference")):
+        final_sect_pr.remove(ref)
+    final_sect_pr.start_type = None
+
+
+class HeadersFooters:
+    """Gives sections headers and footers of their own, each in constant time.
+
+    python-docx names a new part and its relationship by scanning every existing one, which
+    made a handbook of a thousand sections take minutes; this hands out the same names
+    (header1.xml, footer1.xml…, the lowest free rIdN) from counters.
+    """
+
+    KINDS = {HeaderPart: ("hdr", "header", CT.WML_HEADER, RT.HEADER),
+             FooterPart: ("ftr", "footer", CT.WML_FOOTER, RT.FOOTER)}
+
+    def __init__(self, document_part):
+        self.document_part = document_part
+        self.count = {HeaderPart: 0, FooterPart: 0}
+        self.rid = 0
+
+    def add(self, sect_pr, kind: type, p) -> None:
+        """Gives section `sect_pr` a header or footer (`kind`) holding only paragraph `p`."""
+        tag, name, content_type, reltype = self.KINDS[kind]
+        self.count[kind] += 1
+        root = oxml_parser.makeelement(qn(f"w:{tag}"), nsmap={"w": nsmap["w"], "r": nsmap["r"]})
+        root.append(p)
+        partname = PackURI(f"/word/{name}{self.count[kind]}.xml")
+        part = kind(partname, content_type, root, self.document_part.package)
+        rid = self.next_rid()
+        self.document_part.rels.add_relationship(reltype, part, rid)
+        reference = sect_pr.add_headerReference if kind is HeaderPart \
+            else sect_pr.add_footerReference
+        reference(WD_HEADER_FOOTER.PRIMARY, rid)
+
+    def next_rid(self) -> str:
+        """Returns the lowest relationship id not yet used by the document part."""
+        self.rid += 1
+        while f"rId{self.rid}" in self.document_part.rels:
+            self.rid += 1
+        return f"rId{self.rid}"
 
 
 def style_numid(styles, style_id: str) -> str:
@@ -173,14 +257,44 @@ def core_properties(props, meta: dict[str, str]) -> None:
 
 
 def package_bytes(document) -> bytes:
-    """Returns the .docx bytes of a python-docx Document with fixed zip timestamps."""
-    saved = io.BytesIO()
-    document.save(saved)
+    """Returns the .docx bytes of a python-docx Document, zipped with fixed timestamps.
+
+    The parts are written as python-docx saves them (content types, package relationships,
+    then each part and its relationships), straight into the zip.
+    """
+    package = document.part.package
+    parts = list(package.iter_parts())
     out = io.BytesIO()
-    with zipfile.ZipFile(saved) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            info = zipfile.ZipInfo(item.filename, ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            dst.writestr(info, src.read(item.filename))
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        _zip_entry(zf, CONTENT_TYPES_URI, content_types(parts))
+        _zip_entry(zf, PACKAGE_URI.rels_uri, package.rels.xml)
+        for part in parts:
+            _zip_entry(zf, part.partname, part.blob)
+            if len(part.rels):
+                _zip_entry(zf, part.partname.rels_uri, part.rels.xml)
     return out.getvalue()
+
+
+def _zip_entry(zf: zipfile.ZipFile, uri: PackURI, data: bytes) -> None:
+    info = zipfile.ZipInfo(uri.membername, ZIP_EPOCH)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    zf.writestr(info, data)
+
+
+def content_types(parts) -> bytes:
+    """Returns [Content_Types].xml for `parts`: defaults by extension, else one override each."""
+    defaults = {"rels": CT.OPC_RELATIONSHIPS, "xml": CT.XML}
+    overrides = {}
+    for part in parts:
+        ext = part.partname.ext
+        if (ext.lower(), part.content_type) in default_content_types:
+            defaults[ext] = part.content_type
+        else:
+            overrides[part.partname] = part.content_type
+    types = CT_Types.new()
+    for ext in sorted(defaults):
+        types.add_default(ext, defaults[ext])
+    for partname in sorted(overrides):
+        types.add_override(partname, overrides[partname])
+    return serialize_part_xml(types)
