@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from rolebook import __version__, jsonschema, pipeline
+from rolebook import __version__, cache, jsonschema, pipeline
 from rolebook.errors import CheckFailed, RolebookError
 from rolebook.project import Project
 from rolebook.project import load as load_project
@@ -58,9 +58,19 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
 
 
-def _output_arguments(p: argparse.ArgumentParser) -> None:
+def _build_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--output", type=Path, default=None,
                    help="where to write the handbook (default: <root>/output)")
+    p.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
+                   help="render with N processes (default: one per core)")
+    p.add_argument("--no-cache", dest="cache", action="store_false",
+                   help=f"render everything, ignoring and keeping {cache.FOLDER}/ as it is")
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 1 or more")
+    return int(text)
 
 
 def _no_arguments(p: argparse.ArgumentParser) -> None:
@@ -80,23 +90,30 @@ def run_build(args) -> int:
     started = time.perf_counter()
     output = args.output or args.root / "output"
     try:
-        project, files = pipeline.build(args.root, output)
+        report = pipeline.build(args.root, output, args.jobs, args.cache)
     except CheckFailed as exc:
         _print_lines(exc.lines(), sys.stderr)
         print("build failed: nothing was written; the previous output is unchanged",
               file=sys.stderr)
         return exc.exit_code
-    _print_lines([d.format() for d in project.diagnostics], sys.stderr)
+    _print_lines(report.diagnostics, sys.stderr)
     seconds = time.perf_counter() - started
-    print(f"{summary(project)}; wrote {len(files)} files to {output} in {seconds:.2f} s")
+    done = f"{output} is up to date" if report.up_to_date else (
+        f"wrote {report.files} files to {output} ({len(report.rendered)} rendered, the rest "
+        "from the cache)")
+    print(f"{summary_line(report.roles, 0, report.warnings)}; {done} in {seconds:.2f} s")
     return 0
 
 
 def summary(project: Project) -> str:
     """Returns the summary line, e.g. `3 roles: 0 errors, 0 warnings`."""
-    n = len(project.readings)
-    return (f"{n} role{'s' * (n != 1)}: {project.errors} error{'s' * (project.errors != 1)}, "
-            f"{project.warnings} warning{'s' * (project.warnings != 1)}")
+    return summary_line(len(project.readings), project.errors, project.warnings)
+
+
+def summary_line(roles: int, errors: int, warnings: int) -> str:
+    """Returns `N roles: N errors, N warnings`, each word in the singular for one."""
+    return (f"{roles} role{'s' * (roles != 1)}: {errors} error{'s' * (errors != 1)}, "
+            f"{warnings} warning{'s' * (warnings != 1)}")
 
 
 def _print_lines(lines: list[str], stream) -> None:
@@ -117,7 +134,7 @@ def run_schema(args) -> int:
 # name: (function, one-line summary for --help, function adding the command's own options)
 COMMANDS = {
     "build": (run_build, "check every role, then write output/docx/ and output/html/",
-              _output_arguments),
+              _build_arguments),
     "check": (run_check, "check every role and print each problem as file:line:col",
               _no_arguments),
     "schema": (run_schema, "write the JSON Schema files under schema/", _no_arguments),

@@ -1,35 +1,66 @@
 """The build: gather and check everything, render every output in memory, then publish.
 
 Nothing is written until every role has been read and checked and every output rendered; then
-rolebook/publish.py, the only module that writes files, swaps the new output in.
+rolebook/publish.py swaps the new output in. Rendering is split into jobs (one template rendered
+into one document, which one or more writers turn into files); the jobs run in worker processes,
+and their files are kept in the build cache (rolebook/cache.py), so that a rebuild renders only
+the jobs whose inputs changed.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import itertools
-from dataclasses import dataclass
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from rolebook import cache as cache_module
 from rolebook import project as project_module
 from rolebook import publish
 from rolebook.errors import LocatedError
 from rolebook.project import TEMPLATES_DIR, Project
-from rolebook.render import Renderer, environment
+from rolebook.render import RecordedRoles, Renderer, environment
+from rolebook.schema import Role
 from rolebook.writers import WRITERS, Resources
 
 STATIC_FILES = {"html/style.css": "style.css"}
 
 
 @dataclass(frozen=True)
-class Target:
-    """One output file: which template renders it, with what, and which writer writes it."""
+class Job:
+    """One document rendered from a template, and the output files its writers make of it."""
 
-    path: str
-    writer: str
     template: str
-    context: tuple = ()
+    outputs: tuple[tuple[str, str], ...]  # (path under output/, writer name)
+    role: Role | None = None  # the role of a role's own page; None for the whole handbook's
+
+
+@dataclass
+class Rendered:
+    """Every output file's bytes, keyed by path under output/, and which were rendered anew."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    fresh: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """What a build did: the diagnostics (formatted), how many roles and warnings, how many
+    files it wrote and which of them were rendered anew (the rest came from the cache)."""
+
+    diagnostics: list[str]
+    roles: int
+    warnings: int
+    files: int
+    rendered: list[str]
+    up_to_date: bool = False  # the output was left as it was: nothing had changed
 
 
 def check(root: Path) -> Project:
@@ -39,40 +70,162 @@ def check(root: Path) -> Project:
     return project
 
 
-def build(root: Path, output: Path) -> tuple[Project, dict[str, bytes]]:
-    """Checks the project, renders every target and replaces `output` with the result."""
+def build(root: Path, output: Path, workers: int | None = None,
+          use_cache: bool = True) -> Report:
+    """Checks the project, renders every output and replaces `output` with the result.
+
+    `workers` processes render (default: one per core). With the cache (the project's
+    .cache/rolebook/), files whose inputs did not change come from it, and a build whose
+    inputs are all unchanged, with `output` as the last build left it, does nothing at all.
+    """
+    if not use_cache:
+        return _build(root, output, workers, None)
+    cache = cache_module.Cache(root / cache_module.FOLDER)
+    inputs = input_digest(root)
+    last = cache.up_to_date(inputs, output) if inputs else None
+    if last is not None:
+        return Report(**{**last, "rendered": [], "up_to_date": True})
+    report = _build(root, output, workers, cache)
+    if inputs:
+        cache.save(inputs, output, dataclasses.asdict(report))
+    return report
+
+
+def _build(root: Path, output: Path, workers: int | None,
+           cache: cache_module.Cache | None) -> Report:
     project = check(root)
-    files = render_all(project)
-    publish.replace_folder(output, files)
-    return project, files
+    rendered = render_all(project, workers or default_workers(), cache)
+    publish.replace_folder(output, rendered.files)
+    return Report([d.format() for d in project.diagnostics], len(project.readings),
+                  project.warnings, len(rendered.files), rendered.fresh)
 
 
-def plan(project: Project) -> list[Target]:
-    """Returns every output file of the handbook, in a fixed order."""
-    targets = []
+def input_digest(root: Path) -> str:
+    """Returns the digest of all a build reads (rolebook itself, the settings, the roles and
+    the templates), or "" if some of it cannot be read: the build will say what."""
+    try:
+        roles = [part for path in project_module.role_files(root)
+                 for part in (path, (root / path).read_bytes())]
+        return cache_module.digest(cache_module.tool_digest(),
+                                   (root / project_module.SETTINGS_FILE).read_bytes(), *roles,
+                                   cache_module.folder_digest(root / TEMPLATES_DIR))
+    except OSError:
+        return ""
+
+
+def default_workers() -> int:
+    """Returns the number of cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def plan(project: Project) -> list[Job]:
+    """Returns every job of the handbook, the longest first, so that workers finish together."""
+    jobs = [Job("handbook.xml.j2", (("docx/handbook.docx", "docx"),)),
+            Job("index.xml.j2", (("html/index.html", "html"),))]
     for role in project.roles:
-        for fmt in WRITERS:
-            targets.append(Target(f"{fmt}/{role.id}.{fmt}", fmt, "role.xml.j2", (("role", role),)))
-    targets.append(Target("docx/handbook.docx", "docx", "handbook.xml.j2"))
-    targets.append(Target("html/index.html", "html", "index.xml.j2"))
-    return targets
+        outputs = tuple((f"{fmt}/{role.id}.{fmt}", fmt) for fmt in WRITERS)
+        jobs.append(Job("role.xml.j2", outputs, role))
+    return jobs
 
 
-def render_all(project: Project) -> dict[str, bytes]:
-    """Returns every output file's bytes, keyed by its path under output/."""
+def render_all(project: Project, workers: int = 1,
+               cache: cache_module.Cache | None = None) -> Rendered:
+    """Returns every output file's bytes: from the cache where still valid, else rendered."""
     templates = project.root / TEMPLATES_DIR
-    resources = load_resources(templates)
-    renderer = Renderer(resources.env, project.settings, project.roles,
-                        resources.labels[project.settings.language])
-    writers = {name: cls(resources) for name, cls in WRITERS.items()}
-    shared = handbook_context(project)
-    files = {}
-    for target in plan(project):
-        doc = renderer.render(target.template, **shared, **dict(target.context))
-        files[target.path] = writers[target.writer].write(doc)
-    for path, source in STATIC_FILES.items():
-        files[path] = _read(templates / source)
-    return files
+    rendered = Rendered({path: _read(templates / source)
+                         for path, source in STATIC_FILES.items()})
+    keys = _job_keys(project) if cache is not None else None
+    read_now = _current_reads(project)
+    todo = []
+    for job in plan(project):
+        files = cache.get(keys(job), read_now) if cache is not None else None
+        if files is None:
+            todo.append(job)
+        else:
+            rendered.files.update(files)
+    for job, files, reads in _run(project, todo, workers):
+        rendered.files.update(files)
+        rendered.fresh += files
+        if cache is not None:
+            cache.put(keys(job), [(i, f, read_now(i, f)) for i, f in reads], files)
+    return rendered
+
+
+def _job_keys(project: Project):
+    """Returns a function giving a job's cache key: the digest of all it depends on, but for
+    what its template reads of other roles."""
+    common = cache_module.digest(cache_module.tool_digest(), repr(project.settings),
+                                 cache_module.folder_digest(project.root / TEMPLATES_DIR))
+    roles = {role.id: cache_module.digest(repr(role)) for role in project.roles}
+    every_role = cache_module.digest(*(f"{i} {d}" for i, d in roles.items()))
+
+    def key(job: Job) -> str:
+        own = roles[job.role.id] if job.role is not None else every_role
+        return cache_module.digest(common, job.template, repr(job.outputs), own)
+    return key
+
+
+def _current_reads(project: Project):
+    """Returns a function giving the digest of one read of other roles, as the roles are now."""
+    roles = {role.id: role for role in project.roles}
+
+    @functools.cache
+    def read_now(role_id: str, field_name: str) -> str:
+        return cache_module.digest(RecordedRoles.value(roles, role_id, field_name))
+    return read_now
+
+
+class _Runner:
+    """Renders jobs of one project; one per process that renders."""
+
+    def __init__(self, project: Project):
+        resources = load_resources(project.root / TEMPLATES_DIR)
+        self.roles = {role.id: role for role in project.roles}
+        self.renderer = Renderer(resources.env, project.settings, project.roles,
+                                 resources.labels[project.settings.language])
+        self.writers = {name: cls(resources) for name, cls in WRITERS.items()}
+        self.shared = handbook_context(project)
+
+    def run(self, job: Job) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
+        """Returns the job's files and what its template read of other roles."""
+        if job.role is None:
+            doc = self.renderer.render(job.template, **self.shared)
+            reads = []
+        else:
+            roles = RecordedRoles(self.roles)
+            doc = self.renderer.render(job.template, role=job.role, roles=roles)
+            reads = sorted(roles.reads)
+        return {path: self.writers[name].write(doc) for path, name in job.outputs}, reads
+
+
+_worker_runner: _Runner | None = None
+
+
+def _start_worker(project: Project) -> None:
+    global _worker_runner
+    _worker_runner = _Runner(project)
+
+
+def _run_in_worker(job: Job):
+    return _worker_runner.run(job)
+
+
+def _run(project: Project, jobs: list[Job], workers: int) -> Iterator[tuple[Job, dict, list]]:
+    """Yields each job with its files and reads, rendered by up to `workers` processes."""
+    runner = _Runner(project)  # here first, so that a missing template is reported from here
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield job, *runner.run(job)
+        return
+    # Forked workers start with the loaded project in memory instead of receiving a copy.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context,
+                             initializer=_start_worker, initargs=(project,)) as pool:
+        for job, (files, reads) in zip(jobs, pool.map(_run_in_worker, jobs), strict=True):
+            yield job, files, reads
 
 
 def handbook_context(project: Project) -> dict:
