@@ -7,10 +7,10 @@ Element and attribute names follow ECMA-376 Part 1 (§17 WordprocessingML).
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import zipfile
 from datetime import date, datetime
-from functools import cache
 
 from docx.enum.section import WD_HEADER_FOOTER
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -36,38 +36,73 @@ def el(tag: str, attrs: dict[str, str] | None = None, *children):
 
 
 # A document has thousands of elements: the names are resolved once, not once per element.
-_qn = cache(qn)
+_qn = functools.cache(qn)
 
 
-@cache
+@functools.cache
 def _nsmap(tag: str) -> dict[str, str]:
     prefix = tag.partition(":")[0]
     return {prefix: nsmap[prefix]}
 
 
+def prototyped(build):
+    """Makes `build` return a copy of the element it built once for the same arguments.
+
+    Copying a small lxml tree is several times faster than building it element by element, and
+    a handbook has hundreds of thousands of identical paragraph properties, runs and cells.
+    """
+    built = functools.cache(build)
+
+    @functools.wraps(build)
+    def fresh(*args):
+        return copy.copy(built(*args))  # lxml copies an element with all its descendants
+    return fresh
+
+
 def paragraph(style_id: str = "", runs=(), align: str = ""):
     """Returns a paragraph (w:p) in the style with id `style_id`, holding `runs`."""
+    p = _empty_paragraph(style_id, align)
+    p.extend(runs)
+    return p
+
+
+@prototyped
+def _empty_paragraph(style_id: str, align: str):
     ppr = el("w:pPr")
     if style_id:
         ppr.append(el("w:pStyle", {"w:val": style_id}))
     if align:
         ppr.append(el("w:jc", {"w:val": align}))
-    return el("w:p", None, ppr, *runs)
+    return el("w:p", None, ppr)
 
 
 def run(text: str, bold: bool = False):
     """Returns a run (w:r) of text; line breaks in `text` become w:br."""
-    r = el("w:r")
-    if bold:
-        r.append(el("w:rPr", None, el("w:b")))
+    r = _empty_run(bold)
     for i, line in enumerate(text.split("\n")):
         if i:
-            r.append(el("w:br"))
-        t = el("w:t", None)
+            r.append(_line_break())
+        t = _text()
         t.text = line
-        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         r.append(t)
     return r
+
+
+@prototyped
+def _empty_run(bold: bool):
+    return el("w:r", None, el("w:rPr", None, el("w:b"))) if bold else el("w:r")
+
+
+@prototyped
+def _text():
+    t = el("w:t")
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return t
+
+
+@prototyped
+def _line_break():
+    return el("w:br")
 
 
 def field(instruction: str, cached: str = "1") -> list:
@@ -121,14 +156,24 @@ def table(style_id: str, rows: list[list[list]], widths: list[int], header_rows:
     grid = el("w:tblGrid", None, *(el("w:gridCol", {"w:w": str(w)}) for w in widths))
     tbl = el("w:tbl", None, tbl_pr, grid)
     for i, cells in enumerate(rows):
-        tr_pr = el("w:trPr", None, el("w:tblHeader"), el("w:cantSplit")) if i < header_rows \
-            else el("w:trPr", None, el("w:cantSplit"))
-        tr = el("w:tr", None, tr_pr)
+        tr = el("w:tr", None, _row_properties(i < header_rows))
         for width, paras in zip(widths, cells, strict=False):
-            tc_pr = el("w:tcPr", None, el("w:tcW", {"w:w": str(width), "w:type": "dxa"}))
-            tr.append(el("w:tc", None, tc_pr, *(paras or [paragraph()])))
+            tr.append(el("w:tc", None, _cell_properties(width), *(paras or [paragraph()])))
         tbl.append(tr)
     return tbl
+
+
+@prototyped
+def _row_properties(header: bool):
+    """Returns a row's w:trPr: never split across pages; header rows repeat on each page."""
+    if header:
+        return el("w:trPr", None, el("w:tblHeader"), el("w:cantSplit"))
+    return el("w:trPr", None, el("w:cantSplit"))
+
+
+@prototyped
+def _cell_properties(width: int):
+    return el("w:tcPr", None, el("w:tcW", {"w:w": str(width), "w:type": "dxa"}))
 
 
 class Numbering:
