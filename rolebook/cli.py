@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from rolebook import __version__, cache, jsonschema, pipeline
+from rolebook import __version__, cache, jsonschema, parallel, pipeline
 from rolebook.errors import CheckFailed, RolebookError
 from rolebook.project import Project
 from rolebook.project import load as load_project
@@ -61,10 +61,14 @@ def main(argv: list[str] | None = None) -> int:
 def _build_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--output", type=Path, default=None,
                    help="where to write the handbook (default: <root>/output)")
-    p.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
-                   help="render with N processes (default: one per core)")
+    _jobs_argument(p)
     p.add_argument("--no-cache", dest="cache", action="store_false",
                    help=f"render everything, ignoring and keeping {cache.FOLDER}/ as it is")
+
+
+def _jobs_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
+                   help="read and render with N processes (default: one per core)")
 
 
 def _positive(text: str) -> int:
@@ -79,7 +83,7 @@ def _no_arguments(p: argparse.ArgumentParser) -> None:
 
 def run_check(args) -> int:
     """Checks every role and prints the diagnostics and a summary line."""
-    project = load_project(args.root)
+    project = load_project(args.root, args.jobs or parallel.default_workers())
     _print_lines([d.format() for d in project.diagnostics], sys.stderr)
     print(summary(project))
     return 1 if project.errors else 0
@@ -136,7 +140,7 @@ COMMANDS = {
     "build": (run_build, "check every role, then write output/docx/ and output/html/",
               _build_arguments),
     "check": (run_check, "check every role and print each problem as file:line:col",
-              _no_arguments),
+              _jobs_argument),
     "schema": (run_schema, "write the JSON Schema files under schema/", _no_arguments),
 }
 

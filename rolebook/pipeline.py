@@ -12,18 +12,15 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
-import multiprocessing
-import os
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ruamel.yaml import YAML
 
 from rolebook import cache as cache_module
+from rolebook import parallel, publish
 from rolebook import project as project_module
-from rolebook import publish
 from rolebook.errors import LocatedError
 from rolebook.project import TEMPLATES_DIR, Project
 from rolebook.render import RecordedRoles, Renderer, environment
@@ -63,9 +60,9 @@ class Report:
     up_to_date: bool = False  # the output was left as it was: nothing had changed
 
 
-def check(root: Path) -> Project:
+def check(root: Path, workers: int = 1) -> Project:
     """Returns the loaded project; raises CheckFailed if any file has an error."""
-    project = project_module.load(root)
+    project = project_module.load(root, workers)
     project.raise_for_errors()
     return project
 
@@ -93,8 +90,9 @@ def build(root: Path, output: Path, workers: int | None = None,
 
 def _build(root: Path, output: Path, workers: int | None,
            cache: cache_module.Cache | None) -> Report:
-    project = check(root)
-    rendered = render_all(project, workers or default_workers(), cache)
+    workers = workers or parallel.default_workers()
+    project = check(root, workers)
+    rendered = render_all(project, workers, cache)
     publish.replace_folder(output, rendered.files)
     return Report([d.format() for d in project.diagnostics], len(project.readings),
                   project.warnings, len(rendered.files), rendered.fresh)
@@ -111,13 +109,6 @@ def input_digest(root: Path) -> str:
                                    cache_module.folder_digest(root / TEMPLATES_DIR))
     except OSError:
         return ""
-
-
-def default_workers() -> int:
-    """Returns the number of cores this process may run on."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
 
 
 def plan(project: Project) -> list[Job]:
@@ -200,32 +191,28 @@ class _Runner:
         return {path: self.writers[name].write(doc) for path, name in job.outputs}, reads
 
 
-_worker_runner: _Runner | None = None
+_runner: _Runner | None = None  # the jobs' renderer in this process
 
 
-def _start_worker(project: Project) -> None:
-    global _worker_runner
-    _worker_runner = _Runner(project)
+def _start_runner(project: Project | None) -> None:
+    global _runner
+    _runner = _Runner(project) if project is not None else None
 
 
-def _run_in_worker(job: Job):
-    return _worker_runner.run(job)
+def _run_job(job: Job):
+    return _runner.run(job)
 
 
 def _run(project: Project, jobs: list[Job], workers: int) -> Iterator[tuple[Job, dict, list]]:
     """Yields each job with its files and reads, rendered by up to `workers` processes."""
-    runner = _Runner(project)  # here first, so that a missing template is reported from here
-    if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
-            yield job, *runner.run(job)
-        return
-    # Forked workers start with the loaded project in memory instead of receiving a copy.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(min(workers, len(jobs)), mp_context=context,
-                             initializer=_start_worker, initargs=(project,)) as pool:
-        for job, (files, reads) in zip(jobs, pool.map(_run_in_worker, jobs), strict=True):
+    _start_runner(project)  # here first, so that a missing template is reported from here
+    try:
+        results = parallel.map_in_order(_run_job, jobs, workers, initializer=_start_runner,
+                                        initargs=(project,))
+        for job, (files, reads) in zip(jobs, results, strict=True):
             yield job, files, reads
+    finally:
+        _start_runner(None)
 
 
 def handbook_context(project: Project) -> dict:

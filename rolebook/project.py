@@ -8,10 +8,11 @@ into one CheckFailed.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rolebook import checks
+from rolebook import checks, parallel
 from rolebook.errors import ERROR, CheckFailed, Diagnostic
 from rolebook.reader import Reading, read
 from rolebook.schema import Role, Settings
@@ -45,13 +46,16 @@ class Project:
             raise CheckFailed(self.diagnostics)
 
 
-def load(root: Path) -> Project:
-    """Returns the project at `root` with its settings, roles and all their diagnostics."""
+def load(root: Path, workers: int = 1) -> Project:
+    """Returns the project at `root` with its settings, roles and all their diagnostics; the
+    role files are read by up to `workers` processes."""
     settings_reading = read_file(root, SETTINGS_FILE, Settings)
     project = Project(root, settings_reading.value)
     project.diagnostics += settings_reading.diagnostics
-    for path in role_files(root):
-        reading = read_file(root, path, Role)
+    paths = role_files(root)
+    readings = parallel.map_in_order(functools.partial(read_file, root, schema=Role), paths,
+                                     workers, chunk=32)
+    for path, reading in zip(paths, readings, strict=True):
         project.readings[path] = reading
         project.diagnostics += reading.diagnostics
         if reading.value is not None:

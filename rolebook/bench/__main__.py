@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from rolebook import cache, pipeline
+from rolebook import cache, parallel, pipeline
 from rolebook.bench import peers
 from rolebook.bench.generate import Generator
 from rolebook.project import ROLES_DIR, TEMPLATES_DIR
@@ -45,7 +45,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--runs", type=int, default=3, help="runs of each measure (default 3)")
     p.add_argument("--root", type=Path, default=Path("."),
                    help="the project whose roles, settings and templates are varied (default .)")
-    p.add_argument("-j", "--jobs", type=int, default=pipeline.default_workers(),
+    p.add_argument("-j", "--jobs", type=int, default=parallel.default_workers(),
                    help="build processes (default: one per core)")
     p.add_argument("--no-peers", dest="peers", action="store_false",
                    help="measure rolebook only, not pandoc and docxtpl")
