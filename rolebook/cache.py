@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -121,10 +120,18 @@ class Cache:
 
     def put(self, key: str, reads: list[tuple[str, str, str]], files: dict[str, bytes]) -> None:
         """Records job `key`: the values it read of other roles and the files it wrote."""
-        self.new[key] = {"reads": reads, "files": {path: hashlib.sha256(data).hexdigest()
-                                                   for path, data in files.items()}}
-        for path, data in files.items():
-            self._write(self.folder / _FILES / self.new[key]["files"][path], data)
+        digests = {path: hashlib.sha256(data).hexdigest() for path, data in files.items()}
+        self.new[key] = {"reads": reads, "files": digests}
+        # Written in place, not atomically: a file cut short by a crash fails its digest
+        # check when read, and its job is rendered again.
+        try:
+            (self.folder / _FILES).mkdir(parents=True, exist_ok=True)
+            for path, data in files.items():
+                blob = self.folder / _FILES / digests[path]
+                if not blob.exists():
+                    blob.write_bytes(data)
+        except OSError:
+            pass
 
     def save(self, inputs: str, output: Path, report: dict) -> None:
         """Writes this build's index and deletes files no entry uses any more.
@@ -134,29 +141,16 @@ class Cache:
         folder reports the same without reading a role. The cache only ever saves time: if it
         cannot be written, the build goes on without it.
         """
+        used = {d for entry in self.new.values() for d in entry["files"].values()}
+        tmp = self.folder / f"{_INDEX}.new"
         try:
             build = {"inputs": inputs, "output": str(output.absolute()),
                      "state": folder_state(output), "report": report}
-            index = {"build": build, "jobs": self.new}
-            self._write(self.folder / _INDEX, json.dumps(index, sort_keys=True).encode())
-            used = {d for entry in self.new.values() for d in entry["files"].values()}
+            tmp.write_bytes(json.dumps({"build": build, "jobs": self.new}, sort_keys=True)
+                            .encode())
+            os.replace(tmp, self.folder / _INDEX)  # the index is replaced whole, or not at all
             for path in (self.folder / _FILES).iterdir():
                 if path.name not in used:
                     path.unlink()
         except OSError:
             pass
-
-    def _write(self, path: Path, data: bytes) -> None:
-        """Writes `data` to `path` atomically: a crash leaves the old file or the new one."""
-        if path.parent.name == _FILES and path.exists():
-            return
-        tmp = None
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-        except OSError:
-            if tmp is not None:
-                Path(tmp).unlink(missing_ok=True)

@@ -147,3 +147,10 @@ def test_an_output_folder_changed_by_hand_is_rebuilt(project):
     report = pipeline.build(project, project / "output", workers=1)
     assert not report.up_to_date and report.rendered == []
     assert snapshot(project / "output") == clean_build(project)
+
+
+def test_a_cache_that_cannot_be_written_only_costs_time(project):
+    (project / ".cache").write_text("not a folder")
+    assert build(project) == RENDERED
+    assert build(project) == RENDERED
+    assert snapshot(project / "output") == clean_build(project)
