@@ -14,13 +14,14 @@ reported). Names starting with a dot (editors' temporary files) are not roles.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rolebook import checks
+from rolebook import checks, parallel
 from rolebook.errors import ERROR, CheckFailed, Diagnostic
 from rolebook.kinds import KindError, RoleId
 from rolebook.reader import Reading, position, read, split_lines
@@ -61,17 +62,20 @@ class Project:
             raise CheckFailed(self.diagnostics)
 
 
-def load(root: Path, today: dt.date | None = None) -> Project:
+def load(root: Path, workers: int = 1, today: dt.date | None = None) -> Project:
     """Returns the project at `root` with its settings, roles and all their diagnostics, checked
-    as of `today` (the real date unless given)."""
+    as of `today` (the real date unless given); the role files are read by up to `workers`
+    processes."""
     settings_reading = read_file(root, SETTINGS_FILE, Settings)
     project = Project(root, settings_reading.value, today=today or dt.date.today())
     project.diagnostics += settings_reading.diagnostics
     if not (root / ROLES_DIR).is_dir():
         project.diagnostics.append(Diagnostic(ROLES_DIR, 1, 1, "folder not found; create it "
                                               "and put one <id>.yaml file per role in it"))
-    for path in role_files(root):
-        reading = _misnamed(path) or read_file(root, path, Role)
+    paths = role_files(root)
+    readings = parallel.map_in_order(functools.partial(read_role, root), paths, workers,
+                                     chunk=32)
+    for path, reading in zip(paths, readings, strict=True):
         project.readings[path] = reading
         project.diagnostics += reading.diagnostics
         if reading.value is not None:
@@ -95,6 +99,11 @@ def role_files(root: Path) -> list[str]:
     names = sorted(p.name for p in folder.iterdir()
                    if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
     return [f"{ROLES_DIR}/{name}" for name in names]
+
+
+def read_role(root: Path, path: str) -> Reading:
+    """Returns the Reading of the role file at root/path, refused if its name is no role id."""
+    return _misnamed(path) or read_file(root, path, Role)
 
 
 def _misnamed(path: str) -> Reading | None:
