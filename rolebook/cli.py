@@ -283,7 +283,7 @@ def run_serve(args) -> int:
     """Builds, serves the HTML handbook and rebuilds on every save until Ctrl-C."""
     from rolebook import serve  # only this command needs the file watcher
 
-    return serve.serve(args.root, args.output or args.root / "output", args.port, summary)
+    return serve.serve(args.root, args.output or args.root / "output", args.port, summary_line)
 
 
 # name: (function, one-line summary for --help, function adding the command's own options)

@@ -88,6 +88,8 @@ def build(root: Path, output: Path, lang: str | None = None,
     change come from it, and a build whose inputs are all unchanged, with `output` as the last
     build left it, does nothing at all.
     """
+    # Refused before anything is read or cached: --output must not replace the project.
+    publish.refuse_to_replace(output.resolve(), project_module.sources(root))
     if not use_cache:
         return _build(root, output, lang, on_wait, workers, None)
     cache = cache_module.Cache(root / cache_module.FOLDER)
@@ -118,14 +120,16 @@ def input_digest(root: Path, lang: str | None = None) -> str:
     checks, the git commit the changes pages compare with, the settings, the roles and the
     templates), or "" if some of it cannot be read: the build will say what."""
     try:
+        # Read as the check reads them: a pipe, a device or a link out of the project put
+        # where a role should be must neither hang nor leak into the digest.
         roles = [part for path in project_module.role_files(root)
-                 for part in (path, (root / path).read_bytes())]
+                 for part in (path, project_module.read_bytes(root, path))]
+        settings = project_module.read_bytes(root, project_module.SETTINGS_FILE)
         head = history.git(root, "rev-parse", "HEAD").stdout if shutil.which("git") else b""
         return cache_module.digest(cache_module.tool_digest(), lang or "",
-                                   dt.date.today().isoformat(), head,
-                                   (root / project_module.SETTINGS_FILE).read_bytes(), *roles,
+                                   dt.date.today().isoformat(), head, settings, *roles,
                                    cache_module.folder_digest(root / TEMPLATES_DIR))
-    except OSError:
+    except (OSError, project_module.Refused):
         return ""
 
 

@@ -38,6 +38,7 @@ def test_generated_roles_pass_check(generated):
     assert generated.errors == 0
     assert {d.message.split(":")[0] for d in generated.diagnostics} <= {
         "requirement on sex ('男')", "requirement on height ('身高1.70米以上')",
+        "requirement on appearance ('气质佳', '仪表端庄')",
         "requirement on age ('年龄28-36岁')"}
     assert len(generated.roles) == 7
 

@@ -65,12 +65,16 @@ def test_a_title_edited_also_rebuilds_the_pages_that_link_to_the_role(project):
 
 
 def test_a_new_role_rebuilds_the_pages_that_named_it_before_it_existed(project):
-    edit(project / "roles" / "vip-specialist.yaml", "    - 客服主管", "    - vip-desk-lead")
+    # Before the role exists its name is an outside position, so check accepts it.
+    edit(project / "handbook.yaml", "external_positions:", "external_positions:\n  - vip-desk-lead")
+    edit(project / "roles" / "vip-specialist.yaml", "  promotion: []",
+         "  promotion:\n    - vip-desk-lead")
     build(project)
     assert 'href="vip-desk-lead.html"' not in \
         (project / "output/html/vip-specialist.html").read_text()
     text = (project / "roles" / "vip-department-supervisor.yaml").read_text(encoding="utf-8")
     text = text.replace("id: vip-department-supervisor", "id: vip-desk-lead")
+    text = text.replace("  reports_to:\n    - vip-department-manager", "  reports_to:\n    - 总监")
     (project / "roles" / "vip-desk-lead.yaml").write_text(
         text.replace("number: VIP-JD-003", "number: VIP-JD-009"), encoding="utf-8")
     # The new role is in every page's navigation: all pages are rendered again.
@@ -113,7 +117,8 @@ def test_a_new_version_of_rolebook_rebuilds_everything(project, monkeypatch):
 
 def test_the_cache_never_changes_the_output(project):
     build(project)
-    edit(project / "roles" / "vip-specialist.yaml", "version: \"1.1\"", "version: \"1.2\"")
+    edit(project / "roles" / "vip-specialist.yaml", "applies_to: 客户服务部VIP室专职及兼职服务人员",
+         "applies_to: 客户服务部VIP室服务人员")
     edit(project / "templates" / "_role.xml.j2", "{{ L.duties }}</{{ h2 }}>",
          "{{ L.duties }}（共{{ role.duties | length }}条）</{{ h2 }}>")
     build(project)

@@ -121,10 +121,12 @@ class Bench:
                             resources.labels[settings.language])
         writers = {name: cls(resources) for name, cls in WRITERS.items()}
         roles = {role.id: role for role in self.project.roles}
+        shared = pipeline.handbook_context(self.project)
 
         def render():
             started = time.process_time()
-            docs = [renderer.render("role.xml.j2", role=role, roles=RecordedRoles(roles))
+            docs = [renderer.render("role.xml.j2", **shared, role=role,
+                                    roles=RecordedRoles(roles))
                     for role in self.project.roles]
             return time.process_time() - started, docs
 

@@ -54,13 +54,21 @@ class Generator:
     def write_project(self, dest: Path) -> list[str]:
         """Writes settings, templates and every role under `dest`; returns the role ids."""
         dest.mkdir(parents=True, exist_ok=True)
-        shutil.copy(self.samples_root / SETTINGS_FILE, dest / SETTINGS_FILE)
+        self.write_settings(dest)
         shutil.copytree(self.samples_root / TEMPLATES_DIR, dest / TEMPLATES_DIR,
                         dirs_exist_ok=True)
         (dest / ROLES_DIR).mkdir(exist_ok=True)
         for i in range(self.n):
             self.write_role(dest, i)
         return [self.role_id(i) for i in range(self.n)]
+
+    def write_settings(self, dest: Path) -> None:
+        """Writes the samples' settings, with the sample titles as outside positions: the last
+        branch names them where its own copy of a role was not generated."""
+        text = (self.samples_root / SETTINGS_FILE).read_text(encoding="utf-8")
+        titles = "".join(f"\n  - {sample['title']['zh']}" for sample in self.samples)
+        text = text.replace("\nexternal_positions:", "\nexternal_positions:" + titles, 1)
+        (dest / SETTINGS_FILE).write_text(text, encoding="utf-8")
 
     def write_role(self, dest: Path, i: int, revision: int = 0) -> Path:
         """Writes role i; a revision > 0 changes its summary, as an HR edit would."""
