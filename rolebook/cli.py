@@ -11,7 +11,17 @@ import sys
 import time
 from pathlib import Path
 
-from rolebook import __version__, compare, edit, history, jsonschema, pipeline, report
+from rolebook import (
+    __version__,
+    cache,
+    compare,
+    edit,
+    history,
+    jsonschema,
+    parallel,
+    pipeline,
+    report,
+)
 from rolebook.errors import CheckFailed, RolebookError
 from rolebook.kinds import DateKind, KindError, RoleId
 from rolebook.project import TEMPLATES_DIR, Project
@@ -77,10 +87,24 @@ def _output_arguments(p: argparse.ArgumentParser) -> None:
                    help="where to write the handbook (default: <root>/output)")
 
 
+def _jobs_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
+                   help="read and render with N processes (default: one per core)")
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 1 or more")
+    return int(text)
+
+
 def _build_arguments(p: argparse.ArgumentParser) -> None:
     _output_arguments(p)
     p.add_argument("--lang", choices=LANGUAGES, default=None,
                    help="language of labels and dates (default: the handbook's `language`)")
+    _jobs_argument(p)
+    p.add_argument("--no-cache", dest="cache", action="store_false",
+                   help=f"render everything, ignoring and keeping {cache.FOLDER}/ as it is")
 
 
 def _no_arguments(p: argparse.ArgumentParser) -> None:
@@ -104,6 +128,7 @@ def role_id_argument(text: str) -> str:
 
 
 def _check_arguments(p: argparse.ArgumentParser) -> None:
+    _jobs_argument(p)
     p.add_argument("--strict", action="store_true",
                    help="fail (exit 1) on warnings as well as on errors")
     p.add_argument("--format", choices=list(report.FORMATS), default="text",
@@ -116,7 +141,7 @@ def _check_arguments(p: argparse.ArgumentParser) -> None:
 
 def run_check(args) -> int:
     """Checks every role and prints the diagnostics and a summary line in the chosen format."""
-    project = load_project(args.root, today=args.today)
+    project = load_project(args.root, args.jobs or parallel.default_workers(), args.today)
     strict_failure = args.strict and project.warnings
     line = summary(project) + ("; --strict: warnings fail the check" if strict_failure else "")
     out, err = report.FORMATS[args.format](project, line)
@@ -130,15 +155,19 @@ def run_build(args) -> int:
     started = time.perf_counter()
     output = args.output or args.root / "output"
     try:
-        project, files = pipeline.build(args.root, output, args.lang, on_wait=_say_waiting)
+        built = pipeline.build(args.root, output, args.lang, _say_waiting, args.jobs,
+                               args.cache)
     except CheckFailed as exc:
         _print_lines(exc.lines(), sys.stderr)
         print("build failed: nothing was written; the previous output is unchanged",
               file=sys.stderr)
         return exc.exit_code
-    _print_lines([d.format() for d in project.diagnostics], sys.stderr)
+    _print_lines(built.diagnostics, sys.stderr)
     seconds = time.perf_counter() - started
-    print(f"{summary(project)}; wrote {len(files)} files to {output} in {seconds:.2f} s")
+    done = f"{output} is up to date" if built.up_to_date else (
+        f"wrote {built.files} files to {output} ({len(built.rendered)} rendered, the rest "
+        "from the cache)")
+    print(f"{summary_line(built.roles, 0, built.warnings)}; {done} in {seconds:.2f} s")
     return 0
 
 
@@ -148,9 +177,13 @@ def _say_waiting() -> None:
 
 def summary(project: Project) -> str:
     """Returns the summary line, e.g. `3 roles: 0 errors, 0 warnings`."""
-    n = len(project.readings)
-    return (f"{n} role{'s' * (n != 1)}: {project.errors} error{'s' * (project.errors != 1)}, "
-            f"{project.warnings} warning{'s' * (project.warnings != 1)}")
+    return summary_line(len(project.readings), project.errors, project.warnings)
+
+
+def summary_line(roles: int, errors: int, warnings: int) -> str:
+    """Returns `N roles: N errors, N warnings`, each word in the singular for one."""
+    return (f"{roles} role{'s' * (roles != 1)}: {errors} error{'s' * (errors != 1)}, "
+            f"{warnings} warning{'s' * (warnings != 1)}")
 
 
 def _print_lines(lines: list[str], stream) -> None:
@@ -250,7 +283,7 @@ def run_serve(args) -> int:
     """Builds, serves the HTML handbook and rebuilds on every save until Ctrl-C."""
     from rolebook import serve  # only this command needs the file watcher
 
-    return serve.serve(args.root, args.output or args.root / "output", args.port, summary)
+    return serve.serve(args.root, args.output or args.root / "output", args.port, summary_line)
 
 
 # name: (function, one-line summary for --help, function adding the command's own options)

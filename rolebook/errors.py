@@ -68,6 +68,10 @@ class LocatedError(RolebookError):
         self.path, self.line = path, line
         super().__init__(message)
 
+    def __reduce__(self):
+        # Raised in a worker process, it crosses to the main process pickled.
+        return type(self), (self.path, self.line, str(self))
+
     def lines(self) -> list[str]:
         """Returns `path:line: error: message` (`path: error: message` for a whole file)."""
         where = self.path if self.line is None else f"{self.path}:{self.line}"

@@ -1,17 +1,23 @@
 """The build: gather and check everything, render every output in memory, then publish.
 
 Nothing is written until every role has been read and checked and every output rendered; then
-rolebook/publish.py, the only module that writes files, swaps the new output in.
+rolebook/publish.py swaps the new output in. Rendering is split into jobs (one template rendered
+into one document, which one or more writers turn into files); the jobs run in worker processes,
+and their files are kept in the build cache (rolebook/cache.py), so that a rebuild renders only
+the jobs whose inputs changed.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import functools
 import io
 import itertools
+import shutil
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import docx
@@ -20,12 +26,14 @@ from lxml import etree
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from rolebook import compare, history, publish
+from rolebook import cache as cache_module
+from rolebook import compare, history, parallel, publish
 from rolebook import project as project_module
 from rolebook.errors import LocatedError
 from rolebook.project import TEMPLATES_DIR, Project
 from rolebook.reader import syntax_error
-from rolebook.render import Renderer, environment, template_error
+from rolebook.render import RecordedRoles, Renderer, environment, handbook_status, template_error
+from rolebook.schema import Role
 from rolebook.writers import WRITERS, Resources
 
 STATIC_FILES = {"html/style.css": "style.css", "html/search.js": "search.js"}
@@ -33,71 +41,226 @@ ROLE_FORMATS = ("docx", "html")  # the writers that write one file per role
 
 
 @dataclass(frozen=True)
-class Target:
-    """One output file: which template renders it, with what, and which writer writes it."""
+class Job:
+    """One document rendered from a template, and the output files its writers make of it."""
 
-    path: str
-    writer: str
     template: str
-    context: tuple = ()
+    outputs: tuple[tuple[str, str], ...]  # (path under output/, writer name)
+    role: Role | None = None  # the role of a role's own page; None for the whole handbook's
 
 
-def check(root: Path) -> Project:
+@dataclass
+class Rendered:
+    """Every output file's bytes, keyed by path under output/, and which were rendered anew."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    fresh: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """What a build did: the diagnostics (formatted), how many roles and warnings, how many
+    files it wrote and which of them were rendered anew (the rest came from the cache)."""
+
+    diagnostics: list[str]
+    roles: int
+    warnings: int
+    files: int
+    rendered: list[str]
+    up_to_date: bool = False  # the output was left as it was: nothing had changed
+
+
+def check(root: Path, workers: int = 1) -> Project:
     """Returns the loaded project; raises CheckFailed if any file has an error."""
-    project = project_module.load(root)
+    project = project_module.load(root, workers)
     project.raise_for_errors()
     return project
 
 
 def build(root: Path, output: Path, lang: str | None = None,
-          on_wait: Callable[[], None] | None = None) -> tuple[Project, dict[str, bytes]]:
-    """Checks the project, renders every target and replaces `output` with the result.
+          on_wait: Callable[[], None] | None = None, workers: int | None = None,
+          use_cache: bool = True) -> Report:
+    """Checks the project, renders every output and replaces `output` with the result.
 
     `lang`, if given, replaces the handbook's language; `on_wait` is called if another build
-    is publishing to the same place and this one waits.
+    is publishing to the same place and this one waits. `workers` processes render (default:
+    one per core). With the cache (the project's .cache/rolebook/), files whose inputs did not
+    change come from it, and a build whose inputs are all unchanged, with `output` as the last
+    build left it, does nothing at all.
     """
-    project = check(root)
+    # Refused before anything is read or cached: --output must not replace the project.
+    publish.refuse_to_replace(output.resolve(), project_module.sources(root))
+    if not use_cache:
+        return _build(root, output, lang, on_wait, workers, None)
+    cache = cache_module.Cache(root / cache_module.FOLDER)
+    inputs = input_digest(root, lang)
+    last = cache.up_to_date(inputs, output) if inputs else None
+    if last is not None:
+        return Report(**{**last, "rendered": [], "up_to_date": True})
+    report = _build(root, output, lang, on_wait, workers, cache)
+    if inputs:
+        cache.save(inputs, output, dataclasses.asdict(report))
+    return report
+
+
+def _build(root: Path, output: Path, lang: str | None, on_wait: Callable[[], None] | None,
+           workers: int | None, cache: cache_module.Cache | None) -> Report:
+    workers = workers or parallel.default_workers()
+    project = check(root, workers)
     if lang:
         project.settings = dataclasses.replace(project.settings, language=lang)
-    files = render_all(project)
-    publish.replace_folder(output, files, project_module.sources(root), on_wait)
-    return project, files
+    rendered = render_all(project, workers, cache)
+    publish.replace_folder(output, rendered.files, project_module.sources(root), on_wait)
+    return Report([d.format() for d in project.diagnostics], len(project.readings),
+                  project.warnings, len(rendered.files), rendered.fresh)
 
 
-def plan(project: Project) -> list[Target]:
-    """Returns every output file of the handbook, in a fixed order."""
-    targets = []
-    for role in project.roles:
-        for fmt in ROLE_FORMATS:
-            targets.append(Target(f"{fmt}/{role.id}.{fmt}", fmt, "role.xml.j2", (("role", role),)))
-    targets.append(Target("docx/handbook.docx", "docx", "handbook.xml.j2"))
-    targets.append(Target("html/index.html", "html", "index.xml.j2"))
-    targets.append(Target("html/search-index.js", "search", "search.xml.j2"))
-    return targets
-
-
-def render_all(project: Project) -> dict[str, bytes]:
-    """Returns every output file's bytes, keyed by its path under output/."""
-    templates = project.root / TEMPLATES_DIR
-    resources = load_resources(templates)
-    language = project.settings.language
-    if language not in resources.labels:
-        raise LocatedError(f"{TEMPLATES_DIR}/labels.yaml", None, f"no labels for the language "
-                           f"'{language}' of handbook.yaml; add a '{language}:' section")
-    renderer = Renderer(resources.env, project.settings, project.roles, resources.labels[language])
+def input_digest(root: Path, lang: str | None = None) -> str:
+    """Returns the digest of all a build reads (rolebook itself, `lang`, today's date for the
+    checks, the git commit the changes pages compare with, the settings, the roles and the
+    templates), or "" if some of it cannot be read: the build will say what."""
     try:
-        writers = {name: cls(resources) for name, cls in WRITERS.items()}
-    except jinja2.TemplateError as exc:  # a writer's own template, such as page.html.j2
-        raise template_error(exc, getattr(exc, "name", None) or "", templates) from None
-    shared = handbook_context(project)
-    files = {}
-    for target in plan(project):
-        doc = renderer.render(target.template, **shared, **dict(target.context))
-        files[target.path] = writers[target.writer].write(doc)
-    for path, source in STATIC_FILES.items():
-        files[path] = _read(templates / source)
-    files.update(compare.pages(project, resources.env, renderer.labels, shared["changes"]))
-    return files
+        # Read as the check reads them: a pipe, a device or a link out of the project put
+        # where a role should be must neither hang nor leak into the digest.
+        roles = [part for path in project_module.role_files(root)
+                 for part in (path, project_module.read_bytes(root, path))]
+        settings = project_module.read_bytes(root, project_module.SETTINGS_FILE)
+        head = history.git(root, "rev-parse", "HEAD").stdout if shutil.which("git") else b""
+        return cache_module.digest(cache_module.tool_digest(), lang or "",
+                                   dt.date.today().isoformat(), head, settings, *roles,
+                                   cache_module.folder_digest(root / TEMPLATES_DIR))
+    except (OSError, project_module.Refused):
+        return ""
+
+
+def plan(project: Project) -> list[Job]:
+    """Returns every job of the handbook, the longest first, so that workers finish together."""
+    jobs = [Job("handbook.xml.j2", (("docx/handbook.docx", "docx"),)),
+            Job("index.xml.j2", (("html/index.html", "html"),)),
+            Job("search.xml.j2", (("html/search-index.js", "search"),))]
+    for role in project.roles:
+        outputs = tuple((f"{fmt}/{role.id}.{fmt}", fmt) for fmt in ROLE_FORMATS)
+        jobs.append(Job("role.xml.j2", outputs, role))
+    return jobs
+
+
+def render_all(project: Project, workers: int = 1,
+               cache: cache_module.Cache | None = None) -> Rendered:
+    """Returns every output file's bytes: from the cache where still valid, else rendered."""
+    templates = project.root / TEMPLATES_DIR
+    rendered = Rendered({path: _read(templates / source)
+                         for path, source in STATIC_FILES.items()})
+    runner = _Runner(project, handbook_context(project))  # reports a broken template from here
+    keys = _job_keys(project, runner.shared) if cache is not None else None
+    read_now = _current_reads(project)
+    todo = []
+    for job in plan(project):
+        files = cache.get(keys(job), read_now) if cache is not None else None
+        if files is None:
+            todo.append(job)
+        else:
+            rendered.files.update(files)
+    for job, files, reads in _run(runner, todo, workers):
+        rendered.files.update(files)
+        rendered.fresh += files
+        if cache is not None:
+            cache.put(keys(job), [(i, f, read_now(i, f)) for i, f in reads], files)
+    changes = compare.pages(project, runner.resources.env, runner.renderer.labels,
+                            runner.shared["changes"])
+    rendered.files.update(changes)
+    rendered.fresh += changes
+    return rendered
+
+
+def _job_keys(project: Project, shared: dict):
+    """Returns a function giving a job's cache key: the digest of all it depends on, but for
+    what its template reads of other roles through `roles`.
+
+    Every HTML page carries the navigation and a role's page links to its neighbours, so a
+    role's page also depends on every role's id, department, number and titles (the `site`);
+    the handbook, the index and the search index depend on every role whole.
+    """
+    common = cache_module.digest(cache_module.tool_digest(), repr(project.settings),
+                                 cache_module.folder_digest(project.root / TEMPLATES_DIR),
+                                 handbook_status(project.roles))
+    roles = {role.id: cache_module.digest(repr(role)) for role in project.roles}
+    every_role = cache_module.digest(*(f"{i} {d}" for i, d in roles.items()),
+                                     repr(sorted(shared["changes"].items())))
+    site = cache_module.digest(*(repr((r.id, r.department, r.document_control.number, r.title))
+                                 for r in shared["ordered_roles"]))
+
+    def key(job: Job) -> str:
+        if job.role is None:
+            return cache_module.digest(common, job.template, repr(job.outputs), every_role)
+        return cache_module.digest(common, job.template, repr(job.outputs), site,
+                                   roles[job.role.id], repr(job.role.id in shared["changes"]))
+    return key
+
+
+def _current_reads(project: Project):
+    """Returns a function giving the digest of one read of other roles, as the roles are now."""
+    roles = {role.id: role for role in project.roles}
+
+    @functools.cache
+    def read_now(role_id: str, field_name: str) -> str:
+        return cache_module.digest(RecordedRoles.value(roles, role_id, field_name))
+    return read_now
+
+
+class _Runner:
+    """Renders jobs of one project with the context `shared` by every template; one per
+    process that renders."""
+
+    def __init__(self, project: Project, shared: dict):
+        templates = project.root / TEMPLATES_DIR
+        self.resources = load_resources(templates)
+        language = project.settings.language
+        if language not in self.resources.labels:
+            raise LocatedError(f"{TEMPLATES_DIR}/labels.yaml", None, f"no labels for the "
+                               f"language '{language}' of handbook.yaml; add a '{language}:' "
+                               "section")
+        self.roles = {role.id: role for role in project.roles}
+        self.renderer = Renderer(self.resources.env, project.settings, project.roles,
+                                 self.resources.labels[language])
+        try:
+            self.writers = {name: cls(self.resources) for name, cls in WRITERS.items()}
+        except jinja2.TemplateError as exc:  # a writer's own template, such as page.html.j2
+            raise template_error(exc, getattr(exc, "name", None) or "", templates) from None
+        self.shared = shared
+
+    def run(self, job: Job) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
+        """Returns the job's files and what its template read of other roles."""
+        if job.role is None:
+            doc = self.renderer.render(job.template, **self.shared)
+            reads = []
+        else:
+            roles = RecordedRoles(self.roles)
+            doc = self.renderer.render(job.template, **self.shared, role=job.role, roles=roles)
+            reads = sorted(roles.reads)
+        return {path: self.writers[name].write(doc) for path, name in job.outputs}, reads
+
+
+_runner: _Runner | None = None  # the jobs' renderer in this process
+
+
+def _start_runner(runner: _Runner | None) -> None:
+    global _runner
+    _runner = runner
+
+
+def _run_job(job: Job):
+    return _runner.run(job)
+
+
+def _run(runner: _Runner, jobs: list[Job], workers: int) -> Iterator[tuple[Job, dict, list]]:
+    """Yields each job with its files and reads, rendered by up to `workers` processes."""
+    try:
+        results = parallel.map_in_order(_run_job, jobs, workers, initializer=_start_runner,
+                                        initargs=(runner,))
+        for job, (files, reads) in zip(jobs, results, strict=True):
+            yield job, files, reads
+    finally:
+        _start_runner(None)
 
 
 def handbook_context(project: Project) -> dict:

@@ -14,13 +14,14 @@ reported). Names starting with a dot (editors' temporary files) are not roles.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rolebook import checks
+from rolebook import checks, parallel
 from rolebook.errors import ERROR, CheckFailed, Diagnostic
 from rolebook.kinds import KindError, RoleId
 from rolebook.reader import Reading, position, read, split_lines
@@ -61,17 +62,20 @@ class Project:
             raise CheckFailed(self.diagnostics)
 
 
-def load(root: Path, today: dt.date | None = None) -> Project:
+def load(root: Path, workers: int = 1, today: dt.date | None = None) -> Project:
     """Returns the project at `root` with its settings, roles and all their diagnostics, checked
-    as of `today` (the real date unless given)."""
+    as of `today` (the real date unless given); the role files are read by up to `workers`
+    processes."""
     settings_reading = read_file(root, SETTINGS_FILE, Settings)
     project = Project(root, settings_reading.value, today=today or dt.date.today())
     project.diagnostics += settings_reading.diagnostics
     if not (root / ROLES_DIR).is_dir():
         project.diagnostics.append(Diagnostic(ROLES_DIR, 1, 1, "folder not found; create it "
                                               "and put one <id>.yaml file per role in it"))
-    for path in role_files(root):
-        reading = _misnamed(path) or read_file(root, path, Role)
+    paths = role_files(root)
+    readings = parallel.map_in_order(functools.partial(read_role, root), paths, workers,
+                                     chunk=32)
+    for path, reading in zip(paths, readings, strict=True):
         project.readings[path] = reading
         project.diagnostics += reading.diagnostics
         if reading.value is not None:
@@ -97,6 +101,11 @@ def role_files(root: Path) -> list[str]:
     return [f"{ROLES_DIR}/{name}" for name in names]
 
 
+def read_role(root: Path, path: str) -> Reading:
+    """Returns the Reading of the role file at root/path, refused if its name is no role id."""
+    return _misnamed(path) or read_file(root, path, Role)
+
+
 def _misnamed(path: str) -> Reading | None:
     """Returns a failed Reading for a role file whose name is not a valid role id, else None."""
     name = Path(path)
@@ -113,7 +122,7 @@ def _misnamed(path: str) -> Reading | None:
     return None
 
 
-class _Refused(Exception):
+class Refused(Exception):
     """A file that is not read; the message says why and what to do, at a (line, col)."""
 
     def __init__(self, message: str, where: tuple[int, int] = (1, 1), lines: list | None = None):
@@ -125,7 +134,7 @@ def read_file(root: Path, path: str, schema: type) -> Reading:
     """Returns the Reading of the file at root/path; files that cannot be read become errors."""
     try:
         text = decode(read_bytes(root, path))
-    except _Refused as exc:
+    except Refused as exc:
         return _failed(path, str(exc), exc.where, exc.lines)
     return read(path, text, schema)
 
@@ -135,25 +144,25 @@ def read_bytes(root: Path, path: str) -> bytes:
     full = root / path
     real = full.resolve()
     if not real.is_relative_to(root.resolve()):
-        raise _Refused(f"the file is a link to {real}, outside the project; rolebook reads only "
+        raise Refused(f"the file is a link to {real}, outside the project; rolebook reads only "
                        "the project's files: copy the file here instead of linking to it")
     try:
         with open(full, "rb", opener=_open_no_wait) as file:
             info = os.fstat(file.fileno())
             if not stat.S_ISREG(info.st_mode):
-                raise _Refused(f"this is {_kind(info.st_mode)}, not a file; move it away or "
+                raise Refused(f"this is {_kind(info.st_mode)}, not a file; move it away or "
                                "rename it")
             data = file.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         hint = f"the link leads to {real}, which does not exist" if full.is_symlink() else \
             f"create {path}"
-        raise _Refused(f"file not found; {hint}") from None
+        raise Refused(f"file not found; {hint}") from None
     except IsADirectoryError:
-        raise _Refused("this is a folder, not a file; move it away or rename it") from None
+        raise Refused("this is a folder, not a file; move it away or rename it") from None
     except OSError as exc:
-        raise _Refused(f"cannot read the file: {exc.strerror}; check its permissions") from None
+        raise Refused(f"cannot read the file: {exc.strerror}; check its permissions") from None
     if len(data) > MAX_FILE_BYTES:
-        raise _Refused(f"the file is {max(info.st_size, len(data)) / 1e6:.1f} MB, more than the "
+        raise Refused(f"the file is {max(info.st_size, len(data)) / 1e6:.1f} MB, more than the "
                        f"{MAX_FILE_BYTES // 1_000_000} MB a role or settings file may have: "
                        "check that it is the right file")
     return data
@@ -170,13 +179,13 @@ def _kind(mode: int) -> str:
 
 
 def decode(data: bytes) -> str:
-    """Returns the text of UTF-8 `data` (with or without a byte-order mark), else raises _Refused.
+    """Returns the text of UTF-8 `data` (with or without a byte-order mark), else raises Refused.
 
     The message says which encoding the file seems to be in and where its first non-UTF-8 byte
     is, with that line shown as well as it can be.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
-        raise _Refused("the file is UTF-16 text, not UTF-8; save it as UTF-8 in your editor "
+        raise Refused("the file is UTF-16 text, not UTF-8; save it as UTF-8 in your editor "
                        "(Save As, Encoding: UTF-8)")
     body = data.removeprefix(UTF8_BOM)
     try:
@@ -185,7 +194,7 @@ def decode(data: bytes) -> str:
         shown = body.decode("utf-8", errors="replace")
         start = len(body[:exc.start].decode("utf-8"))
         guess = " (it looks like GBK, the Chinese Windows encoding)" if _is_gbk(body) else ""
-        raise _Refused(f"the file is not UTF-8 text{guess}; save it as UTF-8 in your editor "
+        raise Refused(f"the file is not UTF-8 text{guess}; save it as UTF-8 in your editor "
                        "(Save As, Encoding: UTF-8)", position(shown, start),
                        split_lines(shown)) from None
 

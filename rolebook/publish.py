@@ -59,7 +59,7 @@ def replace_folder(output: Path, files: dict[str, bytes], keep: Iterable[Path] =
     `on_wait` is called once if another build holds the lock.
     """
     output = output.resolve()
-    _refuse_to_replace(output, keep)
+    refuse_to_replace(output, keep)  # pipeline.build checks first; other callers rely on this
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         with _locked(output.parent, on_wait):
@@ -72,7 +72,8 @@ def replace_folder(output: Path, files: dict[str, bytes], keep: Iterable[Path] =
                           "output is unchanged") from None
 
 
-def _refuse_to_replace(output: Path, keep: Iterable[Path]) -> None:
+def refuse_to_replace(output: Path, keep: Iterable[Path]) -> None:
+    """Raises OutputError if the folder `output` would be, or contain, one of `keep`."""
     for path in (Path(p).resolve() for p in keep):
         if path == output or output in path.parents:
             raise OutputError(f"the output folder {output} would replace {path}; choose "

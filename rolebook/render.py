@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import jinja2
@@ -135,3 +136,58 @@ def _runtime_error(exc: jinja2.TemplateError, template: str,
             where = (f"templates/{filename.name}", tb.tb_lineno)
         tb = tb.tb_next
     return LocatedError(*where, str(exc.message or exc))
+
+
+ALL_IDS = "*"  # the role id under which reading the list of all ids is recorded
+
+
+class RecordedRoles(Mapping):
+    """The roles by id as a role's page sees them, recording what the template reads of them.
+
+    A role's page shows other roles: a reporting line links to a role by its title. What the
+    page shows of other roles is exactly what its template read, so that is its dependency:
+    `reads` holds (role id, field) for each field read through a looked-up role, (role id, "")
+    for each id looked up (it may or may not be a role), and (ALL_IDS, "") once the template
+    went through all ids. `value` tells what such a read gives now.
+    """
+
+    def __init__(self, roles: dict[str, Role]):
+        self.roles = roles
+        self.reads: set[tuple[str, str]] = set()
+
+    def __getitem__(self, role_id: str) -> _RecordedRole:
+        self.reads.add((role_id, ""))
+        return _RecordedRole(self.roles[role_id], self.reads)
+
+    def __contains__(self, role_id) -> bool:
+        self.reads.add((role_id, ""))
+        return role_id in self.roles
+
+    def __iter__(self) -> Iterator[str]:
+        self.reads.add((ALL_IDS, ""))
+        return iter(self.roles)
+
+    def __len__(self) -> int:
+        self.reads.add((ALL_IDS, ""))
+        return len(self.roles)
+
+    @staticmethod
+    def value(roles: dict[str, Role], role_id: str, field: str) -> str:
+        """Returns the printable value of one read (role_id, field) over `roles` as they are."""
+        if role_id == ALL_IDS:
+            return " ".join(roles)
+        if role_id not in roles:
+            return "no such role"
+        return repr(getattr(roles[role_id], field)) if field else "a role"
+
+
+class _RecordedRole:
+    """A role whose fields, when read, are recorded in `reads` as (role id, field)."""
+
+    def __init__(self, role: Role, reads: set[tuple[str, str]]):
+        self._role, self._reads = role, reads
+
+    def __getattr__(self, field: str):
+        value = getattr(self._role, field)  # what is not a field raises here, unrecorded
+        self._reads.add((self._role.id, field))
+        return value

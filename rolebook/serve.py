@@ -95,14 +95,15 @@ def relevant(root: Path, change, path: str) -> bool:
 def rebuild(root: Path, output: Path, state: State, summary) -> None:
     """Builds into `output`; on failure keeps the last good output and records the problems."""
     try:
-        project, files = pipeline.build(root, output)
+        built = pipeline.build(root, output)
     except RolebookError as exc:
         problems = exc.lines() + ["build failed: still serving the last good output"]
         print("\n".join(problems), file=sys.stderr, flush=True)
     else:
         problems = []
-        print("\n".join(d.format() for d in project.diagnostics), file=sys.stderr, flush=True)
-        print(f"built: {summary(project)}; {len(files)} files", flush=True)
+        print("\n".join(built.diagnostics), file=sys.stderr, flush=True)
+        print(f"built: {summary(built.roles, 0, built.warnings)}; {built.files} files",
+              flush=True)
     with state.lock:
         state.problems = problems
         state.build += 1

@@ -47,7 +47,8 @@ def cli(capsys):
 def built(tmp_path_factory) -> Path:
     """Returns the output folder of one build of the sample project (shared, read-only)."""
     out = tmp_path_factory.mktemp("built") / "output"
-    assert main(["build", "--root", str(REPO), "--output", str(out)]) == 0
+    # No cache: the tests leave nothing in the repository, and each session renders afresh.
+    assert main(["build", "--root", str(REPO), "--output", str(out), "--no-cache"]) == 0
     return out
 
 

@@ -59,3 +59,14 @@ def test_bad_settings_are_reported_with_their_position(project, cli):
     assert result.err.splitlines()[0] == (
         "handbook.yaml:15:5: error: 'dutys' is not one of department, summary, "
         "revision_history, reporting, duties, qualifications, workflow, principles, precautions")
+
+
+def test_check_reports_the_same_in_one_process_and_in_several(project, cli):
+    edit(project / "roles" / "vip-specialist.yaml", "\nduties:", "\ndutys:")
+    edit(project / "roles" / "vip-department-manager.yaml", "effective_date: 2026-12-01",
+         "effective_date: 2026-02-30")
+    one = cli("check", "--root", project, "-j", "1")
+    several = cli("check", "--root", project, "-j", "3")
+    assert one.code == several.code == 1
+    assert one.err == several.err and one.err.count("error:") == 2
+    assert one.out == several.out == "3 roles: 2 errors, 0 warnings\n"

@@ -115,7 +115,7 @@ def test_a_generated_role_builds_or_fails_cleanly_and_keeps_every_text(fuzz_proj
     (fuzz_project / "roles" / "fuzz.yaml").write_bytes(data)
     try:
         project = pipeline.check(fuzz_project)
-        files = pipeline.render_all(project)
+        files = pipeline.render_all(project).files
     except CheckFailed as exc:
         event("refused")
         assert exc.diagnostics

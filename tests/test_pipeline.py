@@ -64,3 +64,30 @@ def test_a_missing_template_file_is_a_clear_error(project, cli, missing):
     assert result.code == 1
     assert result.err == (f"templates/{missing}: error: cannot read it (No such file or "
                           "directory); restore it from git\n")
+
+
+def test_a_parallel_build_writes_the_same_bytes_as_one_process(project, cli):
+    assert cli("build", "--root", project, "-j", "1", "--no-cache").code == 0
+    serial = snapshot(project / "output")
+    result = cli("build", "--root", project, "-j", "3", "--no-cache", "--output",
+                 project / "parallel")
+    assert result.code == 0
+    assert snapshot(project / "parallel") == serial
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_template_error_in_a_worker_is_reported_like_any_other(project, cli, jobs):
+    edit(project / "templates" / "_role.xml.j2", "{{ role.summary }}", "{{ role.summery }}")
+    result = cli("build", "--root", project, "-j", jobs)
+    assert result.code == 1
+    assert result.err.startswith("templates/_role.xml.j2:")
+    assert "'summery'" in result.err
+    assert not (project / "output").exists()
+
+
+@pytest.mark.parametrize("jobs", ["0", "two"])
+def test_a_wrong_number_of_jobs_is_a_command_line_error(cli, capsys, jobs):
+    with pytest.raises(SystemExit) as exc:
+        cli("build", "-j", jobs)
+    assert exc.value.code == 2
+    assert f"'{jobs}' is not a whole number of 1 or more" in capsys.readouterr().err
