@@ -6,6 +6,7 @@ Element and attribute names follow ECMA-376 Part 1 (§17 WordprocessingML).
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from datetime import date, datetime
@@ -131,9 +132,15 @@ def bookmark(p, name: str, bookmark_id: int) -> None:
 
 
 def bookmark_name(anchor: str) -> str:
-    """Returns a Word-valid bookmark name (letters, digits, _; ≤ 40 chars) for an anchor."""
-    cleaned = "".join(c if c.isalnum() else "_" for c in anchor)
-    return ("r_" + cleaned)[:40]
+    """Returns a Word-valid bookmark name (letters, digits, _; ≤ 40 chars) for an anchor.
+
+    Role ids may be 64 characters long: a name that would be cut keeps a digest of the whole
+    anchor instead, so two ids sharing their first 38 characters never share a bookmark.
+    """
+    cleaned = "r_" + "".join(c if c.isalnum() else "_" for c in anchor)
+    if len(cleaned) <= 40:
+        return cleaned
+    return cleaned[:31] + "_" + hashlib.sha1(anchor.encode("utf-8")).hexdigest()[:8]
 
 
 def internal_link(anchor: str, runs: list):

@@ -26,6 +26,7 @@ from lxml import etree
 from ruamel.yaml import YAML
 
 from rolebook import project as project_module
+from rolebook.ooxml import bookmark_name
 
 PROJECT = project_module.load(REPO)
 ROLES = {role.id: role for role in PROJECT.roles}
@@ -628,3 +629,11 @@ def test_zip_entries_have_the_fixed_1980_timestamp(built, name):
         dates = {info.filename: info.date_time for info in package.infolist()}
     assert dates
     assert set(dates.values()) == {(1980, 1, 1, 0, 0, 0)}, dates
+
+
+def test_long_role_ids_get_distinct_word_bookmarks():
+    """Role ids may have 64 characters; Word bookmark names at most 40."""
+    a, b = "a" * 50 + "-one", "a" * 50 + "-two"
+    assert bookmark_name(a) != bookmark_name(b)
+    assert max(len(bookmark_name(a)), len(bookmark_name(b))) <= 40
+    assert bookmark_name("vip-specialist") == "r_vip_specialist"
