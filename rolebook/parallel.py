@@ -7,8 +7,11 @@ memory instead of a pickled copy of it; elsewhere they start afresh.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
@@ -37,5 +40,26 @@ def map_in_order(func: Callable, items: Iterable, workers: int, chunk: int = 1,
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(min(workers, len(items)), mp_context=context,
-                             initializer=initializer, initargs=initargs) as pool:
+                             initializer=_start_worker,
+                             initargs=(os.getpid(), initializer, initargs)) as pool:
         yield from pool.map(func, items, chunksize=chunk)
+
+
+def _start_worker(parent: int, initializer: Callable | None, initargs: tuple) -> None:
+    """Starts a worker: it dies with the build that made it, then runs `initializer`.
+
+    A build killed outright (SIGKILL, a closed terminal) cannot stop its workers itself; left
+    alone they would run on and keep its output streams open.
+    """
+    _die_with_parent()
+    if os.getppid() != parent:  # the build was gone before the line above took effect
+        os._exit(1)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def _die_with_parent() -> None:
+    """Asks Linux to kill this process when its parent dies (prctl PR_SET_PDEATHSIG)."""
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
