@@ -35,6 +35,17 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-component-update", "--disable-sync"]
 
 
+def chromium_dom(page: Path) -> str:
+    """Returns the DOM of `page` after Debian's headless Chromium has loaded it and run its
+    scripts (a fresh profile each time)."""
+    chromium = need("chromium", "chromium")
+    with tempfile.TemporaryDirectory() as profile:
+        command = [chromium, *CHROMIUM_ARGS, f"--user-data-dir={profile}",
+                   "--virtual-time-budget=3000", "--dump-dom", page.as_uri()]
+        return subprocess.run(command, capture_output=True, text=True, timeout=120,
+                              check=True).stdout
+
+
 def need(program: str, package: str) -> str:
     """Returns the path of `program`; skips the test without it, or fails it under CI.
 

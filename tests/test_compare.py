@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
-from clients import need
+from clients import chromium_dom
 from conftest import edit
 
 from rolebook.compare import compare, segments, terminal
@@ -189,12 +188,3 @@ def test_a_build_outside_git_has_no_changes_pages(project, cli):
     assert not (project / "output" / "html" / "changes").exists()
 
 
-def chromium_dom(page: Path) -> str:
-    """Returns the DOM of `page` after Debian's headless Chromium has loaded it."""
-    chromium = need("chromium", "chromium")
-    with tempfile.TemporaryDirectory() as profile:
-        return subprocess.run(
-            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-             "--no-first-run", "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
-            capture_output=True, text=True, timeout=60, check=True).stdout

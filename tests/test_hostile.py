@@ -21,7 +21,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from clients import need
+from clients import chromium_dom
 from conftest import edit
 from docx import Document
 from faults import rolebook, unprivileged
@@ -230,15 +230,6 @@ def assert_only_own_scripts(page) -> None:
             assert "<" not in script.text  # the data cannot close its own element
 
 
-def chromium_dom(page: Path, profile: Path) -> str:
-    """Returns the DOM of `page` after Chromium (headless) has loaded it and run its scripts."""
-    chromium = need("chromium", "chromium")
-    command = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-               "--no-first-run", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", f"--user-data-dir={profile}", "--virtual-time-budget=3000",
-               "--dump-dom", page.as_uri()]
-    return subprocess.run(command, capture_output=True, text=True, check=True,
-                          timeout=120).stdout
 
 
 def test_no_text_of_a_role_runs_in_a_browser(project, cli, tmp_path):
@@ -246,8 +237,8 @@ def test_no_text_of_a_role_runs_in_a_browser(project, cli, tmp_path):
     assert cli("build", "--root", project).code == 0
     control = tmp_path / "control.html"  # the same text not escaped: the browser runs it
     control.write_text(f"<html><body><p>{PAYLOAD}</p></body></html>", encoding="utf-8")
-    assert "<title>pwned</title>" in chromium_dom(control, tmp_path / "profile")
-    dom = chromium_dom(project / "output/html/hostile.html", tmp_path / "profile")
+    assert "<title>pwned</title>" in chromium_dom(control)
+    dom = chromium_dom(project / "output/html/hostile.html")
     assert lxml_html.fromstring(dom).findtext(".//title").startswith(PAYLOAD)  # not "pwned"
     assert lxml_html.fromstring(dom).xpath("//img") == []
     assert_only_own_scripts(lxml_html.fromstring(dom))
