@@ -128,58 +128,60 @@ def docxtpl_template(reference_docx: bytes, labels: dict[str, str]) -> bytes:
     rolebook's reference document."""
     word = docx.Document(io.BytesIO(reference_docx))
     L = labels
-
-    def para(text: str, style: str = "Normal") -> None:
-        word.add_paragraph(text, style=style)
-
-    def table(header: list[str] | None, cells: list[str], loop: str) -> None:
-        rows = [f"{{%tr for row in {loop} %}}", "", "{%tr endfor %}"]
-        t = word.add_table(rows=len(rows) + bool(header), cols=len(cells))
-        t.style = word.styles["Rolebook Table"]
-        if header:
-            for cell, text in zip(t.rows[0].cells, header, strict=True):
-                cell.text = text
-        body = t.rows[bool(header):]
-        body[0].cells[0].text, body[2].cells[0].text = rows[0], rows[2]
-        for cell, text in zip(body[1].cells, cells, strict=True):
-            cell.text = text
-
     word.sections[0].header.paragraphs[0].text = "{{ header }}"
-    para("{{ title }}", "Heading 1")
-    para("{{ subtitle }}", "Subtitle")
-    para(L["document_control"], "Heading 2")
-    table(None, ["{{ row.label }}", "{{ row.value }}"], "control")
-    para(L["revision_history"], "Heading 2")
-    table([L["version"], L["revision_date"], L["revision_author"], L["revision_changes"]],
-          ["{{ row.version }}", "{{ row.date }}", "{{ row.author }}", "{{ row.changes }}"],
-          "revisions")
-    para(L["summary"], "Heading 2")
-    para("{{ summary }}")
-    para(L["reporting"], "Heading 2")
-    table(None, ["{{ row.label }}", "{{ row.value }}"], "reporting")
+    word.add_paragraph("{{ title }}", style="Heading 1")
+    word.add_paragraph("{{ subtitle }}", style="Subtitle")
+    word.add_paragraph(L["document_control"], style="Heading 2")
+    _loop_table(word, None, ["{{ row.label }}", "{{ row.value }}"], "control")
+    word.add_paragraph(L["revision_history"], style="Heading 2")
+    _loop_table(word, [L["version"], L["revision_date"], L["revision_author"],
+                       L["revision_changes"]],
+                ["{{ row.version }}", "{{ row.date }}", "{{ row.author }}",
+                 "{{ row.changes }}"], "revisions")
+    word.add_paragraph(L["summary"], style="Heading 2")
+    word.add_paragraph("{{ summary }}")
+    word.add_paragraph(L["reporting"], style="Heading 2")
+    _loop_table(word, None, ["{{ row.label }}", "{{ row.value }}"], "reporting")
     for key, style in (("duties", "List Number"), ("qualifications", None),
                        ("workflow", None), ("principles", "List Number"),
                        ("precautions", "List Number")):
-        para(f"{{%p if {key} %}}")
-        para(L[key], "Heading 2")
-        if key == "qualifications":
-            para("{%p for q in qualifications %}")
-            para("{{ q.label }}", "Heading 3")
-            para("{%p for item in q.entries %}")
-            para("{{ item }}", "List Bullet")
-            para("{%p endfor %}")
-            para("{%p endfor %}")
-        elif key == "workflow":
-            table([L["time_window"], L["steps"], L["condition"]],
-                  ["{{ row.when }}", "{{ row.steps }}", "{{ row.condition }}"], "workflow")
-        else:
-            para(f"{{%p for item in {key} %}}")
-            para("{{ item }}", style)
-            para("{%p endfor %}")
-        para("{%p endif %}")
+        _optional_section(word, L, key, style)
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()
+
+
+def _loop_table(word, header: list[str] | None, cells: list[str], loop: str) -> None:
+    """Adds a table whose one body row repeats for each `row` of the context list `loop`."""
+    rows = [f"{{%tr for row in {loop} %}}", "", "{%tr endfor %}"]
+    t = word.add_table(rows=len(rows) + bool(header), cols=len(cells))
+    t.style = word.styles["Rolebook Table"]
+    if header:
+        for cell, text in zip(t.rows[0].cells, header, strict=True):
+            cell.text = text
+    body = t.rows[bool(header):]
+    body[0].cells[0].text, body[2].cells[0].text = rows[0], rows[2]
+    for cell, text in zip(body[1].cells, cells, strict=True):
+        cell.text = text
+
+
+def _optional_section(word, L: dict[str, str], key: str, style: str | None) -> None:
+    """Adds the section `key`, shown only if the role has it."""
+    lines = [(f"{{%p if {key} %}}", "Normal"), (L[key], "Heading 2")]
+    if key == "qualifications":
+        lines += [("{%p for q in qualifications %}", "Normal"), ("{{ q.label }}", "Heading 3"),
+                  ("{%p for item in q.entries %}", "Normal"), ("{{ item }}", "List Bullet"),
+                  ("{%p endfor %}", "Normal"), ("{%p endfor %}", "Normal")]
+    elif key != "workflow":
+        lines += [(f"{{%p for item in {key} %}}", "Normal"), ("{{ item }}", style),
+                  ("{%p endfor %}", "Normal")]
+    for text, para_style in lines[:2]:
+        word.add_paragraph(text, style=para_style)
+    if key == "workflow":
+        _loop_table(word, [L["time_window"], L["steps"], L["condition"]],
+                    ["{{ row.when }}", "{{ row.steps }}", "{{ row.condition }}"], "workflow")
+    for text, para_style in lines[2:] + [("{%p endif %}", "Normal")]:
+        word.add_paragraph(text, style=para_style)
 
 
 def docxtpl_context(role: Role, titles: dict[str, str], labels: dict[str, str]) -> dict:
