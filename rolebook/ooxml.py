@@ -1,54 +1,102 @@
 """The Word (OOXML) details python-docx does not cover, one function per Word feature.
 
-Everything here builds or edits WordprocessingML elements with lxml; nothing patches XML text.
-Element and attribute names follow ECMA-376 Part 1 (§17 WordprocessingML).
+Elements are built with lxml and serialized; a package (.docx) is written from its parts.
+Nothing here edits XML as text: a document's body is the concatenation of its serialized
+sections (see `Package`). Element and attribute names follow ECMA-376 Part 1 (§17
+WordprocessingML) and Part 2 (Open Packaging Conventions).
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 import io
 import zipfile
-from datetime import date, datetime
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
+import docx
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.opc.spec import default_content_types
+from docx.oxml.ns import nsmap, qn
+from docx.oxml.parser import oxml_parser
 from lxml import etree
 
 from rolebook.errors import LocatedError
 
 # Zip entries carry this date, so the same inputs give the same bytes (the zip format's epoch).
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 
 def el(tag: str, attrs: dict[str, str] | None = None, *children):
     """Returns a new element `w:tag` (or another prefix) with attributes and children."""
-    node = OxmlElement(tag)
+    node = oxml_parser.makeelement(_qn(tag), nsmap=_nsmap(tag))
     for key, value in (attrs or {}).items():
-        node.set(qn(key), value)
-    for child in children:
-        node.append(child)
+        node.set(_qn(key), value)
+    node.extend(children)
     return node
+
+
+# A handbook has hundreds of thousands of elements: names are resolved once, not per element.
+_qn = functools.cache(qn)
+
+
+@functools.cache
+def _nsmap(tag: str) -> dict[str, str]:
+    prefix = tag.partition(":")[0]
+    return {prefix: nsmap[prefix]}
+
+
+def prototyped(build):
+    """Makes `build` return a copy of the element it built once for the same arguments.
+
+    Copying a small lxml tree is several times faster than building it element by element, and
+    a handbook repeats the same paragraph properties, runs and cell properties thousands of
+    times.
+    """
+    built = functools.cache(build)
+
+    @functools.wraps(build)
+    def fresh(*args):
+        return copy.copy(built(*args))  # lxml copies an element with all its descendants
+    return fresh
 
 
 def paragraph(style_id: str = "", runs=(), align: str = ""):
     """Returns a paragraph (w:p) in the style with id `style_id`, holding `runs`."""
+    p = _empty_paragraph(style_id, align)
+    p.extend(runs)
+    return p
+
+
+@prototyped
+def _empty_paragraph(style_id: str, align: str):
     ppr = el("w:pPr")
     if style_id:
         ppr.append(el("w:pStyle", {"w:val": style_id}))
     if align:
         ppr.append(el("w:jc", {"w:val": align}))
-    return el("w:p", None, ppr, *runs)
+    return el("w:p", None, ppr)
 
 
 def run(text: str, bold: bool = False, color: str = "", size: float = 0):
     """Returns a run (w:r) of text, optionally bold, coloured (RRGGBB) or sized in points;
     line breaks in `text` become w:br."""
-    r = el("w:r")
+    r = _empty_run(bold, color, size)
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            r.append(_line_break())
+        t = _text()
+        t.text = line
+        r.append(t)
+    return r
+
+
+@prototyped
+def _empty_run(bold: bool, color: str, size: float):
     rpr = el("w:rPr")
     if bold:
         rpr.append(el("w:b"))
@@ -57,16 +105,19 @@ def run(text: str, bold: bool = False, color: str = "", size: float = 0):
     if size:
         rpr.extend([el("w:sz", {"w:val": str(round(size * 2))}),
                     el("w:szCs", {"w:val": str(round(size * 2))})])
-    if len(rpr):
-        r.append(rpr)
-    for i, line in enumerate(text.split("\n")):
-        if i:
-            r.append(el("w:br"))
-        t = el("w:t", None)
-        t.text = line
-        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-        r.append(t)
-    return r
+    return el("w:r", None, rpr) if len(rpr) else el("w:r")
+
+
+@prototyped
+def _text():
+    t = el("w:t")
+    t.set(_XML_SPACE, "preserve")
+    return t
+
+
+@prototyped
+def _line_break():
+    return el("w:br")
 
 
 def field(instruction: str, cached: str = "1") -> list:
@@ -75,7 +126,7 @@ def field(instruction: str, cached: str = "1") -> list:
         return el("w:r", None, el("w:fldChar", {"w:fldCharType": kind}))
     instr = el("w:instrText")
     instr.text = f" {instruction} "
-    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    instr.set(_XML_SPACE, "preserve")
     return [char("begin"), el("w:r", None, instr), char("separate"), run(cached), char("end")]
 
 
@@ -148,9 +199,8 @@ def internal_link(anchor: str, runs: list):
     return el("w:hyperlink", {"w:anchor": bookmark_name(anchor)}, *runs)
 
 
-def external_link(part, url: str, runs: list):
-    """Returns a hyperlink to `url`, adding its external relationship to `part`."""
-    rid = part.relate_to(url, RT.HYPERLINK, is_external=True)
+def external_link(rid: str, runs: list):
+    """Returns a hyperlink to the external target of relationship `rid`."""
     return el("w:hyperlink", {"r:id": rid}, *runs)
 
 
@@ -171,14 +221,24 @@ def table(style_id: str, rows: list[list[list]], widths: list[int], header_rows:
     grid = el("w:tblGrid", None, *(el("w:gridCol", {"w:w": str(w)}) for w in widths))
     tbl = el("w:tbl", None, tbl_pr, grid)
     for i, cells in enumerate(rows):
-        tr_pr = el("w:trPr", None, el("w:tblHeader"), el("w:cantSplit")) if i < header_rows \
-            else el("w:trPr", None, el("w:cantSplit"))
-        tr = el("w:tr", None, tr_pr)
+        tr = el("w:tr", None, _row_properties(i < header_rows))
         for width, paras in zip(widths, cells, strict=False):
-            tc_pr = el("w:tcPr", None, el("w:tcW", {"w:w": str(width), "w:type": "dxa"}))
-            tr.append(el("w:tc", None, tc_pr, *(paras or [paragraph()])))
+            tr.append(el("w:tc", None, _cell_properties(width), *(paras or [paragraph()])))
         tbl.append(tr)
     return tbl
+
+
+@prototyped
+def _row_properties(header: bool):
+    """Returns a row's w:trPr: never split across pages; header rows repeat on each page."""
+    if header:
+        return el("w:trPr", None, el("w:tblHeader"), el("w:cantSplit"))
+    return el("w:trPr", None, el("w:cantSplit"))
+
+
+@prototyped
+def _cell_properties(width: int):
+    return el("w:tcPr", None, el("w:tcW", {"w:w": str(width), "w:type": "dxa"}))
 
 
 def line_grid(widths: list[int], rows) -> object:
@@ -221,21 +281,18 @@ def _grid_cell(width: int, span: int, sides, fill: str, paras):
     return el("w:tc", None, tc_pr, *(paras or [paragraph("TableText", [run("", size=1)])]))
 
 
-def list_number_restart(numbering, style_numid: str) -> str:
-    """Returns the id of a new w:num restarting at 1 the list that `style_numid` numbers."""
-    nums = numbering.findall(qn("w:num"))
-    source = next(n for n in nums if n.get(qn("w:numId")) == style_numid)
-    abstract = source.find(qn("w:abstractNumId")).get(qn("w:val"))
-    new_id = str(max(int(n.get(qn("w:numId"))) for n in nums) + 1)
+def list_instance(num_id: int, abstract_id: str):
+    """Returns a numbering instance (w:num) `num_id` of the abstract list `abstract_id`,
+    restarting at 1: each numbered list of a document gets one, so none continues another."""
     override = el("w:lvlOverride", {"w:ilvl": "0"}, el("w:startOverride", {"w:val": "1"}))
-    numbering.append(el("w:num", {"w:numId": new_id},
-                        el("w:abstractNumId", {"w:val": abstract}), override))
-    return new_id
+    return el("w:num", {"w:numId": str(num_id)},
+              el("w:abstractNumId", {"w:val": abstract_id}), override)
 
 
-def numbered(p, num_id: str) -> None:
+def numbered(p, num_id: int) -> None:
     """Makes paragraph `p` an item of the numbered list `num_id` (level 0)."""
-    num_pr = el("w:numPr", None, el("w:ilvl", {"w:val": "0"}), el("w:numId", {"w:val": num_id}))
+    num_pr = el("w:numPr", None, el("w:ilvl", {"w:val": "0"}),
+                el("w:numId", {"w:val": str(num_id)}))
     p.find(qn("w:pPr")).append(num_pr)
 
 
@@ -266,19 +323,237 @@ def east_asian_language(styles) -> None:
     lang_el.set(qn("w:eastAsia"), "zh-CN")
 
 
-def core_properties(props, meta: dict[str, str]) -> None:
-    """Fills the core properties (docProps/core.xml) from a Document's metadata."""
-    when = datetime.combine(date.fromisoformat(meta["date"]), datetime.min.time())
-    props.title = meta.get("title", "")
-    props.subject = meta.get("subject", "")
-    props.author = meta.get("author", "")
-    props.last_modified_by = meta.get("author", "")
-    props.version = meta.get("version", "")
-    props.keywords = meta.get("keywords", "")
-    props.comments = meta.get("description", "")
-    props.language = meta.get("lang", "")
-    props.created = props.modified = when
-    props.revision = 1
+
+def section_properties(template, header_rid: str, footer_rid: str):
+    """Returns a copy of section properties `template` (w:sectPr) with the page header and
+    footer of relationships `header_rid` and `footer_rid`, its pages numbered from 1."""
+    sect_pr = copy.deepcopy(template)
+    sect_pr.insert(0, el("w:footerReference", {"w:type": "default", "r:id": footer_rid}))
+    sect_pr.insert(0, el("w:headerReference", {"w:type": "default", "r:id": header_rid}))
+    page_numbers_restart(sect_pr)
+    return sect_pr
+
+
+def section_break(sect_pr):
+    """Returns the paragraph that ends a section with properties `sect_pr`: Word keeps each
+    section's properties in its last paragraph, and the last section's in the body."""
+    p = paragraph()
+    p[0].append(sect_pr)
+    return p
+
+
+def header_part(p) -> bytes:
+    """Returns a page header part (w:hdr) holding paragraph `p`."""
+    return _part_xml("w:hdr", p)
+
+
+def footer_part(p) -> bytes:
+    """Returns a page footer part (w:ftr) holding paragraph `p`."""
+    return _part_xml("w:ftr", p)
+
+
+def _part_xml(tag: str, p) -> bytes:
+    root = oxml_parser.makeelement(_qn(tag), nsmap=_BODY_NAMESPACES)
+    root.append(p)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+# The prefixes that the elements built here use: w: and, in hyperlinks, r:.
+_BODY_NAMESPACES = {"w": nsmap["w"], "r": nsmap["r"]}
+
+
+def body_xml(elements) -> str:
+    """Returns block elements (paragraphs, tables) serialized for a document's w:body, in
+    which their namespace prefixes (w:, r:) are declared."""
+    body = oxml_parser.makeelement(_qn("w:body"), nsmap=_BODY_NAMESPACES)
+    body.extend(elements)
+    text = etree.tostring(body, encoding="unicode")
+    return text[text.index(">") + 1:-len("</w:body>")] if len(body) else ""
+
+
+@dataclass
+class Relationship:
+    """A relationship of a package part: its id, type, target and whether that is a URL."""
+
+    rid: str
+    reltype: str
+    target: str
+    external: bool = False
+
+
+@dataclass
+class Parts:
+    """What a document adds to the reference package: parts by name (content type, bytes),
+    relationships of the main document part, and numbering instances (serialized w:num)."""
+
+    files: dict[str, tuple[str, bytes]] = dataclass_field(default_factory=dict)
+    rels: list[Relationship] = dataclass_field(default_factory=list)
+    numbering: list[str] = dataclass_field(default_factory=list)
+
+
+class Package:
+    """The reference document (templates/reference.docx) read once, and each .docx made
+    from it: its styles, settings and fonts, with a body, headers and footers of their own.
+
+    Raises LocatedError if the reference lacks what the writer needs.
+    """
+
+    def __init__(self, data: bytes):
+        word = docx.Document(io.BytesIO(data))
+        styles = word.styles.element
+        east_asian_language(styles)
+        numbering = word.part.numbering_part.element
+        self.abstract_list = _abstract_list(numbering, style_numid(styles, "ListNumber"))
+        self.first_free_list = max((int(n.get(qn("w:numId")))
+                                    for n in numbering.findall(qn("w:num"))), default=0) + 1
+        body = word.element.body
+        self.section = copy.deepcopy(body.sectPr)
+        for ref in self.section.findall(qn("w:headerReference")) + \
+                self.section.findall(qn("w:footerReference")):
+            self.section.remove(ref)
+        self.text_width = _text_width(self.section)
+        self._read_parts(word)
+
+    def _read_parts(self, word) -> None:
+        """Keeps the reference's parts, but for those every document writes anew."""
+        for child in list(word.element.body):
+            word.element.body.remove(child)
+        document = etree.tostring(word.element, xml_declaration=True, encoding="UTF-8",
+                                  standalone=True).decode()
+        self.document_head, self.document_tail = document.split("<w:body/>")
+        numbering = word.part.numbering_part.blob.decode()
+        self.numbering_head, self.numbering_tail = numbering.rsplit("</w:numbering>", 1)
+        self.files: dict[str, tuple[str, bytes]] = {}
+        package = word.part.package
+        for part in package.iter_parts():
+            if part.partname in ("/word/document.xml", "/word/numbering.xml",
+                                 "/docProps/core.xml", "/docProps/custom.xml"):
+                continue
+            self.files[part.partname] = (part.content_type, part.blob)
+            if len(part.rels):
+                self.files[part.partname.rels_uri] = (CT.OPC_RELATIONSHIPS, part.rels.xml)
+        self.document_rels = [Relationship(r.rId, r.reltype, r.target_ref, r.is_external)
+                              for r in word.part.rels.values()]
+        self.package_rels = [Relationship(r.rId, r.reltype, r.target_ref)
+                             for r in package.rels.values()
+                             if r.reltype not in (RT.CORE_PROPERTIES, RT.CUSTOM_PROPERTIES)]
+
+    def docx(self, body: str, parts: Parts, meta: dict[str, str],
+             custom: dict[str, str]) -> bytes:
+        """Returns the .docx bytes of a document: the reference's parts, `body` (the content
+        of w:body), the added `parts`, core properties from `meta` and custom ones."""
+        files = {"/word/document.xml": (CT.WML_DOCUMENT_MAIN, (self.document_head + "<w:body>"
+                                        + body + "</w:body>" + self.document_tail).encode()),
+                 "/word/numbering.xml": (CT.WML_NUMBERING, (
+                     self.numbering_head + "".join(parts.numbering) + "</w:numbering>"
+                     + self.numbering_tail).encode()),
+                 "/word/_rels/document.xml.rels": (CT.OPC_RELATIONSHIPS, relationships(
+                     [*self.document_rels, *parts.rels])),
+                 "/docProps/core.xml": (CT.OPC_CORE_PROPERTIES, core_properties(meta)),
+                 "/docProps/custom.xml": (CT.OFC_CUSTOM_PROPERTIES, custom_properties(custom)),
+                 "/_rels/.rels": (CT.OPC_RELATIONSHIPS, relationships([
+                     *self.package_rels,
+                     Relationship("rIdCore", RT.CORE_PROPERTIES, "docProps/core.xml"),
+                     Relationship("rIdCustom", RT.CUSTOM_PROPERTIES, "docProps/custom.xml")])),
+                 **self.files, **parts.files}
+        return zip_package(files)
+
+
+def _abstract_list(numbering, num_id: str) -> str:
+    """Returns the abstract list (w:abstractNumId) that numbering instance `num_id` uses."""
+    source = next(n for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == num_id)
+    return source.find(qn("w:abstractNumId")).get(qn("w:val"))
+
+
+def _text_width(sect_pr) -> int:
+    """Returns the width between the page margins of a section, in twentieths of a point."""
+    return int((sect_pr.page_width - sect_pr.left_margin - sect_pr.right_margin) / 635)
+
+
+def relationships(rels: list[Relationship]) -> bytes:
+    """Returns a relationships part (.rels) listing `rels`."""
+    ns = "http://schemas.openxmlformats.org/package/2006/relationships"
+    root = etree.Element(f"{{{ns}}}Relationships", nsmap={None: ns})
+    for rel in rels:
+        attrs = {"Id": rel.rid, "Type": rel.reltype, "Target": rel.target}
+        if rel.external:
+            attrs["TargetMode"] = "External"
+        etree.SubElement(root, f"{{{ns}}}Relationship", attrs)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def content_types(names: dict[str, str]) -> bytes:
+    """Returns [Content_Types].xml for parts named with their content types: a default per
+    extension where the type is the usual one for it, else an override per part."""
+    ns = "http://schemas.openxmlformats.org/package/2006/content-types"
+    defaults = {"rels": CT.OPC_RELATIONSHIPS, "xml": CT.XML}
+    overrides = {}
+    for name, content_type in names.items():
+        ext = name.rpartition(".")[2]
+        if (ext.lower(), content_type) in default_content_types:
+            defaults[ext] = content_type
+        elif content_type != defaults.get(ext):
+            overrides[name] = content_type
+    root = etree.Element(f"{{{ns}}}Types", nsmap={None: ns})
+    for ext in sorted(defaults):
+        etree.SubElement(root, f"{{{ns}}}Default", {"Extension": ext,
+                                                    "ContentType": defaults[ext]})
+    for name in sorted(overrides):
+        etree.SubElement(root, f"{{{ns}}}Override", {"PartName": name,
+                                                     "ContentType": overrides[name]})
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def zip_package(files: dict[str, tuple[str, bytes]]) -> bytes:
+    """Returns the .docx (zip) of parts by name, with [Content_Types].xml first and every
+    entry dated ZIP_EPOCH, so the same parts always give the same bytes."""
+    out = io.BytesIO()
+    types = content_types({name: ct for name, (ct, _) in files.items()
+                           if not name.endswith(".rels")})
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        _zip_entry(zf, "[Content_Types].xml", types)
+        for name in sorted(files, key=_part_order):
+            _zip_entry(zf, name.lstrip("/"), files[name][1])
+    return out.getvalue()
+
+
+def _part_order(name: str) -> tuple:
+    """Orders parts as Word does: package relationships, the main document, then the rest."""
+    first = ("/_rels/.rels", "/word/document.xml", "/word/_rels/document.xml.rels")
+    return (first.index(name) if name in first else len(first), name)
+
+
+def _zip_entry(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, ZIP_EPOCH)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    zf.writestr(info, data)
+
+
+_CORE = {"cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+         "dc": "http://purl.org/dc/elements/1.1/", "dcterms": "http://purl.org/dc/terms/",
+         "xsi": "http://www.w3.org/2001/XMLSchema-instance"}
+# Core property element names, with the Document meta each is filled from.
+_CORE_FIELDS = (("dc:title", "title"), ("dc:subject", "subject"), ("dc:creator", "author"),
+                ("cp:keywords", "keywords"), ("dc:description", "description"),
+                ("cp:lastModifiedBy", "author"), ("cp:version", "version"),
+                ("dc:language", "lang"))
+
+
+def core_properties(meta: dict[str, str]) -> bytes:
+    """Returns docProps/core.xml, the core properties (Word: File › Properties › Summary),
+    from a Document's metadata; created and modified are its date at midnight UTC."""
+    def name(qualified):
+        prefix, local = qualified.split(":")
+        return f"{{{_CORE[prefix]}}}{local}"
+    root = etree.Element(name("cp:coreProperties"), nsmap=_CORE)
+    for tag, key in _CORE_FIELDS:
+        etree.SubElement(root, name(tag)).text = meta.get(key, "")
+    etree.SubElement(root, name("cp:revision")).text = "1"
+    for tag in ("dcterms:created", "dcterms:modified"):
+        when = etree.SubElement(root, name(tag), {name("xsi:type"): "dcterms:W3CDTF"})
+        when.text = f"{meta['date']}T00:00:00Z"
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 _CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
@@ -287,32 +562,12 @@ _VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 _USER_DEFINED = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 
-def custom_properties(package, values: dict[str, str]) -> None:
-    """Adds docProps/custom.xml, the custom document properties (Word: File › Properties ›
-    Custom; usable in DOCPROPERTY fields and document libraries), holding `values` as text.
-
-    python-docx writes only the core properties: the part, its package relationship and (from
-    the part's content type) its [Content_Types].xml entry are added here.
-    """
+def custom_properties(values: dict[str, str]) -> bytes:
+    """Returns docProps/custom.xml, the custom document properties (Word: File › Properties ›
+    Custom; usable in DOCPROPERTY fields and document libraries), holding `values` as text."""
     root = etree.Element(f"{{{_CUSTOM}}}Properties", nsmap={None: _CUSTOM, "vt": _VT})
     for pid, (name, value) in enumerate(values.items(), start=2):  # pids 0 and 1 are reserved
         prop = etree.SubElement(root, f"{{{_CUSTOM}}}property",
                                 {"fmtid": _USER_DEFINED, "pid": str(pid), "name": name})
         etree.SubElement(prop, f"{{{_VT}}}lpwstr").text = value
-    blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, package)
-    package.relate_to(part, RT.CUSTOM_PROPERTIES)
-
-
-def package_bytes(document) -> bytes:
-    """Returns the .docx bytes of a python-docx Document with fixed zip timestamps."""
-    saved = io.BytesIO()
-    document.save(saved)
-    out = io.BytesIO()
-    with zipfile.ZipFile(saved) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            info = zipfile.ZipInfo(item.filename, ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            dst.writestr(info, src.read(item.filename))
-    return out.getvalue()
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

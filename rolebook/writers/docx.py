@@ -8,14 +8,19 @@ footer, its pages numbered from 1.
 "Page X of Y" counts the pages of the section: Y is a PAGEREF to a bookmark at the section's
 end, not SECTIONPAGES, which LibreOffice (7.4) does not compute; in a one-section document it
 is NUMPAGES.
+
+A large document (the handbook) can be written in pieces: `piece` writes the sections of one
+Document as piece number n of it, and `assemble` puts a Document and the pieces after it into
+one .docx. A piece's names and numbers (bookmarks, lists, headers, footers, relationships) are
+made from n, so pieces written apart, in other processes or other builds, never collide, and a
+handbook assembled from pieces is the same as one written whole.
 """
 
 from __future__ import annotations
 
-import io
-
-import docx
-from docx.enum.section import WD_SECTION
+import dataclasses
+import json
+from dataclasses import dataclass, field
 
 from rolebook import ooxml, orgchart
 from rolebook.document import (
@@ -41,6 +46,28 @@ TOC_STYLES = {1: "TOC1", 2: "TOC2", 3: "TOC3"}
 MARK_COLOR = "C00000"  # the lifecycle mark (草稿 / DRAFT): red, as a stamp would be
 ROLE_FILL, POSITION_FILL = "DEEAF6", "EDEDED"  # org chart boxes: roles, other positions
 CHART_LINE_HEIGHT = 200  # twips: each of the two rows of lines between two layers of boxes
+# Bookmarks and numbered lists a piece may have: their numbers are piece * STRIDE + 1, 2…
+STRIDE = 10_000
+
+
+@dataclass
+class Piece:
+    """Sections written for one document, ready to be put into it: the anchors they define,
+    each section's body (its content, then the paragraph that ends it or, as the document's
+    last section, its final properties) and the parts, relationships and lists they use."""
+
+    anchors: list[str] = field(default_factory=list)
+    sections: list[tuple[str, str, str]] = field(default_factory=list)
+    parts: dict[str, tuple[str, str]] = field(default_factory=dict)
+    rels: list[tuple[str, str, str, bool]] = field(default_factory=list)
+    numbering: list[str] = field(default_factory=list)
+
+    def to_bytes(self) -> bytes:
+        return json.dumps(dataclasses.asdict(self), ensure_ascii=False).encode()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Piece:
+        return cls(**json.loads(data))
 
 
 class DocxWriter:
@@ -49,76 +76,95 @@ class DocxWriter:
     extension = "docx"
 
     def __init__(self, resources: Resources):
-        self.reference = resources.reference_docx
+        self.package = ooxml.Package(resources.reference_docx)
         self.labels = resources.labels
 
     def write(self, doc: Document) -> bytes:
         """Returns the .docx bytes for `doc`."""
-        word = docx.Document(io.BytesIO(self.reference))
-        return _Build(word, doc, self.labels[doc.lang]).run()
+        return self.assemble(doc, [])
+
+    def piece(self, doc: Document, number: int, anchors: frozenset[str]) -> bytes:
+        """Returns the sections of `doc` written as piece `number` (1, 2…) of a document
+        with several sections, whose sections have the `anchors` that links may point to."""
+        return _Build(self, doc, number, anchors, single=False).run().to_bytes()
+
+    def assemble(self, doc: Document, pieces: list[bytes]) -> bytes:
+        """Returns the .docx bytes of `doc` followed by the sections of `pieces`."""
+        loaded = [Piece.from_bytes(p) for p in pieces]
+        anchors = frozenset(s.anchor for s in doc.sections).union(
+            *(p.anchors for p in loaded))
+        single = len(doc.sections) + sum(len(p.sections) for p in loaded) == 1
+        pieces = [_Build(self, doc, 0, anchors, single).run(), *loaded]
+        sections = [s for p in pieces for s in p.sections]
+        body = "".join(content + end for content, end, _ in sections[:-1])
+        body += sections[-1][0] + sections[-1][2] if sections else ""
+        parts = ooxml.Parts({name: (ct, xml.encode()) for p in pieces
+                             for name, (ct, xml) in p.parts.items()},
+                            [ooxml.Relationship(*r) for p in pieces for r in p.rels],
+                            [num for p in pieces for num in p.numbering])
+        meta = doc.meta
+        custom = {"DocumentNumber": meta.get("document_number", ""),
+                  "Version": meta.get("version", ""), "Status": meta.get("status", "")}
+        return self.package.docx(body, parts, meta, custom)
 
 
 class _Build:
-    """The state of writing one Document: the python-docx document and its numbering."""
+    """The state of writing the sections of one Document as piece `number`."""
 
-    def __init__(self, word, doc: Document, labels: dict[str, str]):
-        self.word, self.doc, self.labels = word, doc, labels
-        self.body = word.element.body
-        self.anchors = {s.anchor for s in doc.sections}
-        self.bookmarks = 0
-        styles = word.styles.element
-        self.list_numid = ooxml.style_numid(styles, "ListNumber")
-        ooxml.east_asian_language(styles)
+    def __init__(self, writer: DocxWriter, doc: Document, number: int,
+                 anchors: frozenset[str], single: bool):
+        self.package, self.doc, self.number = writer.package, doc, number
+        self.labels = writer.labels[doc.lang]
+        self.anchors, self.single = anchors, single
+        self.bookmarks = self.lists = number * STRIDE
+        self.piece = Piece(anchors=[s.anchor for s in doc.sections])
 
-    def run(self) -> bytes:
-        """Returns the finished package's bytes."""
-        for child in list(self.body)[:-1]:  # the reference's body holds only its sectPr
-            self.body.remove(child)
-        meta = self.doc.meta
-        ooxml.core_properties(self.word.core_properties, meta)
-        ooxml.custom_properties(self.word.part.package, {
-            "DocumentNumber": meta.get("document_number", ""),
-            "Version": meta.get("version", ""), "Status": meta.get("status", "")})
+    def run(self) -> Piece:
+        """Returns the piece: every section of the document, written."""
         for i, section in enumerate(self.doc.sections):
             self.section(section, i)
-        return ooxml.package_bytes(self.word)
+        if self.bookmarks >= (self.number + 1) * STRIDE or \
+                self.lists >= (self.number + 1) * STRIDE:
+            raise ValueError(f"more than {STRIDE} bookmarks or lists in one piece")
+        return self.piece
 
     def section(self, section: Section, index: int) -> None:
         """Writes one section: its page header and footer, then its blocks, then a bookmark
         at its end for the footer's page count."""
-        word_section = self.word.add_section(WD_SECTION.NEW_PAGE) if index \
-            else self.word.sections[0]
-        ooxml.page_numbers_restart(word_section._sectPr)
+        name = f"{self.number}_{index}"
         gap = self.labels["field_gap"]
         header_text = section.header_text(self.labels["field_separator"], gap)
         mark = [ooxml.run(section.mark, bold=True, color=MARK_COLOR), ooxml.run(gap)] \
             if section.mark else []
-        self.replace(word_section.header,
-                     ooxml.paragraph("Header", [*mark, ooxml.run(header_text)]))
-        self.section_end = f"_End{index}"
-        self.replace(word_section.footer, ooxml.paragraph("Footer", self.runs(section.footer)))
+        self.part("header", name, ooxml.header_part(
+            ooxml.paragraph("Header", [*mark, ooxml.run(header_text)])))
+        self.section_end = f"_End{name}"
+        self.part("footer", name, ooxml.footer_part(
+            ooxml.paragraph("Footer", self.runs(section.footer))))
         elements = [e for block in section.blocks for e in self.block(block)]
-        self.add(elements)
-        last = [p for e in elements for p in e.iter(ooxml.qn("w:p"))] or [self.add_empty()]
+        last = [p for e in elements for p in e.iter(ooxml.qn("w:p"))]
+        if not last:
+            elements.append(ooxml.paragraph())
+            last = elements
         self.bookmarks += 1
         ooxml.point_bookmark(last[-1], self.section_end, self.bookmarks)
+        properties = ooxml.section_properties(self.package.section, f"rIdheader{name}",
+                                              f"rIdfooter{name}")
+        final = ooxml.body_xml([properties])
+        self.piece.sections.append((ooxml.body_xml(elements),
+                                    ooxml.body_xml([ooxml.section_break(properties)]), final))
 
-    def add_empty(self):
-        """Adds an empty paragraph (to a section that has no other) and returns it."""
-        p = ooxml.paragraph()
-        self.add([p])
-        return p
+    def part(self, kind: str, name: str, xml: bytes) -> None:
+        """Adds a page header or footer part (`kind`) called `name` and its relationship."""
+        content_type, reltype = _HEADER_FOOTER[kind]
+        self.piece.parts[f"/word/{kind}{name}.xml"] = (content_type, xml.decode())
+        self.piece.rels.append((f"rId{kind}{name}", reltype, f"{kind}{name}.xml", False))
 
-    def replace(self, part, p) -> None:
-        """Makes paragraph `p` the whole content of a header or footer of its own."""
-        part.is_linked_to_previous = False
-        for child in list(part._element):
-            part._element.remove(child)
-        part._element.append(p)
-
-    def add(self, elements) -> None:
-        for element in elements:
-            self.body.sectPr.addprevious(element)
+    def link(self, url: str) -> str:
+        """Returns the id of a new relationship to `url`, for a hyperlink."""
+        rid = f"rIdlink{self.number}_{len(self.piece.rels)}"
+        self.piece.rels.append((rid, ooxml.RT.HYPERLINK, url, True))
+        return rid
 
     def block(self, block) -> list:
         """Returns the body elements of one block."""
@@ -152,8 +198,10 @@ class _Build:
         """Returns one paragraph per item; a numbered list restarts at 1."""
         if not lst.ordered:
             return [ooxml.paragraph("ListBullet", self.runs(i)) for i in lst.items]
-        num_id = ooxml.list_number_restart(self.word.part.numbering_part.element,
-                                           self.list_numid)
+        self.lists += 1
+        num_id = self.package.first_free_list + self.lists
+        self.piece.numbering.append(ooxml.body_xml(
+            [ooxml.list_instance(num_id, self.package.abstract_list)]))
         paras = [ooxml.paragraph("ListNumber", self.runs(i)) for i in lst.items]
         for p in paras:
             ooxml.numbered(p, num_id)
@@ -161,7 +209,7 @@ class _Build:
 
     def table(self, t: Table):
         shares = t.widths or (1,) * max(len(row) for row in t.rows)
-        width = self.text_width()
+        width = self.package.text_width
         widths = [width * s // sum(shares) for s in shares]
         header_rows = sum(1 for row in t.rows if all(c.header for c in row))
         header_column = all(row[0].header for row in t.rows[header_rows:])
@@ -172,7 +220,7 @@ class _Build:
         """Returns the org chart as a grid table: boxes in rows, lines drawn by cell borders
         in the two rows between each layer of boxes and the next."""
         lay = orgchart.layout(chart)
-        width = [self.text_width() // max(lay.columns, 1)] * lay.columns
+        width = [self.package.text_width // max(lay.columns, 1)] * lay.columns
         rows = []
         for i, layer in enumerate(lay.layers):
             if i:
@@ -213,23 +261,18 @@ class _Build:
     def cell(self, cell: Cell) -> list:
         return [ooxml.paragraph("TableText", self.runs(p, bold=cell.header)) for p in cell.paras]
 
-    def text_width(self) -> int:
-        """Returns the width between the page margins, in twentieths of a point."""
-        s = self.word.sections[-1]
-        return int((s.page_width - s.left_margin - s.right_margin) / 635)
-
     def runs(self, spans: Spans, bold: bool = False) -> list:
         """Returns the runs of inline spans, with links and fields."""
         out = []
         for s in spans:
             if s.field == "TAB":
                 out.append(ooxml.tab())
-            elif s.field == "PAGES" and len(self.doc.sections) > 1:
+            elif s.field == "PAGES" and not self.single:
                 out.extend(ooxml.page_ref(self.section_end, s.text))
             elif s.field:
                 out.extend(ooxml.field("NUMPAGES" if s.field == "PAGES" else s.field, s.text))
             elif s.href:
-                out.append(ooxml.external_link(self.word.part, s.href, [ooxml.run(s.text)]))
+                out.append(ooxml.external_link(self.link(s.href), [ooxml.run(s.text)]))
             elif s.ref in self.anchors:
                 out.append(ooxml.internal_link(s.ref, [ooxml.run(s.text, bold or s.strong)]))
             else:
@@ -242,3 +285,7 @@ def _line_cells(columns: int, verticals, bars=frozenset()) -> list:
     `verticals`, a horizontal one under each column in `bars`."""
     return [(1, ({"left"} if col in verticals else set()) | ({"bottom"} if col in bars else set()),
              "", []) for col in range(columns)]
+
+
+_HEADER_FOOTER = {"header": (ooxml.CT.WML_HEADER, ooxml.RT.HEADER),
+                  "footer": (ooxml.CT.WML_FOOTER, ooxml.RT.FOOTER)}
