@@ -289,6 +289,11 @@ def list_instance(num_id: int, abstract_id: str):
               el("w:abstractNumId", {"w:val": abstract_id}), override)
 
 
+def indent(p, left: int) -> None:
+    """Indents paragraph `p` by `left` twips from the left margin (w:ind)."""
+    p.find(_qn("w:pPr")).append(el("w:ind", {"w:left": str(left)}))
+
+
 def numbered(p, num_id: int) -> None:
     """Makes paragraph `p` an item of the numbered list `num_id` (level 0)."""
     num_pr = el("w:numPr", None, el("w:ilvl", {"w:val": "0"}),

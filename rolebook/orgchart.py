@@ -10,6 +10,7 @@ bosses above it.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -68,7 +69,11 @@ class Layout:
     links: tuple[tuple[tuple[str, str], ...], ...]  # per gap below layer i: (upper, lower) keys
 
     def box(self, key: str) -> Box:
-        return next(b for layer in self.layers for b in layer if b.key == key)
+        return self._boxes[key]
+
+    @functools.cached_property
+    def _boxes(self) -> dict[str, Box]:
+        return {b.key: b for layer in self.layers for b in layer}
 
     def families(self, gap: int) -> list[tuple[Box, list[Box]]]:
         """Returns, for the gap below layer `gap`, each upper box with its boxes below."""
@@ -76,6 +81,31 @@ class Layout:
         for upper, lower in self.links[gap]:
             out.setdefault(upper, []).append(self.box(lower))
         return [(self.box(upper), lowers) for upper, lowers in out.items()]
+
+
+def outline(chart: OrgChart) -> list[tuple[int, OrgNode]]:
+    """Returns the chart as an indented list: each position with its depth, below its first
+    boss, each once; for a chart too wide to draw."""
+    reports: dict[str, list[str]] = {n.id: [] for n in chart.nodes}
+    has_boss = set()
+    for boss, report in chart.edges:
+        if boss in reports and report in reports:
+            reports[boss].append(report)
+            has_boss.add(report)
+    nodes = {n.id: n for n in chart.nodes}
+    out: list[tuple[int, OrgNode]] = []
+    seen: set[str] = set()
+    # Roots first; then whatever a reporting cycle left unreached.
+    starts = [n.id for n in chart.nodes if n.id not in has_boss] + list(nodes)
+    for start in starts:
+        stack = [(start, 0)]
+        while stack:
+            key, depth = stack.pop()
+            if key not in seen:
+                seen.add(key)
+                out.append((depth, nodes[key]))
+                stack.extend((r, depth + 1) for r in reversed(reports[key]))
+    return out
 
 
 def layout(chart: OrgChart) -> Layout:

@@ -38,23 +38,59 @@ from rolebook.writers import WRITERS, Resources
 
 STATIC_FILES = {"html/style.css": "style.css", "html/search.js": "search.js"}
 ROLE_FORMATS = ("docx", "html")  # the writers that write one file per role
+PIECE = "piece:"  # a job's files under this prefix are pieces of an assembled file
+
+
+@dataclass(frozen=True)
+class Assembled:
+    """A file made of every role, by a writer that writes it in pieces (see writers/base.py):
+    the piece of its own template, if any, then each role's piece in the handbook's order,
+    written by the role's job from `role_template` (or, if None, from the role's page)."""
+
+    path: str
+    writer: str
+    template: str | None
+    role_template: str | None
+
+
+ASSEMBLED = (Assembled("docx/handbook.docx", "docx", "handbook.xml.j2", "handbook_role.xml.j2"),
+             Assembled("html/search-index.js", "search", None, None))
 
 
 @dataclass(frozen=True)
 class Job:
-    """One document rendered from a template, and the output files its writers make of it."""
+    """One document rendered from a template, the output files its writers make of it, and
+    the pieces of assembled files it writes (numbered `number`: 0 for an assembled file's own
+    template, 1, 2… for the roles in the handbook's order)."""
 
     template: str
     outputs: tuple[tuple[str, str], ...]  # (path under output/, writer name)
     role: Role | None = None  # the role of a role's own page; None for the whole handbook's
+    pieces: tuple[Assembled, ...] = ()
+    number: int = 0
 
 
 @dataclass
 class Rendered:
-    """Every output file's bytes, keyed by path under output/, and which were rendered anew."""
+    """Every output file's bytes, keyed by path under output/, and which were rendered anew;
+    and the pieces of the assembled files, by path and number."""
 
     files: dict[str, bytes] = field(default_factory=dict)
     fresh: list[str] = field(default_factory=list)
+    pieces: dict[str, dict[int, bytes]] = field(default_factory=dict)
+    fresh_pieces: set[str] = field(default_factory=set)
+
+    def add(self, job: Job, files: dict[str, bytes], fresh: bool) -> None:
+        """Adds the files and pieces of a job, rendered anew or not."""
+        for path, data in files.items():
+            if path.startswith(PIECE):
+                self.pieces.setdefault(path.removeprefix(PIECE), {})[job.number] = data
+                if fresh:
+                    self.fresh_pieces.add(path.removeprefix(PIECE))
+            else:
+                self.files[path] = data
+                if fresh:
+                    self.fresh.append(path)
 
 
 @dataclass
@@ -135,12 +171,12 @@ def input_digest(root: Path, lang: str | None = None) -> str:
 
 def plan(project: Project) -> list[Job]:
     """Returns every job of the handbook, the longest first, so that workers finish together."""
-    jobs = [Job("handbook.xml.j2", (("docx/handbook.docx", "docx"),)),
-            Job("index.xml.j2", (("html/index.html", "html"),)),
-            Job("search.xml.j2", (("html/search-index.js", "search"),))]
-    for role in project.roles:
+    jobs = [Job(a.template, (), pieces=(a,)) for a in ASSEMBLED if a.template]
+    jobs.append(Job("index.xml.j2", (("html/index.html", "html"),)))
+    ordered = sorted(project.roles, key=_handbook_order)
+    for number, role in enumerate(ordered, start=1):
         outputs = tuple((f"{fmt}/{role.id}.{fmt}", fmt) for fmt in ROLE_FORMATS)
-        jobs.append(Job("role.xml.j2", outputs, role))
+        jobs.append(Job("role.xml.j2", outputs, role, ASSEMBLED, number))
     return jobs
 
 
@@ -159,12 +195,17 @@ def render_all(project: Project, workers: int = 1,
         if files is None:
             todo.append(job)
         else:
-            rendered.files.update(files)
+            rendered.add(job, files, fresh=False)
     for job, files, reads in _run(runner, todo, workers):
-        rendered.files.update(files)
-        rendered.fresh += files
+        rendered.add(job, files, fresh=True)
         if cache is not None:
             cache.put(keys(job), [(i, f, read_now(i, f)) for i, f in reads], files)
+    for assembled in ASSEMBLED:
+        pieces = rendered.pieces.get(assembled.path, {})
+        writer = runner.writers[assembled.writer]
+        rendered.files[assembled.path] = writer.assemble([pieces[n] for n in sorted(pieces)])
+        if assembled.path in rendered.fresh_pieces:
+            rendered.fresh.append(assembled.path)
     changes = compare.pages(project, runner.resources.env, runner.renderer.labels,
                             runner.shared["changes"])
     rendered.files.update(changes)
@@ -190,10 +231,11 @@ def _job_keys(project: Project, shared: dict):
                                  for r in shared["ordered_roles"]))
 
     def key(job: Job) -> str:
+        made = repr((job.template, job.outputs, job.pieces, job.number))
         if job.role is None:
-            return cache_module.digest(common, job.template, repr(job.outputs), every_role)
-        return cache_module.digest(common, job.template, repr(job.outputs), site,
-                                   roles[job.role.id], repr(job.role.id in shared["changes"]))
+            return cache_module.digest(common, made, every_role)
+        return cache_module.digest(common, made, site, roles[job.role.id],
+                                   repr(job.role.id in shared["changes"]))
     return key
 
 
@@ -220,6 +262,7 @@ class _Runner:
                                f"language '{language}' of handbook.yaml; add a '{language}:' "
                                "section")
         self.roles = {role.id: role for role in project.roles}
+        self.anchors = frozenset(self.roles)  # a link to a role goes to its section
         self.renderer = Renderer(self.resources.env, project.settings, project.roles,
                                  self.resources.labels[language])
         try:
@@ -229,15 +272,22 @@ class _Runner:
         self.shared = shared
 
     def run(self, job: Job) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
-        """Returns the job's files and what its template read of other roles."""
-        if job.role is None:
-            doc = self.renderer.render(job.template, **self.shared)
-            reads = []
-        else:
-            roles = RecordedRoles(self.roles)
-            doc = self.renderer.render(job.template, **self.shared, role=job.role, roles=roles)
-            reads = sorted(roles.reads)
-        return {path: self.writers[name].write(doc) for path, name in job.outputs}, reads
+        """Returns the job's files (its pieces under PIECE) and what its templates read of
+        other roles."""
+        roles = RecordedRoles(self.roles)
+        context = self.shared if job.role is None else {**self.shared, "role": job.role,
+                                                         "roles": roles}
+        doc = self.renderer.render(job.template, **context)
+        files = {path: self.writers[name].write(doc) for path, name in job.outputs}
+        for assembled in job.pieces:
+            piece_doc = doc
+            if job.role is not None and assembled.role_template:
+                piece_doc = self.renderer.render(assembled.role_template, **context,
+                                                 place=self.shared["places"][job.role.id])
+            anchors = self.anchors.union(s.anchor for s in piece_doc.sections)
+            files[PIECE + assembled.path] = self.writers[assembled.writer].piece(
+                piece_doc, job.number, anchors)
+        return files, sorted(roles.reads) if job.role is not None else []
 
 
 _runner: _Runner | None = None  # the jobs' renderer in this process
@@ -263,12 +313,31 @@ def _run(runner: _Runner, jobs: list[Job], workers: int) -> Iterator[tuple[Job, 
         _start_runner(None)
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a role is in the handbook: its number ("2.1": the first role under heading 2),
+    its department's (0, 1…) and whether it is the first role of the department."""
+
+    number: str
+    department: int
+    first: bool
+
+
 def handbook_context(project: Project) -> dict:
-    """Returns what the handbook and index templates need: roles ordered by department."""
-    ordered = sorted(project.roles, key=lambda r: (r.department, r.document_control.number))
+    """Returns what the handbook and index templates need: roles ordered by department, and
+    each role's place in the handbook."""
+    ordered = sorted(project.roles, key=_handbook_order)
     departments = [(d, list(rs)) for d, rs in itertools.groupby(ordered, lambda r: r.department)]
-    return {"ordered_roles": ordered, "departments": departments,
+    # Heading 1 is the org chart: the departments are 2, 3…
+    places = {role.id: Place(f"{d + 2}.{k + 1}", d + 1, k == 0)
+              for d, (_, members) in enumerate(departments)
+              for k, role in enumerate(members)}
+    return {"ordered_roles": ordered, "departments": departments, "places": places,
             "changes": history.previous_versions(project)}
+
+
+def _handbook_order(role: Role) -> tuple[str, str]:
+    return role.department, role.document_control.number
 
 
 def load_resources(templates: Path) -> Resources:

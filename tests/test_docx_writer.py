@@ -637,3 +637,52 @@ def test_long_role_ids_get_distinct_word_bookmarks():
     assert bookmark_name(a) != bookmark_name(b)
     assert max(len(bookmark_name(a)), len(bookmark_name(b))) <= 40
     assert bookmark_name("vip-specialist") == "r_vip_specialist"
+
+
+@pytest.mark.parametrize("name", DOCX_FILES)
+def test_bookmarks_and_relationships_are_unique_and_resolve(built, name):
+    """The handbook is assembled from pieces written apart: its bookmark ids and names, and its
+    relationship ids, are still unique, and every header, footer and hyperlink relationship
+    the body uses exists."""
+    path = docx_path(built, name)
+    with zipfile.ZipFile(path) as package:
+        body = etree.fromstring(package.read("word/document.xml"))
+        rels = etree.fromstring(package.read("word/_rels/document.xml.rels"))
+        names = set(package.namelist())
+    starts = body.iter(qn("w:bookmarkStart"))
+    ids, marks = zip(*((b.get(qn("w:id")), b.get(qn("w:name"))) for b in starts), strict=True)
+    assert len(set(ids)) == len(ids) and len(set(marks)) == len(marks)
+    rel_ids = [r.get("Id") for r in rels]
+    assert len(set(rel_ids)) == len(rel_ids)
+    targets = {r.get("Id"): r.get("Target") for r in rels}
+    used = {e.get(qn("r:id")) for e in body.iter() if e.get(qn("r:id"))}
+    assert used and used <= set(targets)
+    assert all(f"word/{targets[rid]}" in names for rid in used
+               if "header" in targets[rid] or "footer" in targets[rid])
+
+
+def test_an_org_chart_too_wide_for_a_word_table_is_an_indented_list():
+    """Word opens no table of more than 63 columns: 30 managers side by side, each with two
+    reports, become an indented list of every position, each under its boss, linked."""
+    from rolebook import pipeline
+    from rolebook.document import parse
+    from rolebook.writers.docx import DocxWriter
+
+    nodes = "".join(f'<node id="m{i}" ref="m{i}" group="d">经理{i}</node>'
+                    f'<node id="s{i}a" group="d">专员{i}甲</node>'
+                    f'<node id="s{i}b" group="d">专员{i}乙</node>'
+                    f'<edge from="m{i}" to="s{i}a"/><edge from="m{i}" to="s{i}b"/>'
+                    for i in range(30))
+    doc = parse(f'<document><meta name="lang" content="zh-CN"/><meta name="date" '
+                f'content="2026-01-01"/><section id="m0"><header/><footer/>'
+                f'<orgchart>{nodes}</orgchart></section></document>')
+    data = DocxWriter(pipeline.load_resources(REPO / "templates")).write(doc)
+    document = docx.Document(io.BytesIO(data))
+    assert not document.tables
+    entries = [(p.style.style_id, p.paragraph_format.left_indent, p.text)
+               for p in document.paragraphs if p.text]
+    assert entries[:3] == [("ListBullet", 420 * 635, "经理0"), ("ListBullet", 840 * 635, "专员0甲"),
+                           ("ListBullet", 840 * 635, "专员0乙")]
+    assert len(entries) == 90
+    body = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
+    assert body.xpath("//w:hyperlink[@w:anchor='r_m0']//w:t/text()", namespaces=NS) == ["经理0"]

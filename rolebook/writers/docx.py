@@ -46,16 +46,21 @@ TOC_STYLES = {1: "TOC1", 2: "TOC2", 3: "TOC3"}
 MARK_COLOR = "C00000"  # the lifecycle mark (草稿 / DRAFT): red, as a stamp would be
 ROLE_FILL, POSITION_FILL = "DEEAF6", "EDEDED"  # org chart boxes: roles, other positions
 CHART_LINE_HEIGHT = 200  # twips: each of the two rows of lines between two layers of boxes
+# Word opens no table of more than 63 columns: a wider chart is written as an indented list.
+MAX_CHART_COLUMNS = 63
+OUTLINE_INDENT = 420  # twips per level of an org chart written as a list
 # Bookmarks and numbered lists a piece may have: their numbers are piece * STRIDE + 1, 2…
 STRIDE = 10_000
 
 
 @dataclass
 class Piece:
-    """Sections written for one document, ready to be put into it: the anchors they define,
-    each section's body (its content, then the paragraph that ends it or, as the document's
-    last section, its final properties) and the parts, relationships and lists they use."""
+    """Sections written for one document, ready to be put into it: the document's properties
+    (in its first piece), the anchors the sections define, each section's body (its content,
+    then the paragraph that ends it or, as the document's last section, its final
+    properties) and the parts, relationships and numbered lists they use."""
 
+    meta: dict[str, str] = field(default_factory=dict)
     anchors: list[str] = field(default_factory=list)
     sections: list[tuple[str, str, str]] = field(default_factory=list)
     parts: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -81,20 +86,20 @@ class DocxWriter:
 
     def write(self, doc: Document) -> bytes:
         """Returns the .docx bytes for `doc`."""
-        return self.assemble(doc, [])
+        anchors = frozenset(s.anchor for s in doc.sections)
+        return self._assemble([_Build(self, doc, 0, anchors, len(doc.sections) == 1).run()])
 
     def piece(self, doc: Document, number: int, anchors: frozenset[str]) -> bytes:
-        """Returns the sections of `doc` written as piece `number` (1, 2…) of a document
-        with several sections, whose sections have the `anchors` that links may point to."""
+        """Returns the sections of `doc` written as piece `number` (0, 1…) of a document with
+        several sections, whose sections have the `anchors` that links may point to."""
         return _Build(self, doc, number, anchors, single=False).run().to_bytes()
 
-    def assemble(self, doc: Document, pieces: list[bytes]) -> bytes:
-        """Returns the .docx bytes of `doc` followed by the sections of `pieces`."""
-        loaded = [Piece.from_bytes(p) for p in pieces]
-        anchors = frozenset(s.anchor for s in doc.sections).union(
-            *(p.anchors for p in loaded))
-        single = len(doc.sections) + sum(len(p.sections) for p in loaded) == 1
-        pieces = [_Build(self, doc, 0, anchors, single).run(), *loaded]
+    def assemble(self, pieces: list[bytes]) -> bytes:
+        """Returns the .docx bytes of the document made of `pieces`, in order; its properties
+        are those of the first piece's Document."""
+        return self._assemble([Piece.from_bytes(p) for p in pieces])
+
+    def _assemble(self, pieces: list[Piece]) -> bytes:
         sections = [s for p in pieces for s in p.sections]
         body = "".join(content + end for content, end, _ in sections[:-1])
         body += sections[-1][0] + sections[-1][2] if sections else ""
@@ -102,7 +107,7 @@ class DocxWriter:
                              for name, (ct, xml) in p.parts.items()},
                             [ooxml.Relationship(*r) for p in pieces for r in p.rels],
                             [num for p in pieces for num in p.numbering])
-        meta = doc.meta
+        meta = pieces[0].meta
         custom = {"DocumentNumber": meta.get("document_number", ""),
                   "Version": meta.get("version", ""), "Status": meta.get("status", "")}
         return self.package.docx(body, parts, meta, custom)
@@ -117,7 +122,7 @@ class _Build:
         self.labels = writer.labels[doc.lang]
         self.anchors, self.single = anchors, single
         self.bookmarks = self.lists = number * STRIDE
-        self.piece = Piece(anchors=[s.anchor for s in doc.sections])
+        self.piece = Piece(meta=dict(doc.meta), anchors=[s.anchor for s in doc.sections])
 
     def run(self) -> Piece:
         """Returns the piece: every section of the document, written."""
@@ -183,7 +188,7 @@ class _Build:
             levels = max((e.level for e in block.entries), default=1)
             return ooxml.toc(entries, TOC_STYLES, f"1-{levels}")
         if isinstance(block, OrgChart):  # Word refuses a table without rows: no roles, no chart
-            return [self.org_chart(block), ooxml.paragraph()] if block.nodes else []
+            return self.org_chart(block) if block.nodes else []
         raise TypeError(f"no Word form for {type(block).__name__}")
 
     def heading(self, h: Heading):
@@ -216,10 +221,25 @@ class _Build:
         rows = [[self.cell(c) for c in row] for row in t.rows]
         return ooxml.table(TABLE_STYLE, rows, widths, header_rows, header_column)
 
-    def org_chart(self, chart: OrgChart):
+    def org_chart(self, chart: OrgChart) -> list:
+        """Returns the org chart as a grid table (and a paragraph after it), or as an indented
+        list if the table would be too wide to open."""
+        lay = orgchart.layout(chart)
+        if lay.columns > MAX_CHART_COLUMNS:
+            return [self.outline_entry(depth, node) for depth, node in orgchart.outline(chart)]
+        return [self.chart_grid(lay), ooxml.paragraph()]
+
+    def outline_entry(self, depth: int, node):
+        """Returns one position of an org chart written as a list, indented by its depth."""
+        text = [ooxml.run(node.label, bold=bool(node.ref))]
+        runs = [ooxml.internal_link(node.ref, text)] if node.ref in self.anchors else text
+        p = ooxml.paragraph("ListBullet", runs)
+        ooxml.indent(p, OUTLINE_INDENT * (depth + 1))
+        return p
+
+    def chart_grid(self, lay: orgchart.Layout):
         """Returns the org chart as a grid table: boxes in rows, lines drawn by cell borders
         in the two rows between each layer of boxes and the next."""
-        lay = orgchart.layout(chart)
         width = [self.package.text_width // max(lay.columns, 1)] * lay.columns
         rows = []
         for i, layer in enumerate(lay.layers):
