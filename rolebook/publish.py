@@ -12,7 +12,9 @@ fails leaves the previous output as it was. How:
    `.rolebook-del-*`); an output folder it had moved aside (`.rolebook-old-*`, see 4) is first
    moved back.
 3. Stage. The new files are written into `.rolebook-new-<random>` beside the output folder and
-   flushed to disk.
+   flushed to disk. A file the output folder already holds with the same bytes is linked
+   (a hard link), not written again: a rebuild after a small edit writes and flushes only
+   the files that changed, and the output folder itself is never modified.
 4. Swap. The staging folder and the output folder trade places in one atomic step (renameat2
    with RENAME_EXCHANGE, Linux 3.15 and later), so the output folder always exists; the old
    output, now in the staging folder, is then deleted. Where the exchange is not supported, the
@@ -32,6 +34,7 @@ import fcntl
 import os
 import secrets
 import shutil
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -65,7 +68,7 @@ def replace_folder(output: Path, files: dict[str, bytes], keep: Iterable[Path] =
         with _locked(output.parent, on_wait):
             tidy(output.parent)
             _check_replaceable(output)
-            _swap(_stage(output.parent, files), output)
+            _swap(_stage(output.parent, files, output), output)
     except OSError as exc:
         hint = _HINTS.get(exc.errno, "check the output folder")
         raise OutputError(f"cannot write {output}: {exc.strerror or exc}; {hint}; the previous "
@@ -142,24 +145,48 @@ def tidy(folder: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _stage(folder: Path, files: dict[str, bytes]) -> Path:
-    """Returns a new folder beside the output holding `files`, flushed to disk."""
+def _stage(folder: Path, files: dict[str, bytes], previous: Path) -> Path:
+    """Returns a new folder beside the output holding `files`, flushed to disk; those the
+    `previous` output holds unchanged are hard links to its files."""
     staging = folder / f"{STAGING}{secrets.token_hex(4)}"
     os.mkdir(staging)
     try:
         for rel, data in sorted(files.items()):
             path = staging / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "wb") as file:
-                file.write(data)
-                file.flush()
-                os.fsync(file.fileno())
+            if not _linked_if_unchanged(previous / rel, data, path):
+                with open(path, "wb") as file:
+                    file.write(data)
+                    file.flush()
+                    os.fsync(file.fileno())
         for sub in sorted({staging, *(p.parent for p in staging.rglob("*"))}):
             _fsync_folder(sub)
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return staging
+
+
+def _linked_if_unchanged(old: Path, data: bytes, new: Path) -> bool:
+    """Makes `new` a hard link to `old` if `old` is a plain file holding exactly `data`;
+    returns whether it did (never, where the file system has no hard links)."""
+    try:
+        fd = os.open(old, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+            return False
+        with os.fdopen(os.dup(fd), "rb") as file:
+            if file.read() != data:
+                return False
+        os.link(old, new, follow_symlinks=False)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return True
 
 
 def _fsync_folder(folder: Path) -> None:
