@@ -204,7 +204,8 @@ class Sidebar(HTMLParser):
 def test_a_role_page_lists_the_departments_and_only_its_own_departments_roles(project, cli):
     """Each page's sidebar links every department; a role's page lists under its own department
     that department's roles, in handbook order, with itself marked, and no other department's.
-    The index, whose content lists every role, has the departments alone."""
+    The index, whose content lists every role, has the departments alone. Previous and next
+    walk the handbook's order across departments."""
     assert cli("new", "vip-hostess", "--from", "vip-specialist", "--root", project,
                "--date", "2026-11-28").code == 0
     edit(project / "roles/vip-hostess.yaml", '"TODO: VIP专员"', "VIP接待员")
@@ -224,3 +225,8 @@ def test_a_role_page_lists_the_departments_and_only_its_own_departments_roles(pr
     assert index.departments == [(d, f"index.html#dept-{n}", [])
                                  for n, d in enumerate(departments, 1)]
     assert index.current == ["index.html"]
+    order = ["index", *(r for rs in departments.values() for r in rs)]
+    for before, page, after in zip(order[:-1], order[1:], [*order[2:], None], strict=True):
+        text = (html / f"{page}.html").read_text(encoding="utf-8")
+        assert re.findall(r'<a rel="(prev|next)" href="([^"]+)\.html"', text) == [
+            ("prev", before)] * (before != "index") + [("next", after)] * (after is not None)
