@@ -5,7 +5,8 @@ Templates (templates/*.xml.j2) write a document in a small XML vocabulary, close
     <document>              root; <meta name=".." content=".."/> and <link rel=".." href=".."
                             title=".."/> (prev, next, index, docx…)
       <nav><group label=".." href=".."><item ref="..">title</item>…</group>…</nav>
-                            the site's navigation: departments and their roles (HTML)
+                            the site's navigation: departments, and a role page's own
+                            department's roles (HTML)
       <crumb href="..">text</crumb>…                    breadcrumbs to this page (HTML)
       <data type="Occupation"><field name="..">value</field>…</data>
                             structured data about the page (schema.org JSON-LD in HTML)
@@ -140,7 +141,8 @@ class Section:
 
 @dataclass(frozen=True)
 class NavGroup:
-    """A group of the site navigation: a department and its roles as (ref, title)."""
+    """A group of the site navigation: a department and the roles listed under it as
+    (ref, title); none but on the pages of its own roles."""
 
     label: str
     href: str

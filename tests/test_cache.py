@@ -58,7 +58,8 @@ def test_a_role_edited_rebuilds_that_role_the_index_and_the_handbook(project):
 def test_a_title_edited_also_rebuilds_the_pages_that_link_to_the_role(project):
     build(project)
     edit(project / "roles" / "vip-department-manager.yaml", "zh: 贵宾部经理", "zh: 贵宾部总经理")
-    # Every HTML page's navigation shows every role's title: all pages are rendered again.
+    # A role's page is keyed on every role's id, department, number and titles (it shows
+    # those of its department's roles and its neighbours): all pages are rendered again.
     assert build(project) == pages(*ROLES) | WHOLE_HANDBOOK
     assert "贵宾部总经理" in (project / "output/html/vip-department-supervisor.html").read_text()
     assert snapshot(project / "output") == clean_build(project)
@@ -77,7 +78,7 @@ def test_a_new_role_rebuilds_the_pages_that_named_it_before_it_existed(project):
     text = text.replace("  reports_to:\n    - vip-department-manager", "  reports_to:\n    - 总监")
     (project / "roles" / "vip-desk-lead.yaml").write_text(
         text.replace("number: VIP-JD-003", "number: VIP-JD-009"), encoding="utf-8")
-    # The new role is in every page's navigation: all pages are rendered again.
+    # So is a new role: all pages are rendered again.
     assert build(project) == pages("vip-desk-lead", *ROLES) | WHOLE_HANDBOOK
     assert 'href="vip-desk-lead.html"' in (project / "output/html/vip-specialist.html").read_text()
     assert snapshot(project / "output") == clean_build(project)

@@ -163,3 +163,70 @@ def test_lang_en_switches_every_label_and_the_titles_to_english(project, cli):
     edit(project / "handbook.yaml", "language: zh-CN", "language: en")
     assert cli("build", "--root", project, "--output", project / "setting").code == 0
     assert snapshot(project / "setting") == snapshot(out)
+
+
+class Sidebar(HTMLParser):
+    """Collects a page's sidebar: each department's link and the links listed under it, and
+    the link marked as the current page."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.departments: list[tuple[str, str, list[str]]] = []  # (name, href, role hrefs)
+        self.current: list[str] = []
+        self._depth, self._in_department, self._href = 0, False, ""
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "nav" and (self._depth or "sidebar" in attrs.get("class", "").split()):
+            self._depth += 1
+        if not self._depth:
+            return
+        if tag == "p":
+            self._in_department = attrs.get("class") == "department"
+        if tag == "a":
+            self._href = attrs["href"]
+            self.current += [self._href] if attrs.get("aria-current") == "page" else []
+            if not self._in_department and self.departments:
+                self.departments[-1][2].append(self._href)
+
+    def handle_endtag(self, tag):
+        if tag == "nav" and self._depth:
+            self._depth -= 1
+        if tag == "p":
+            self._in_department = False
+
+    def handle_data(self, data):
+        if self._depth and self._in_department:
+            self.departments.append((data, self._href, []))
+
+
+def test_a_role_page_lists_the_departments_and_only_its_own_departments_roles(project, cli):
+    """Each page's sidebar links every department; a role's page lists under its own department
+    that department's roles, in handbook order, with itself marked, and no other department's.
+    The index, whose content lists every role, has the departments alone. Previous and next
+    walk the handbook's order across departments."""
+    assert cli("new", "vip-hostess", "--from", "vip-specialist", "--root", project,
+               "--date", "2026-11-28").code == 0
+    edit(project / "roles/vip-hostess.yaml", '"TODO: VIP专员"', "VIP接待员")
+    edit(project / "roles/vip-hostess.yaml", '"TODO: VIP Specialist"', "VIP Hostess")
+    assert cli("build", "--root", project).code == 0
+    html = project / "output/html"
+    departments = {"客户服务部": ["vip-specialist", "vip-hostess"],
+                   "贵宾部": ["vip-department-manager", "vip-department-supervisor"]}
+    for name, members in departments.items():
+        for role in members:
+            sidebar = Sidebar((html / f"{role}.html").read_text(encoding="utf-8"))
+            assert sidebar.departments == [
+                (d, f"index.html#dept-{n}", [f"{r}.html" for r in rs] if d == name else [])
+                for n, (d, rs) in enumerate(departments.items(), 1)], role
+            assert sidebar.current == [f"{role}.html"]
+    index = Sidebar((html / "index.html").read_text(encoding="utf-8"))
+    assert index.departments == [(d, f"index.html#dept-{n}", [])
+                                 for n, d in enumerate(departments, 1)]
+    assert index.current == ["index.html"]
+    order = ["index", *(r for rs in departments.values() for r in rs)]
+    for before, page, after in zip(order[:-1], order[1:], [*order[2:], None], strict=True):
+        text = (html / f"{page}.html").read_text(encoding="utf-8")
+        assert re.findall(r'<a rel="(prev|next)" href="([^"]+)\.html"', text) == [
+            ("prev", before)] * (before != "index") + [("next", after)] * (after is not None)
