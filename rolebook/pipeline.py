@@ -218,22 +218,23 @@ def _job_keys(project: Project, shared: dict):
     what its template reads of other roles through `roles`.
 
     Every HTML page carries the navigation and a role's page links to its neighbours, so a
-    role's page also depends on every role's id, department, number and titles (the `site`);
-    the handbook, the index and the search index depend on every role whole.
+    role's page also depends on every role's id, department, number and titles (the `site`).
+    The templates of the whole handbook (its front matter, the index) see every role, through
+    `ordered_roles` and `departments` too: they depend on the site, the changes pages, and on
+    the fields their templates read, which are recorded as a role page's are.
     """
     common = cache_module.digest(cache_module.tool_digest(), repr(project.settings),
                                  cache_module.folder_digest(project.root / TEMPLATES_DIR),
                                  handbook_status(project.roles))
     roles = {role.id: cache_module.digest(repr(role)) for role in project.roles}
-    every_role = cache_module.digest(*(f"{i} {d}" for i, d in roles.items()),
-                                     repr(sorted(shared["changes"].items())))
+    changes = repr(sorted(shared["changes"].items()))
     site = cache_module.digest(*(repr((r.id, r.department, r.document_control.number, r.title))
                                  for r in shared["ordered_roles"]))
 
     def key(job: Job) -> str:
         made = repr((job.template, job.outputs, job.pieces, job.number))
         if job.role is None:
-            return cache_module.digest(common, made, every_role)
+            return cache_module.digest(common, made, site, changes)
         return cache_module.digest(common, made, site, roles[job.role.id],
                                    repr(job.role.id in shared["changes"]))
     return key
@@ -275,8 +276,8 @@ class _Runner:
         """Returns the job's files (its pieces under PIECE) and what its templates read of
         other roles."""
         roles = RecordedRoles(self.roles)
-        context = self.shared if job.role is None else {**self.shared, "role": job.role,
-                                                         "roles": roles}
+        context = {**self.shared, "roles": roles, **({"role": job.role} if job.role else
+                                                     self.recorded_lists(roles))}
         doc = self.renderer.render(job.template, **context)
         files = {path: self.writers[name].write(doc) for path, name in job.outputs}
         for assembled in job.pieces:
@@ -287,7 +288,13 @@ class _Runner:
             anchors = self.anchors.union(s.anchor for s in piece_doc.sections)
             files[PIECE + assembled.path] = self.writers[assembled.writer].piece(
                 piece_doc, job.number, anchors)
-        return files, sorted(roles.reads) if job.role is not None else []
+        return files, sorted(roles.reads)
+
+    def recorded_lists(self, roles: RecordedRoles) -> dict:
+        """Returns the handbook's lists of roles with each role read through `roles`."""
+        return {"ordered_roles": [roles[r.id] for r in self.shared["ordered_roles"]],
+                "departments": [(d, [roles[r.id] for r in members])
+                                for d, members in self.shared["departments"]]}
 
 
 _runner: _Runner | None = None  # the jobs' renderer in this process

@@ -22,7 +22,8 @@ def pages(*roles: str) -> set[str]:
     return {f"{fmt}/{role}.{fmt}" for role in roles for fmt in ("docx", "html")}
 
 
-WHOLE_HANDBOOK = {"docx/handbook.docx", "html/index.html", "html/search-index.js"}
+ASSEMBLED = {"docx/handbook.docx", "html/search-index.js"}  # made of every role's piece
+WHOLE_HANDBOOK = ASSEMBLED | {"html/index.html"}
 
 
 def build(root: Path, output: Path | None = None) -> set[str]:
@@ -47,11 +48,22 @@ def test_the_first_build_renders_everything_and_the_second_nothing(project):
     assert {p: p.stat().st_mtime_ns for p in (project / "output").rglob("*")} == stamps
 
 
-def test_a_role_edited_rebuilds_that_role_the_index_and_the_handbook(project):
+def test_a_role_edited_rebuilds_that_role_and_the_files_made_of_every_role(project):
     build(project)
-    # The supervisor's page links to the manager by title: the manager's duties are not on it.
+    # The supervisor's page links to the manager by title, and the index and the handbook's
+    # front matter show titles, numbers and versions: the manager's duties are on none of them.
     edit(project / "roles" / "vip-department-manager.yaml", "全面负责", "全面主管")
+    assert build(project) == pages("vip-department-manager") | ASSEMBLED
+    assert snapshot(project / "output") == clean_build(project)
+
+
+def test_a_field_the_index_shows_rebuilds_the_index_too(project):
+    build(project)
+    # The index's table of roles shows each role's effective date; no other page shows it.
+    edit(project / "roles" / "vip-department-manager.yaml", "effective_date: 2026-12-01",
+         "effective_date: 2026-12-02")
     assert build(project) == pages("vip-department-manager") | WHOLE_HANDBOOK
+    assert "2026年12月2日" in (project / "output/html/index.html").read_text()
     assert snapshot(project / "output") == clean_build(project)
 
 
