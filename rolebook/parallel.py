@@ -39,10 +39,26 @@ def map_in_order(func: Callable, items: Iterable, workers: int, chunk: int = 1,
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(min(workers, len(items)), mp_context=context,
-                             initializer=_start_worker,
-                             initargs=(os.getpid(), initializer, initargs)) as pool:
+    pool = ProcessPoolExecutor(min(workers, len(items)), mp_context=context,
+                               initializer=_start_worker,
+                               initargs=(os.getpid(), initializer, initargs))
+    try:
         yield from pool.map(func, items, chunksize=chunk)
+    finally:
+        _shut_down(pool)
+
+
+def _shut_down(pool: ProcessPoolExecutor) -> None:
+    """Waits for the workers of `pool` to end, cancelling what they have not started."""
+    try:
+        pool.shutdown(wait=True, cancel_futures=True)
+    except RuntimeError:
+        # Ctrl-C landed while the pool was starting: its manager thread never ran, so no one
+        # will tell the workers to stop, and this process would wait for them at exit. They
+        # are this process's only children; the KeyboardInterrupt being raised goes on.
+        for child in multiprocessing.active_children():
+            child.terminate()
+            child.join()
 
 
 def _start_worker(parent: int, initializer: Callable | None, initargs: tuple) -> None:

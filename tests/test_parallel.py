@@ -20,6 +20,27 @@ def test_results_come_in_order_with_several_workers():
     assert list(parallel.map_in_order(square, range(20), workers=3)) == [x * x for x in range(20)]
 
 
+def test_ctrl_c_while_the_workers_start_is_a_keyboard_interrupt():
+    """Ctrl-C can land after the pool made its manager thread and before it started it: the
+    build must still end as interrupted (exit 130), not with shutdown's RuntimeError. Run in
+    a process of its own, whose end takes its idle workers with it."""
+    script = textwrap.dedent("""
+        import sys
+        from concurrent.futures import process
+        from rolebook import parallel
+        def interrupted(self):
+            raise KeyboardInterrupt
+        process._ExecutorManagerThread.start = interrupted
+        try:
+            list(parallel.map_in_order(abs, range(4), workers=2))
+        except KeyboardInterrupt:
+            sys.exit(130)
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 130, result.stderr
+
+
 def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
