@@ -43,31 +43,36 @@ PIECE = "piece:"  # a job's files under this prefix are pieces of an assembled f
 
 @dataclass(frozen=True)
 class Assembled:
-    """A file made of every role, by a writer that writes it in pieces (see writers/base.py):
-    the piece of its own template, if any, then each role's piece in the handbook's order,
-    written by the role's job from `role_template` (or, if None, from the role's page)."""
+    """A file made of many documents by a writer that writes it in pieces (see
+    writers/base.py): the piece of its own template, if any, then the pieces of the jobs
+    that write one, in the order of their numbers."""
 
     path: str
     writer: str
-    template: str | None
-    role_template: str | None
+    template: str | None = None
 
 
-ASSEMBLED = (Assembled("docx/handbook.docx", "docx", "handbook.xml.j2", "handbook_role.xml.j2"),
-             Assembled("html/search-index.js", "search", None, None))
+HANDBOOK = Assembled("docx/handbook.docx", "docx", "handbook.xml.j2")
+SEARCH_INDEX = Assembled("html/search-index.js", "search")
+ASSEMBLED = (HANDBOOK, SEARCH_INDEX)
 
 
 @dataclass(frozen=True)
 class Job:
     """One document rendered from a template, the output files its writers make of it, and
-    the pieces of assembled files it writes (numbered `number`: 0 for an assembled file's own
-    template, 1, 2… for the roles in the handbook's order)."""
+    the pieces of assembled files it writes, numbered `number` (0 for an assembled file's own
+    template; then each department's title page and its roles, in the handbook's order).
+
+    An output file whose writer also writes a piece of this job is that piece alone,
+    assembled: a role's .docx is its section of the handbook.
+    """
 
     template: str
     outputs: tuple[tuple[str, str], ...]  # (path under output/, writer name)
     role: Role | None = None  # the role of a role's own page; None for the whole handbook's
     pieces: tuple[Assembled, ...] = ()
     number: int = 0
+    department: int = 0  # the department (1, 2…) of a department's title page
 
 
 @dataclass
@@ -173,10 +178,13 @@ def plan(project: Project) -> list[Job]:
     """Returns every job of the handbook, the longest first, so that workers finish together."""
     jobs = [Job(a.template, (), pieces=(a,)) for a in ASSEMBLED if a.template]
     jobs.append(Job("index.xml.j2", (("html/index.html", "html"),)))
-    ordered = sorted(project.roles, key=_handbook_order)
-    for number, role in enumerate(ordered, start=1):
-        outputs = tuple((f"{fmt}/{role.id}.{fmt}", fmt) for fmt in ROLE_FORMATS)
-        jobs.append(Job("role.xml.j2", outputs, role, ASSEMBLED, number))
+    number = itertools.count(1)
+    for department, (_, members) in enumerate(handbook_departments(project.roles), start=1):
+        jobs.append(Job("handbook_department.xml.j2", (), None, (HANDBOOK,), next(number),
+                        department))
+        for role in members:
+            outputs = tuple((f"{fmt}/{role.id}.{fmt}", fmt) for fmt in ROLE_FORMATS)
+            jobs.append(Job("role.xml.j2", outputs, role, ASSEMBLED, next(number)))
     return jobs
 
 
@@ -232,7 +240,7 @@ def _job_keys(project: Project, shared: dict):
                                  for r in shared["ordered_roles"]))
 
     def key(job: Job) -> str:
-        made = repr((job.template, job.outputs, job.pieces, job.number))
+        made = repr((job.template, job.outputs, job.pieces, job.number, job.department))
         if job.role is None:
             return cache_module.digest(common, made, site, changes)
         return cache_module.digest(common, made, site, roles[job.role.id],
@@ -278,16 +286,17 @@ class _Runner:
         roles = RecordedRoles(self.roles)
         context = {**self.shared, "roles": roles, **({"role": job.role} if job.role else
                                                      self.recorded_lists(roles))}
+        if job.department:
+            context["department"] = job.department
         doc = self.renderer.render(job.template, **context)
-        files = {path: self.writers[name].write(doc) for path, name in job.outputs}
-        for assembled in job.pieces:
-            piece_doc = doc
-            if job.role is not None and assembled.role_template:
-                piece_doc = self.renderer.render(assembled.role_template, **context,
-                                                 place=self.shared["places"][job.role.id])
-            anchors = self.anchors.union(s.anchor for s in piece_doc.sections)
-            files[PIECE + assembled.path] = self.writers[assembled.writer].piece(
-                piece_doc, job.number, anchors)
+        anchors = self.anchors.union(s.anchor for s in doc.sections)
+        pieces = {a.writer: self.writers[a.writer].piece(doc, job.number, anchors)
+                  for a in job.pieces}
+        files = {PIECE + a.path: pieces[a.writer] for a in job.pieces}
+        for path, name in job.outputs:
+            writer = self.writers[name]
+            files[path] = writer.assemble([pieces[name]]) if name in pieces \
+                else writer.write(doc)
         return files, sorted(roles.reads)
 
     def recorded_lists(self, roles: RecordedRoles) -> dict:
@@ -320,31 +329,18 @@ def _run(runner: _Runner, jobs: list[Job], workers: int) -> Iterator[tuple[Job, 
         _start_runner(None)
 
 
-@dataclass(frozen=True)
-class Place:
-    """Where a role is in the handbook: its number ("2.1": the first role under heading 2),
-    its department's (0, 1…) and whether it is the first role of the department."""
-
-    number: str
-    department: int
-    first: bool
-
-
 def handbook_context(project: Project) -> dict:
-    """Returns what the handbook and index templates need: roles ordered by department, and
-    each role's place in the handbook."""
-    ordered = sorted(project.roles, key=_handbook_order)
-    departments = [(d, list(rs)) for d, rs in itertools.groupby(ordered, lambda r: r.department)]
-    # Heading 1 is the org chart: the departments are 2, 3…
-    places = {role.id: Place(f"{d + 2}.{k + 1}", d + 1, k == 0)
-              for d, (_, members) in enumerate(departments)
-              for k, role in enumerate(members)}
-    return {"ordered_roles": ordered, "departments": departments, "places": places,
+    """Returns what the handbook and index templates need: roles ordered by department."""
+    departments = handbook_departments(project.roles)
+    ordered = [role for _, members in departments for role in members]
+    return {"ordered_roles": ordered, "departments": departments,
             "changes": history.previous_versions(project)}
 
 
-def _handbook_order(role: Role) -> tuple[str, str]:
-    return role.department, role.document_control.number
+def handbook_departments(roles: list[Role]) -> list[tuple[str, list[Role]]]:
+    """Returns the departments in the handbook's order, each with its roles in order."""
+    ordered = sorted(roles, key=lambda r: (r.department, r.document_control.number))
+    return [(d, list(rs)) for d, rs in itertools.groupby(ordered, lambda r: r.department)]
 
 
 def load_resources(templates: Path) -> Resources:

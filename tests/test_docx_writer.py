@@ -222,49 +222,63 @@ def test_role_docx_page_header_shows_document_control(built, role_id):
 
 
 FRONT_SECTIONS = 3  # the handbook's cover, contents and org chart come before the roles
+NUMBERED = re.compile(r"(\d+(?:\.\d+)*) (.*)")
 
 
-def test_handbook_has_one_section_per_role_with_its_own_header_on_a_new_page(built):
-    """handbook.docx has a Word section for the cover, the contents, the org chart and then
-    one per role; each role section's own (unlinked) header names the role whose title (a
-    numbered Heading2 under its department) heads that section; every section after the first
-    starts on a new page with its page numbers restarting at 1."""
+def handbook_layout() -> list[tuple[str, str]]:
+    """Returns what follows the front matter of handbook.docx, section by section: each
+    department's title page, ("department", its number), then its roles', ("d.k", role id)."""
+    layout: list[tuple[str, str]] = []
+    numbers = handbook_numbers(ROLES.values())
+    for role_id in sorted(numbers, key=numbers.get):
+        d, k = numbers[role_id]
+        if k == 1:
+            layout.append(("department", str(d)))
+        layout.append((f"{d}.{k}", role_id))
+    return layout
+
+
+def test_handbook_has_a_section_per_department_and_role_with_its_own_header(built):
+    """handbook.docx has a Word section for the cover, the contents, the org chart and then,
+    for each department, one for its title page (its numbered Heading1) and one per role,
+    headed by the role's numbered title (Heading1 "2.1 …"), whose own (unlinked) header names
+    the role; every section after the first starts on a new page with its page numbers
+    restarting at 1."""
     document = docx.Document(docx_path(built, "handbook"))
-    assert len(document.sections) == FRONT_SECTIONS + len(ROLES)
-    by_title = {role.title.zh: role for role in ROLES.values()}
-    seen = []
+    layout = handbook_layout()
+    departments = {str(d): ROLES[r].department
+                   for r, (d, _) in handbook_numbers(ROLES.values()).items()}
+    assert len(document.sections) == FRONT_SECTIONS + len(layout)
     for i, section in enumerate(document.sections):
         assert not section.header.is_linked_to_previous, f"section {i + 1} header is linked"
         assert not section.footer.is_linked_to_previous, f"section {i + 1} footer is linked"
         assert section._sectPr.xpath("string(w:pgNumType/@w:start)") == "1", f"section {i + 1}"
         if i > 0:
             assert section.start_type == WD_SECTION.NEW_PAGE, f"section {i + 1}"
-        if i < FRONT_SECTIONS:
-            continue
-        h2 = [p.text for p in section.iter_inner_content()
-              if not isinstance(p, Table) and p.style.style_id == "Heading2"]
-        titles = [t.split(" ", 1)[1] for t in h2 if re.match(r"\d+\.\d+ ", t)]
-        assert len(titles) == 1 and titles[0] in by_title, f"section {i + 1} headings: {h2}"
-        role = by_title[titles[0]]
+    for section, (number, name) in zip(document.sections[FRONT_SECTIONS:], layout, strict=True):
+        h1 = [NUMBERED.fullmatch(p.text).groups() for p in section.iter_inner_content()
+              if not isinstance(p, Table) and p.style.style_id == "Heading1"]
         header = norm("\n".join(p.text for p in section.header.paragraphs))
+        if number == "department":
+            assert h1 == [(name, departments[name])]
+            assert SETTINGS.document_number in header
+            continue
+        role = ROLES[name]
+        assert h1 == [(number, role.title.zh)]
         for part in expected_header_parts(role):
-            assert part in header, f"section {i + 1} ({role.id}): {part!r} not in {header!r}"
+            assert part in header, f"{role.id}: {part!r} not in {header!r}"
         others = [r.document_control.number for r in ROLES.values() if r is not role]
         assert not [n for n in others if n in header], header
-        seen.append(role.id)
-    assert sorted(seen) == sorted(ROLES)
 
 
 def test_handbook_headers_in_docx2python_follow_the_sections(built):
     """docx2python reads one header per section of handbook.docx after the cover (which has
-    none): the handbook's document number over the contents and org chart, then each role's,
-    in the same order as python-docx."""
+    none): the handbook's document number over the contents, the org chart and the
+    departments' title pages, and each role's over its section, in order."""
     path = docx_path(built, "handbook")
     numbers = [SETTINGS.document_number] * (FRONT_SECTIONS - 1)
-    for section in docx.Document(path).sections[FRONT_SECTIONS:]:
-        header = section.header.paragraphs[0].text
-        numbers.append(next(r.document_control.number for r in ROLES.values()
-                            if r.document_control.number in header))
+    numbers += [SETTINGS.document_number if number == "department" else
+                ROLES[name].document_control.number for number, name in handbook_layout()]
     with docx2python(path) as content:
         headers = [norm(p) for p in iter_paragraphs(content.header) if norm(p)]
     assert len(headers) == len(numbers)
@@ -281,34 +295,57 @@ def footer_pattern(label: str = "") -> str:
 
 
 @pytest.mark.parametrize("role_id", ROLES)
-def test_role_footer_says_uncontrolled_and_has_page_and_numpages_fields(built, role_id):
-    """A role's footer is one paragraph: "受控文件，打印件不受控", a tab, then "第 X 页，共 Y
-    页" with real PAGE and NUMPAGES complex fields (fldChar begin/separate/end around
-    w:instrText), not frozen numbers."""
-    footers = xml_parts(docx_path(built, role_id), CT.WML_FOOTER)
+def test_role_footer_is_its_handbook_footer_with_page_x_of_y_fields(built, role_id):
+    """A role's .docx is its section of the handbook: its footer is one paragraph,
+    "受控文件，打印件不受控", a tab, "第 X 页，共 Y 页" with real complex fields (fldChar
+    begin/separate/end around w:instrText: PAGE, and a PAGEREF to the bookmark at the end of
+    the role), then the page's label in the handbook ("2.1-X")."""
+    path = docx_path(built, role_id)
+    footers = xml_parts(path, CT.WML_FOOTER)
     assert len(footers) == 1
     paragraphs = footers[0].xpath("//w:p", namespaces=NS)
     assert len(paragraphs) == 1
     p = paragraphs[0]
-    assert [norm(t) for t in p.xpath(".//w:instrText/text()", namespaces=NS)] == \
-        ["PAGE", "NUMPAGES"]
+    instructions = [norm(t) for t in p.xpath(".//w:instrText/text()", namespaces=NS)]
+    assert instructions[0] == "PAGE" and instructions[1].startswith("PAGEREF ")
+    assert instructions[2] == "PAGE" and len(instructions) == 3
+    bookmarks = xml_parts(path, CT.WML_DOCUMENT_MAIN)[0].xpath("//w:bookmarkStart/@w:name",
+                                                               namespaces=NS)
+    assert instructions[1].split()[1] in bookmarks
     assert p.xpath(".//w:fldChar/@w:fldCharType", namespaces=NS) == \
-        ["begin", "separate", "end"] * 2
+        ["begin", "separate", "end"] * 3
     assert p.xpath("count(.//w:tab)", namespaces=NS) >= 1
     text = "".join(p.xpath(".//w:t/text()", namespaces=NS))
-    assert re.fullmatch(footer_pattern(), text), text
+    d, k = handbook_numbers(ROLES.values())[role_id]
+    assert re.fullmatch(footer_pattern(f"{d}.{k}"), text), text
+
+
+@pytest.mark.parametrize("role_id", ROLES)
+def test_role_docx_holds_the_same_paragraphs_as_its_handbook_section(built, role_id):
+    """A role reissued alone is printed with the pages it has in the handbook: the body of its
+    .docx and its section of handbook.docx hold the same paragraphs in the same styles."""
+    def content(section):  # but the empty paragraph that ends a section of the handbook
+        items = [[cell.text for row in c.rows for cell in row.cells] if isinstance(c, Table)
+                 else (c.style.style_id, c.text) for c in section.iter_inner_content()]
+        return items[:-1] if items[-1] == ("Normal", "") else items
+    own = docx.Document(docx_path(built, role_id))
+    handbook = docx.Document(docx_path(built, "handbook"))
+    at = [name for _, name in handbook_layout()].index(role_id) + FRONT_SECTIONS
+    assert content(own.sections[0]) == content(handbook.sections[at])
 
 
 def test_handbook_footers_count_each_roles_pages_and_label_them(built):
     """In handbook.docx every footer has the uncontrolled-copy note; after the cover each has
     "第 X 页，共 Y 页" where X is PAGE (restarting per section) and Y a PAGEREF to the bookmark
     at the end of that section (its last page: the section's page count); the org chart's and
-    each role's footer then label the page "1-X", "2.1-X"… as the contents do."""
+    each department's and role's footer then label the page "1-X", "2-X", "2.1-X"… as the
+    contents do."""
     path = docx_path(built, "handbook")
     document = docx.Document(path)
     body = xml_parts(path, CT.WML_DOCUMENT_MAIN)[0]
     bookmarks = body.xpath("//w:bookmarkStart/@w:name", namespaces=NS)
-    labels = ["", "", "1"] + [f"{d}.{i}" for d, i in handbook_numbers(ROLES.values()).values()]
+    labels = ["", "", "1"] + [name if number == "department" else number
+                              for number, name in handbook_layout()]
     for i, (section, label) in enumerate(zip(document.sections, labels, strict=True)):
         p = section.footer._element.xpath(".//w:p")[0]
         text = "".join(p.xpath(".//w:t/text()"))
@@ -341,7 +378,7 @@ def test_handbook_contents_is_a_toc_field_filled_with_page_labels(built):
     assert texts[f"1 {LABELS['org_chart']}"] == "1-1"
     for role_id, (d, i) in handbook_numbers(ROLES.values()).items():
         assert texts[f"{d}.{i} {ROLES[role_id].title.zh}"] == f"{d}.{i}-1"
-        assert texts[f"{d} {ROLES[role_id].department}"] == f"{d}.1-1"
+        assert texts[f"{d} {ROLES[role_id].department}"] == f"{d}-1"
     assert len(texts) == 1 + len(ROLES) + len({r.department for r in ROLES.values()})
 
 
@@ -504,13 +541,16 @@ def test_every_used_style_comes_from_the_reference_docx(built, name):
 
 @pytest.mark.parametrize("role_id", ROLES)
 def test_blocks_use_the_reference_styles(built, role_id):
-    """The role's title is Heading1, section titles Heading2, qualification parts Heading3,
+    """The role's title is Heading1, section titles Heading2 (both numbered), qualification
+    parts Heading3,
     duties ListNumber, qualification items ListBullet, and every table RolebookTable."""
     role = ROLES[role_id]
     document = docx.Document(docx_path(built, role_id))
     # (style id, text) of every body paragraph: a text may be printed twice in different styles
     # (a supervisor's summary repeats the first duty).
-    paragraphs = set(body_paragraphs_by_style(document))
+    # Headings are numbered as in the handbook ("2.1 VIP专员", "2.1.5 岗位职责").
+    paragraphs = {(style, re.sub(r"^\d+(\.\d+)* ", "", text) if style.startswith("Heading")
+                   else text) for style, text in body_paragraphs_by_style(document)}
     assert ("Heading1", role.title.zh) in paragraphs
     for key in ("duties", "qualifications", "revision_history", "document_control"):
         assert ("Heading2", LABELS[key]) in paragraphs, key

@@ -130,8 +130,10 @@ def test_the_search_index_holds_every_roles_text(built):
 
 
 def headings(html: str, level: int) -> list[str]:
-    return [re.sub(r"<[^>]+>", "", h) for h in re.findall(rf"<h{level}[^>]*>(.*?)</h{level}>",
-                                                        html)]
+    """Returns the text of the page's headings of `level`, without their numbers ("2.1")."""
+    texts = re.findall(rf"<h{level}[^>]*>(.*?)</h{level}>", html)
+    return [re.sub(r"<[^>]+>", "", re.sub(r'<span class="number">[^<]*</span> ', "", h))
+            for h in texts]
 
 
 def test_lang_en_switches_every_label_and_the_titles_to_english(project, cli):

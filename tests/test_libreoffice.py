@@ -99,16 +99,28 @@ def check_role_header(where: str, header: str, role: Role) -> None:
 @pytest.mark.parametrize("role_id", ROLES)
 def test_every_role_page_has_header_mark_page_x_of_y_and_the_uncontrolled_note(pages, role_id):
     """Every printed page of a role starts with its version header (with 草稿 first exactly
-    when the role is not approved) and ends with "受控文件，打印件不受控" and "第 X 页，共 Y
-    页", X its page number and Y the PDF's page count: the fields really work."""
+    when the role is not approved) and ends with "受控文件，打印件不受控", "第 X 页，共 Y
+    页", X its page number and Y the PDF's page count, and the page's label in the handbook
+    ("2.1-X"): the fields really work."""
     texts = pages[role_id]
     assert texts, f"{role_id}.pdf has no pages"
+    d, k = handbook_numbers(ROLES.values())[role_id]
     for number, page in enumerate(texts, 1):
         lines = lines_of(page)
         assert lines, f"{role_id}.pdf page {number} is blank"
         check_role_header(f"{role_id}.pdf page {number}", lines[0], ROLES[role_id])
-        assert lines[-1] == squash(LABELS["uncontrolled"]) + page_x_of_y(number, len(texts)), \
-            f"{role_id}.pdf page {number} footer {lines[-1]!r}"
+        assert lines[-1] == squash(LABELS["uncontrolled"]) + page_x_of_y(number, len(texts)) \
+            + f"{d}.{k}-{number}", f"{role_id}.pdf page {number} footer {lines[-1]!r}"
+
+
+def test_a_role_prints_the_pages_it_has_in_the_handbook(pages):
+    """A role's PDF is page for page its part of the handbook's PDF."""
+    handbook = pages["handbook"]
+    labels = [page_label(page) for page in handbook]
+    for role_id, (d, k) in handbook_numbers(ROLES.values()).items():
+        own = [page for page, label in zip(handbook, labels, strict=True)
+               if label and label[0] == f"{d}.{k}"]
+        assert [lines_of(p) for p in pages[role_id]] == [lines_of(p) for p in own], role_id
 
 
 def page_label(page: str) -> tuple[str, int] | None:
@@ -119,10 +131,11 @@ def page_label(page: str) -> tuple[str, int] | None:
 
 def test_handbook_pages_have_header_mark_page_x_of_y_and_the_uncontrolled_note(pages):
     """Every page of handbook.pdf ends with the uncontrolled-copy note. The cover has no page
-    number; the contents count their own pages; the org chart's and each role's pages are
-    labelled "1-X", "2.1-X"… and count that part's pages ("第 X 页，共 Y 页", X = the label's
-    X). Each role's pages carry that role's header, with the draft mark exactly on the pages
-    of roles not approved; the other pages carry the handbook's header without a mark."""
+    number; the contents count their own pages; the org chart's, each department's and each
+    role's pages are labelled "1-X", "2-X", "2.1-X"… and count that part's pages ("第 X 页，共
+    Y 页", X = the label's X). Each role's pages carry that role's header, with the draft
+    mark exactly on the pages of roles not approved; the other pages carry the handbook's
+    header without a mark."""
     texts = pages["handbook"]
     by_number = {f"{d}.{i}": ROLES[r] for r, (d, i) in handbook_numbers(ROLES.values()).items()}
     labels = [page_label(page) for page in texts]
@@ -143,14 +156,15 @@ def test_handbook_pages_have_header_mark_page_x_of_y_and_the_uncontrolled_note(p
             check_role_header(f"handbook page {number}", lines[0], role)
         if label:
             assert page_x_of_y(label[1], totals[label[0]]) in lines[-1], f"page {number}"
-    assert sorted(totals) == sorted(["1", *by_number]), totals
+    departments = {str(d) for d, _ in handbook_numbers(ROLES.values()).values()}
+    assert sorted(totals) == sorted(["1", *departments, *by_number]), totals
 
 
 def test_handbook_contents_show_the_pages_where_the_roles_start(pages):
     """The contents (page 2) list the org chart, each department and each role with its number
-    and the label of its first page; that page is where the role's numbered title is printed,
-    right under the header (after its department's heading for a department's first role), on
-    a new page: the page before it belongs to another part."""
+    and the label of its first page; that page is where the department's or role's numbered
+    title is printed, right under the header, on a new page: the page before it belongs to
+    another part."""
     texts = pages["handbook"]
     contents = lines_of(texts[1])
     labels = [page_label(page) for page in texts]
@@ -158,7 +172,7 @@ def test_handbook_contents_show_the_pages_where_the_roles_start(pages):
     for role_id, (d, i) in handbook_numbers(ROLES.values()).items():
         role = ROLES[role_id]
         expected[f"{d}.{i}{squash(title_of(role))}"] = f"{d}.{i}-1"
-        expected[f"{d}{squash(role.department)}"] = f"{d}.1-1"
+        expected[f"{d}{squash(role.department)}"] = f"{d}-1"
     for entry, page in expected.items():
         line = next((x for x in contents if x.startswith(entry)), None)
         assert line is not None, f"contents have no {entry!r}: {contents}"

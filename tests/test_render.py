@@ -12,7 +12,7 @@ def test_a_typo_in_a_template_fails_the_build_naming_file_and_line(project, cli)
     result = cli("build", "--root", project)
     assert result.code == 1
     assert result.err.splitlines() == [
-        "templates/_role.xml.j2:67: error: 'rolebook.schema.Role object' has no attribute "
+        "templates/_role.xml.j2:63: error: 'rolebook.schema.Role object' has no attribute "
         "'sumary'; fix the template, or restore it from git"
     ]
     assert not (project / "output").exists()
