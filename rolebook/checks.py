@@ -23,8 +23,7 @@ from typing import TYPE_CHECKING
 from rolebook import compliance
 from rolebook.errors import WARNING, Diagnostic
 from rolebook.reader import Reading
-from rolebook.render import filled
-from rolebook.schema import Role
+from rolebook.schema import Role, filled
 
 if TYPE_CHECKING:
     from rolebook.project import Project
