@@ -212,7 +212,12 @@ def read_bytes(root: Path, path: str, inside: bool = False) -> bytes:
             if not stat.S_ISREG(info.st_mode):
                 raise Refused(f"this is {_kind(info.st_mode)}, not a file; move it away or "
                                "rename it")
-            data = file.read(MAX_FILE_BYTES + 1)
+            # All the file holds and a byte more, to see it end; a file that grows meanwhile is
+            # read on, up to the limit. (Not MAX_FILE_BYTES at once: that buffer costs more than
+            # the read.)
+            data = file.read(min(info.st_size, MAX_FILE_BYTES) + 1)
+            if len(data) > info.st_size:
+                data += file.read(MAX_FILE_BYTES + 1 - len(data))
     except FileNotFoundError:
         hint = f"the link leads to {real}, which does not exist" if full.is_symlink() else \
             f"create {path}"
