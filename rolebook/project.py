@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rolebook import checks, parallel
+from rolebook.cache import Readings, digest
 from rolebook.errors import ERROR, CheckFailed, Diagnostic
 from rolebook.kinds import KindError, RoleId
 from rolebook.reader import Reading, position, read, split_lines
@@ -65,10 +66,11 @@ class Project:
             raise CheckFailed(self.diagnostics)
 
 
-def load(root: Path, workers: int = 1, today: dt.date | None = None) -> Project:
+def load(root: Path, workers: int = 1, today: dt.date | None = None,
+         readings: Readings | None = None) -> Project:
     """Returns the project at `root` with its settings, roles and all their diagnostics, checked
     as of `today` (the real date unless given); the role files are read by up to `workers`
-    processes."""
+    processes, or come from `readings` where they were read before as they are now."""
     with _collector_paused():
         settings_reading = read_file(root, SETTINGS_FILE, Settings)
         project = Project(root, settings_reading.value, today=today or dt.date.today())
@@ -76,7 +78,7 @@ def load(root: Path, workers: int = 1, today: dt.date | None = None) -> Project:
         if not (root / ROLES_DIR).is_dir():
             project.diagnostics.append(Diagnostic(ROLES_DIR, 1, 1, "folder not found; create "
                                                   "it and put one <id>.yaml file per role in it"))
-        found = _read_roles(project, workers)
+        found = _read_roles(project, workers, readings)
         if project.settings is not None:
             project.diagnostics += checks.run(project, found)
     project.diagnostics.sort(key=lambda d: (d.path != SETTINGS_FILE, d.path, d.line, d.col))
@@ -99,22 +101,36 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _read_roles(project: Project, workers: int) -> dict[str, list[list[Diagnostic]]]:
-    """Reads every role file into `project` by up to `workers` processes; returns the one-role
-    checks' diagnostics of each readable role, worked out where it was read."""
+def _read_roles(project: Project, workers: int, readings: Readings | None
+                ) -> dict[str, list[list[Diagnostic]]]:
+    """Reads every role file into `project`, each by one of up to `workers` processes or from
+    `readings`; returns the one-role checks' diagnostics of each readable role, worked out
+    where it was read.
+
+    The files `readings` keeps as they are now are taken from there in this process: a worker
+    would spend less making the objects than this process spends receiving them.
+    """
     files = _scan_roles(project.root)
     # The workers get the settings and the date, not the roles read so far: those would be
     # copied to them again with each batch of files.
     alone = Project(project.root, project.settings, today=project.today)
-    results = parallel.map_in_order(functools.partial(_read_and_check, alone), files.items(),
-                                    workers, chunk=32)
+    context = digest(repr(project.settings), project.today.isoformat())
+    any_kept = readings is not None and readings.holds_any()
+    done = _kept_roles(alone, readings, context, files) if any_kept else {}
+    todo = [file for file in files.items() if file[0] not in done]
+    results = parallel.map_in_order(
+        functools.partial(_read_and_check, alone, readings, context), todo, workers, chunk=32)
+    done.update(zip([path for path, _ in todo], results, strict=True))
     found: dict[str, list[list[Diagnostic]]] = {}
-    for path, (reading, checked) in zip(files, results, strict=True):
+    for path in files:
+        reading, checked = done[path]
         project.readings[path] = reading
         project.diagnostics += reading.diagnostics
         if reading.value is not None:
             project.roles.append(reading.value)
             found[path] = checked
+    if readings is not None:
+        readings.keep_only(list(files))
     return found
 
 
@@ -144,21 +160,54 @@ def _scan_roles(root: Path) -> dict[str, bool]:
     return {f"{ROLES_DIR}/{name}": found[name] for name in sorted(found)}
 
 
-def read_role(root: Path, path: str, inside: bool = False) -> Reading:
-    """Returns the Reading of the role file at root/path, refused if its name is no role id;
-    `inside` as for read_bytes."""
-    return _misnamed(path) or read_file(root, path, Role, inside)
-
-
-def _read_and_check(project: Project, file: tuple[str, bool]
-                    ) -> tuple[Reading, list[list[Diagnostic]] | None]:
-    """Returns the Reading of one role file of `project` and, if the role could be read and the
-    settings too, its one-role checks' diagnostics (see checks.check_role)."""
+def _read_and_check(project: Project, readings: Readings | None, context: str,
+                    file: tuple[str, bool]) -> tuple[Reading, list[list[Diagnostic]] | None]:
+    """Returns the Reading of one role file of `project` and its one-role checks' diagnostics
+    (see _checked), both kept in `readings` (if given) as worked out in `context`."""
     path, inside = file
-    reading = read_role(project.root, path, inside)
+    failed = _misnamed(path)
+    if failed is not None:
+        return failed, None
+    try:
+        data, text = _contents(project.root, path, inside)
+    except Refused as exc:
+        return _refused(path, exc), None
+    reading = read(path, text, Role)
+    checked = _checked(project, path, reading)
+    if readings is not None and checked is not None:
+        readings.keep(path, data, reading, checked, context)
+    return reading, checked
+
+
+def _kept_roles(project: Project, readings: Readings, context: str, files: dict[str, bool]
+                ) -> dict[str, tuple[Reading, list[list[Diagnostic]] | None]]:
+    """Returns the Reading, and its one-role checks' diagnostics, of each role file that
+    `readings` keeps as it is now; checks kept in another `context` are worked out again."""
+    kept = {}
+    for path, inside in files.items():
+        if _misnamed(path) is not None:
+            continue
+        try:
+            data, text = _contents(project.root, path, inside)
+        except Refused:
+            continue
+        found = readings.kept(path, data, text, context)
+        if found is None:
+            continue
+        reading, checked = found
+        if checked is None and project.settings is not None:
+            checked = _checked(project, path, reading)
+            readings.keep(path, data, reading, checked, context)
+        kept[path] = reading, checked
+    return kept
+
+
+def _checked(project: Project, path: str, reading: Reading) -> list[list[Diagnostic]] | None:
+    """Returns the one-role checks' diagnostics (see checks.check_role) of the role of
+    `reading`; None if it could not be read, or the settings could not."""
     if reading.value is None or project.settings is None:
-        return reading, None
-    return reading, checks.check_role(project, path, reading)
+        return None
+    return checks.check_role(project, path, reading)
 
 
 def _misnamed(path: str) -> Reading | None:
@@ -189,10 +238,16 @@ def read_file(root: Path, path: str, schema: type, inside: bool = False) -> Read
     """Returns the Reading of the file at root/path; files that cannot be read become errors.
     `inside` as for read_bytes."""
     try:
-        text = decode(read_bytes(root, path, inside))
+        _, text = _contents(root, path, inside)
     except Refused as exc:
-        return _failed(path, str(exc), exc.where, exc.lines)
+        return _refused(path, exc)
     return read(path, text, schema)
+
+
+def _contents(root: Path, path: str, inside: bool) -> tuple[bytes, str]:
+    """Returns the bytes and the text of root/path (see read_bytes and decode)."""
+    data = read_bytes(root, path, inside)
+    return data, decode(data)
 
 
 def read_bytes(root: Path, path: str, inside: bool = False) -> bytes:
@@ -279,6 +334,10 @@ def _is_gbk(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def _refused(path: str, exc: Refused) -> Reading:
+    return _failed(path, str(exc), exc.where, exc.lines)
 
 
 def _failed(path: str, message: str, where: tuple[int, int] = (1, 1),

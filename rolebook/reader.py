@@ -5,16 +5,20 @@ positions, and walked against the schema's type hints; YAML's own typing is neve
 is whatever its text says. Nothing is evaluated: tags other than YAML's standard ones, anchors and
 aliases are refused. Limits that keep hostile files harmless: invisible characters are reported
 before parsing, and nesting deeper than MAX_DEPTH is refused while composing.
+
+`saved` and `restored` turn a clean Reading into JSON data and back (for the build cache); what
+comes back is checked as strictly as a file.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
+import itertools
 import re
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -337,11 +341,12 @@ def _where(event: Event) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # each shape is made once (see _shape): its identity will do
 class _Shape:
     """How a value of one type hint is read: as a scalar of `kind`, a list of `item`s, or a
     mapping onto the dataclass `schema` with the shape of each of its `fields`. `what` describes
-    the value in messages; `required` names the fields that have no default."""
+    the value in messages; `required` names the fields that have no default; `optional` says
+    whether the model's value may be None."""
 
     what: str
     kind: Kind | None = None
@@ -349,6 +354,7 @@ class _Shape:
     schema: type | None = None
     fields: dict[str, _Shape] = field(default_factory=dict)
     required: frozenset[str] = frozenset()
+    optional: bool = False
 
 
 @cache
@@ -360,7 +366,8 @@ def _shape(hint) -> _Shape:
     """
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
-        return _shape(next(a for a in typing.get_args(hint) if a is not type(None)))
+        shape = _shape(next(a for a in typing.get_args(hint) if a is not type(None)))
+        return dataclasses.replace(shape, optional=True)
     if origin is typing.Annotated:
         kind = hint.__metadata__[0]
         return _Shape(kind.what, kind=kind)
@@ -513,3 +520,91 @@ def _unknown_key(name, names: list[str], close: str, path: Path) -> str:
         return f"keys must be plain words{where}; valid keys: {', '.join(names)}"
     hint = f"did you mean '{close}'?" if close else f"valid keys: {', '.join(names)}"
     return f"unknown key '{name}'{where}; {hint}"
+
+
+# -- Readings as JSON data -----------------------------------------------------------------------
+
+def saved(reading: Reading, schema: type) -> dict:
+    """Returns a Reading without diagnostics as JSON data, for `restored`: its value (each scalar
+    as the text it is read from, each dataclass as the list of its fields' values) and the
+    positions of its values and keys."""
+    return {"value": _to_data(reading.value, _shape(schema)),
+            "positions": _positions_data(reading.positions),
+            "key_positions": _positions_data(reading.key_positions)}
+
+
+def restored(path: str, text: str, data: dict, schema: type) -> Reading:
+    """Returns the Reading of `text` (the file at `path`) that `saved` made `data` of.
+
+    `data` is checked as a file is: every scalar is parsed again by its kind, every field must
+    be there with a value of its type, every position must be a place in the text; anything else
+    raises ValueError.
+    """
+    lines = split_lines(text)
+    value = _decoder(_shape(schema))(data["value"])
+    return Reading(path, lines, value, _positions(data["positions"], lines),
+                   _positions(data["key_positions"], lines))
+
+
+def _to_data(value, shape: _Shape):
+    if value is None:
+        return None
+    if shape.kind is not None:
+        return str(value)  # the text its kind parses back to the same value
+    if shape.item is not None:
+        return [_to_data(item, shape.item) for item in value]
+    # A dataclass as the list of its fields' values: its field names would be most of the text.
+    return [_to_data(getattr(value, name), inner) for name, inner in shape.fields.items()]
+
+
+@cache
+def _decoder(shape: _Shape) -> Callable[[object], object]:
+    """Returns the function making a value of `shape` from the JSON data _to_data made of it,
+    or raising ValueError: one function per shape, made once, as there are thousands of
+    values."""
+    if shape.kind is not None:
+        parse = shape.kind.parse
+
+        def decode(data):
+            return parse(data) if type(data) is str else _not_a(shape, data)
+    elif shape.item is not None:
+        item = _decoder(shape.item)
+
+        def decode(data):
+            return [item(d) for d in data] if type(data) is list else _not_a(shape, data)
+    else:
+        fields = [_decoder(inner) for inner in shape.fields.values()]
+        schema = shape.schema
+
+        def decode(data):
+            if type(data) is not list or len(data) != len(fields):
+                return _not_a(shape, data)
+            return schema(*[field(d) for field, d in zip(fields, data, strict=True)])
+    if not shape.optional:
+        return decode
+    return lambda data: None if data is None else decode(data)
+
+
+def _not_a(shape: _Shape, data) -> typing.NoReturn:
+    raise ValueError(f"not {shape.what}: {data!r:.40}")
+
+
+def _positions_data(positions: dict[Path, tuple[int, int]]) -> dict[str, list]:
+    """Returns positions as three lists, of paths, of lines and of columns."""
+    return {"paths": [list(path) for path in positions],
+            "lines": [line for line, _ in positions.values()],
+            "columns": [col for _, col in positions.values()]}
+
+
+def _positions(data: dict, lines: list[str]) -> dict[Path, tuple[int, int]]:
+    """Returns the positions _positions_data made `data` of, checked to be places in `lines`
+    with paths of keys and indices. (Checked a list at a time: there are thousands.)"""
+    paths, numbers, columns = data["paths"], data["lines"], data["columns"]
+    if not (type(paths) is type(numbers) is type(columns) is list
+            and set(map(type, paths)) <= {list}
+            and set(map(type, itertools.chain.from_iterable(paths))) <= {str, int}
+            and set(map(type, numbers)) | set(map(type, columns)) <= {int}
+            and (not numbers or (min(numbers) > 0 and max(numbers) <= len(lines)
+                                 and min(columns) > 0))):
+        raise ValueError("not positions in this file")
+    return dict(zip(map(tuple, paths), zip(numbers, columns, strict=True), strict=True))
