@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import fields, is_dataclass
+from functools import cache
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from rolebook import compliance
 from rolebook.errors import WARNING, Diagnostic
 from rolebook.reader import Reading
-from rolebook.render import filled
-from rolebook.schema import Role
+from rolebook.schema import Role, filled
 
 if TYPE_CHECKING:
     from rolebook.project import Project
@@ -44,6 +44,13 @@ def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
+def one_role(check: Callable) -> Callable:
+    """Marks `check` as one that looks at one role only; it is called as
+    check(project, path, reading, role), in the process that read the role (see check_role)."""
+    check.one_role = True
+    return check
+
+
 def _roles(project: Project) -> Iterator[tuple[str, Reading, Role]]:
     """Yields (path, reading, role) for every role file that could be read."""
     for path, reading in project.readings.items():
@@ -51,28 +58,31 @@ def _roles(project: Project) -> Iterator[tuple[str, Reading, Role]]:
             yield path, reading, reading.value
 
 
-def file_name_matches_id(project: Project) -> Iterator[Diagnostic]:
-    """Yields an error for each role whose file is not named <id>.yaml."""
-    for path, reading, role in _roles(project):
-        if PurePosixPath(path).stem != role.id:
-            yield _diagnostic(reading, ("id",), f"the role id '{role.id}' does not match the "
-                              f"file name; rename the file to {role.id}.yaml or change the id "
-                              f"to '{PurePosixPath(path).stem}'")
+@one_role
+def file_name_matches_id(project: Project, path: str, reading: Reading, role: Role
+                         ) -> Iterator[Diagnostic]:
+    """Yields an error if the role's file is not named <id>.yaml."""
+    if PurePosixPath(path).stem != role.id:
+        yield _diagnostic(reading, ("id",), f"the role id '{role.id}' does not match the "
+                          f"file name; rename the file to {role.id}.yaml or change the id "
+                          f"to '{PurePosixPath(path).stem}'")
 
 
-def required_sections(project: Project) -> Iterator[Diagnostic]:
-    """Yields an error for each section the settings require that a role lacks or leaves empty."""
-    for _, reading, role in _roles(project):
-        for name in project.settings.required_sections:
-            if filled(getattr(role, name)) or (name,) in reading.suggested:
-                continue
-            if (name,) in reading.key_positions:
-                message = f"required section '{name}' is empty; fill it in"
-                yield _diagnostic(reading, (name,), message)
-            else:
-                message = (f"required section '{name}' is missing; add '{name}:' to the role "
-                           "(handbook.yaml requires it)")
-                yield _diagnostic(reading, (), message)
+@one_role
+def required_sections(project: Project, path: str, reading: Reading, role: Role
+                      ) -> Iterator[Diagnostic]:
+    """Yields an error for each section the settings require that the role lacks or leaves
+    empty."""
+    for name in project.settings.required_sections:
+        if filled(getattr(role, name)) or (name,) in reading.suggested:
+            continue
+        if (name,) in reading.key_positions:
+            message = f"required section '{name}' is empty; fill it in"
+            yield _diagnostic(reading, (name,), message)
+        else:
+            message = (f"required section '{name}' is missing; add '{name}:' to the role "
+                       "(handbook.yaml requires it)")
+            yield _diagnostic(reading, (), message)
 
 
 def unique_role_ids(project: Project) -> Iterator[Diagnostic]:
@@ -101,26 +111,47 @@ def _unique(project: Project, path: tuple, value, what: str, fix: str) -> Iterat
         first.setdefault(key, f"{file}:{reading.at(path)[0]}")
 
 
-def placeholders(project: Project) -> Iterator[Diagnostic]:
+@one_role
+def placeholders(project: Project, path: str, reading: Reading, role: Role
+                 ) -> Iterator[Diagnostic]:
     """Yields an error for each text still holding a TODO placeholder from `rolebook new`."""
-    for _, reading, role in _roles(project):
-        for path, text in _texts(role, ()):
-            if is_placeholder(text):
-                yield reading.diagnostic(reading.at(path), f"{_field_name(path)} still holds "
-                                         f"the placeholder '{text}'; replace it with the real "
-                                         "text or delete it")
+    # A text starts with TODO only if the file says TODO, or writes it with an escape (\x54ODO):
+    # most files do neither, and their every text need not be looked at.
+    if not any(PLACEHOLDER in line or "\\" in line for line in reading.lines):
+        return
+    for where, text in _texts(role, ()):
+        if is_placeholder(text):
+            yield reading.diagnostic(reading.at(where), f"{_field_name(where)} still holds "
+                                     f"the placeholder '{text}'; replace it with the real "
+                                     "text or delete it")
 
 
-def _texts(value, path: tuple) -> Iterator[tuple[tuple, str]]:
-    """Yields (path, text) for every text in a model value, depth first in file order."""
-    if is_dataclass(value):
-        for f in fields(value):
-            yield from _texts(getattr(value, f.name), path + (f.name,))
-    elif isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _texts(item, path + (i,))
-    elif isinstance(value, str):
-        yield path, value
+def _texts(value, path: tuple) -> list[tuple[tuple, str]]:
+    """Returns (path, text) for every text in a model value, depth first in file order."""
+    found: list[tuple[tuple, str]] = []
+    _collect_texts(value, path, found)
+    return found
+
+
+def _collect_texts(value, path: tuple, found: list) -> None:
+    # Appends to one list rather than yielding through a generator per level, and takes a text
+    # without a call of its own: this walks every value of every role.
+    if isinstance(value, str):
+        found.append((path, value))
+        return
+    parts = enumerate(value) if isinstance(value, list) else \
+        ((name, getattr(value, name)) for name in _field_names(type(value)))
+    for key, part in parts:
+        if isinstance(part, str):
+            found.append((path + (key,), part))
+        else:
+            _collect_texts(part, path + (key,), found)
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    """Returns the names of the fields of a dataclass; () for any other type (a date, None)."""
+    return tuple(f.name for f in fields(cls)) if is_dataclass(cls) else ()
 
 
 def _field_name(path: tuple) -> str:
@@ -267,17 +298,18 @@ def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
 
 # -- Document control ----------------------------------------------------------------------------
 
-def version_format(project: Project) -> Iterator[Diagnostic]:
+@one_role
+def version_format(project: Project, path: str, reading: Reading, role: Role
+                   ) -> Iterator[Diagnostic]:
     """Yields an error for each version with a leading zero (1.01 would read as 1.1)."""
-    for _, reading, role in _roles(project):
-        paths = [("document_control", "version")] + [
-            ("revision_history", i, "version") for i in range(len(role.revision_history))]
-        for path in paths:
-            version = _get(role, path)
-            if not VERSION_FORMAT.fullmatch(version):
-                yield reading.diagnostic(reading.at(path), (
-                    f"version '{version}' has a leading zero; write MAJOR.MINOR as whole numbers "
-                    "without leading zeros, like 1.2 or 2.0"))
+    paths = [("document_control", "version")] + [
+        ("revision_history", i, "version") for i in range(len(role.revision_history))]
+    for where in paths:
+        version = _get(role, where)
+        if not VERSION_FORMAT.fullmatch(version):
+            yield reading.diagnostic(reading.at(where), (
+                f"version '{version}' has a leading zero; write MAJOR.MINOR as whole numbers "
+                "without leading zeros, like 1.2 or 2.0"))
 
 
 def _get(value, path: tuple):
@@ -287,83 +319,88 @@ def _get(value, path: tuple):
     return value
 
 
-def newest_revision_is_the_version(project: Project) -> Iterator[Diagnostic]:
-    """Yields an error where the newest revision-history entry is not the document's version."""
-    for _, reading, role in _roles(project):
-        if not role.revision_history:
-            continue
-        version, newest = role.document_control.version, role.revision_history[-1].version
-        if version != newest:
-            yield reading.diagnostic(reading.at(("document_control", "version")), (
-                f"version {version} is not the newest entry of revision_history ({newest}); "
-                f"add a revision for {version} at the end of revision_history or correct the "
-                "version"))
+@one_role
+def newest_revision_is_the_version(project: Project, path: str, reading: Reading, role: Role
+                                   ) -> Iterator[Diagnostic]:
+    """Yields an error if the newest revision-history entry is not the document's version."""
+    if not role.revision_history:
+        return
+    version, newest = role.document_control.version, role.revision_history[-1].version
+    if version != newest:
+        yield reading.diagnostic(reading.at(("document_control", "version")), (
+            f"version {version} is not the newest entry of revision_history ({newest}); "
+            f"add a revision for {version} at the end of revision_history or correct the "
+            "version"))
 
 
-def revisions_in_order(project: Project) -> Iterator[Diagnostic]:
+@one_role
+def revisions_in_order(project: Project, path: str, reading: Reading, role: Role
+                       ) -> Iterator[Diagnostic]:
     """Yields an error for revisions whose version or date goes backwards, or is too late."""
-    for _, reading, role in _roles(project):
-        effective = role.document_control.effective_date
-        history = role.revision_history
-        for i, rev in enumerate(history):
-            if i and _valid(rev.version, history[i - 1].version) and \
-                    version_key(rev.version) <= version_key(history[i - 1].version):
-                yield reading.diagnostic(reading.at(("revision_history", i, "version")), (
-                    f"revision {rev.version} comes after revision {history[i - 1].version}; "
-                    "list revisions oldest first, each with a higher version"))
-            if i and rev.date < history[i - 1].date:
-                yield reading.diagnostic(reading.at(("revision_history", i, "date")), (
-                    f"revision date {rev.date} is before the revision above it "
-                    f"({history[i - 1].date}); list revisions oldest first"))
-            if rev.date > effective:
-                yield reading.diagnostic(reading.at(("revision_history", i, "date")), (
-                    f"revision date {rev.date} is after the effective date {effective}; "
-                    "correct the date, or set effective_date to when this version applies"))
+    effective = role.document_control.effective_date
+    history = role.revision_history
+    for i, rev in enumerate(history):
+        if i and _valid(rev.version, history[i - 1].version) and \
+                version_key(rev.version) <= version_key(history[i - 1].version):
+            yield reading.diagnostic(reading.at(("revision_history", i, "version")), (
+                f"revision {rev.version} comes after revision {history[i - 1].version}; "
+                "list revisions oldest first, each with a higher version"))
+        if i and rev.date < history[i - 1].date:
+            yield reading.diagnostic(reading.at(("revision_history", i, "date")), (
+                f"revision date {rev.date} is before the revision above it "
+                f"({history[i - 1].date}); list revisions oldest first"))
+        if rev.date > effective:
+            yield reading.diagnostic(reading.at(("revision_history", i, "date")), (
+                f"revision date {rev.date} is after the effective date {effective}; "
+                "correct the date, or set effective_date to when this version applies"))
 
 
 def _valid(*versions: str) -> bool:
     return all(VERSION_FORMAT.fullmatch(v) for v in versions)
 
 
-def approved_has_approver(project: Project) -> Iterator[Diagnostic]:
-    """Yields an error for each approved role that does not say who approved it."""
-    for _, reading, role in _roles(project):
-        control = role.document_control
-        if control.status == "approved" and not control.approved_by:
-            yield reading.diagnostic(reading.at(("document_control", "status")), (
-                "status is 'approved' but approved_by is empty; fill in who approved it, or set "
-                "the status to draft or review"))
+@one_role
+def approved_has_approver(project: Project, path: str, reading: Reading, role: Role
+                          ) -> Iterator[Diagnostic]:
+    """Yields an error if the role is approved but does not say who approved it."""
+    control = role.document_control
+    if control.status == "approved" and not control.approved_by:
+        yield reading.diagnostic(reading.at(("document_control", "status")), (
+            "status is 'approved' but approved_by is empty; fill in who approved it, or set "
+            "the status to draft or review"))
 
 
-def review_not_overdue(project: Project) -> Iterator[Diagnostic]:
-    """Yields a warning for each role whose next review date has passed."""
-    for _, reading, role in _roles(project):
-        due = role.document_control.next_review
-        if due is not None and due < project.today:
-            yield reading.diagnostic(reading.at(("document_control", "next_review")), (
-                f"the review due on {due} is overdue (today is {project.today}); review the role "
-                "and set the next next_review date"), WARNING)
+@one_role
+def review_not_overdue(project: Project, path: str, reading: Reading, role: Role
+                       ) -> Iterator[Diagnostic]:
+    """Yields a warning if the role's next review date has passed."""
+    due = role.document_control.next_review
+    if due is not None and due < project.today:
+        yield reading.diagnostic(reading.at(("document_control", "next_review")), (
+            f"the review due on {due} is overdue (today is {project.today}); review the role "
+            "and set the next next_review date"), WARNING)
 
 
 # -- Compliance ----------------------------------------------------------------------------------
 
-def requirements_that_may_discriminate(project: Project) -> Iterator[Diagnostic]:
+@one_role
+def requirements_that_may_discriminate(project: Project, path: str, reading: Reading,
+                                       role: Role) -> Iterator[Diagnostic]:
     """Yields a warning for each qualification line that matches a rule of rolebook.compliance,
     unless the role acknowledges it, and one for each acknowledgement that matches nothing."""
-    for _, reading, role in _roles(project):
-        used: set[int] = set()
-        for path, text in _texts(role.qualifications, ("qualifications",)):
-            for rule, clauses in compliance.findings(text):
-                acks = [i for i, a in enumerate(role.acknowledged_warnings)
-                        if a.rule == rule.name and a.text in text]
-                used.update(acks)
-                if not acks:
-                    yield _compliance_warning(reading, path, rule, clauses)
-        for i, ack in enumerate(role.acknowledged_warnings):
-            if i not in used:
-                yield reading.diagnostic(reading.at(("acknowledged_warnings", i)), (
-                    f"nothing to acknowledge: no qualification line contains '{ack.text}' with "
-                    f"a requirement on {_topic(ack.rule)}; delete this entry"), WARNING)
+    used: set[int] = set()
+    for where, text in _texts(role.qualifications, ("qualifications",)):
+        for rule, clauses in compliance.findings(text):
+            acks = [i for i, a in enumerate(role.acknowledged_warnings)
+                    if a.rule == rule.name and a.text in text]
+            used.update(acks)
+            if not acks:
+                yield _compliance_warning(reading, where, rule, clauses)
+    for i, ack in enumerate(role.acknowledged_warnings):
+        if i not in used:
+            yield reading.diagnostic(reading.at(("acknowledged_warnings", i)), (
+                f"nothing to acknowledge: no qualification line contains '{ack.text}' with "
+                f"a requirement on {_topic(ack.rule)}; delete this entry"), WARNING)
 
 
 def _compliance_warning(reading: Reading, path: tuple, rule: compliance.Rule,
@@ -402,6 +439,30 @@ CHECKS = [
 ]
 
 
-def run(project: Project) -> list[Diagnostic]:
-    """Returns the diagnostics of every check in CHECKS."""
-    return [d for check in CHECKS for d in check(project)]
+def check_role(project: Project, path: str, reading: Reading) -> list[list[Diagnostic]]:
+    """Returns the diagnostics of each one-role check of CHECKS, in order, for the readable role
+    of `reading` (the file at `path`)."""
+    return [list(check(project, path, reading, reading.value)) for check in CHECKS
+            if getattr(check, "one_role", False)]
+
+
+def run(project: Project, found: dict[str, list[list[Diagnostic]]] | None = None
+        ) -> list[Diagnostic]:
+    """Returns the diagnostics of every check in CHECKS, check by check, and each check's role
+    by role in file order.
+
+    `found` holds the check_role results of the roles whose one-role checks already ran where
+    they were read; those of the others are worked out here.
+    """
+    found = found or {}
+    per_role = [found[path] if path in found else check_role(project, path, reading)
+                for path, reading, _ in _roles(project)]
+    diagnostics: list[Diagnostic] = []
+    done = 0  # how many one-role checks are listed so far
+    for check in CHECKS:
+        if getattr(check, "one_role", False):
+            diagnostics += [d for results in per_role for d in results[done]]
+            done += 1
+        else:
+            diagnostics += check(project)
+    return diagnostics

@@ -9,6 +9,7 @@ plain: a warning asks a person to look, it decides nothing.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -71,12 +72,19 @@ NAMES = tuple(rule.name for rule in RULES)
 
 def findings(text: str) -> list[tuple[Rule, list[str]]]:
     """Returns each rule `text` matches, with the clauses that matched, in RULES order."""
+    return [(rule, list(clauses)) for rule, clauses in _findings(text)]
+
+
+# Handbooks repeat qualification lines from role to role (大专及以上学历, 责任心强), and nine
+# searches of a line cost more than reading it: each distinct line is searched once per process.
+@functools.lru_cache(maxsize=65536)
+def _findings(text: str) -> tuple[tuple[Rule, tuple[str, ...]], ...]:
     found = []
     for rule in RULES:
         clauses = dict.fromkeys(_clause(text, m) for m in rule.pattern.finditer(text))
         if clauses:
-            found.append((rule, list(clauses)))
-    return found
+            found.append((rule, tuple(clauses)))
+    return tuple(found)
 
 
 # Clauses end at Chinese or Latin punctuation; a full stop only before a space, so 1.70 holds.

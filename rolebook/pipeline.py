@@ -111,9 +111,11 @@ class Report:
     up_to_date: bool = False  # the output was left as it was: nothing had changed
 
 
-def check(root: Path, workers: int = 1) -> Project:
-    """Returns the loaded project; raises CheckFailed if any file has an error."""
-    project = project_module.load(root, workers)
+def check(root: Path, workers: int = 1, readings: cache_module.Readings | None = None
+          ) -> Project:
+    """Returns the loaded project (role files unchanged since `readings` kept them come from
+    there); raises CheckFailed if any file has an error."""
+    project = project_module.load(root, workers, readings=readings)
     project.raise_for_errors()
     return project
 
@@ -147,7 +149,7 @@ def build(root: Path, output: Path, lang: str | None = None,
 def _build(root: Path, output: Path, lang: str | None, on_wait: Callable[[], None] | None,
            workers: int | None, cache: cache_module.Cache | None) -> Report:
     workers = workers or parallel.default_workers()
-    project = check(root, workers)
+    project = check(root, workers, None if cache is None else cache_module.Readings(cache.folder))
     if lang:
         project.settings = dataclasses.replace(project.settings, language=lang)
     rendered = render_all(project, workers, cache)

@@ -5,15 +5,20 @@ positions, and walked against the schema's type hints; YAML's own typing is neve
 is whatever its text says. Nothing is evaluated: tags other than YAML's standard ones, anchors and
 aliases are refused. Limits that keep hostile files harmless: invisible characters are reported
 before parsing, and nesting deeper than MAX_DEPTH is refused while composing.
+
+`saved` and `restored` turn a clean Reading into JSON data and back (for the build cache); what
+comes back is checked as strictly as a file.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
+import itertools
 import re
 import types
 import typing
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -21,13 +26,19 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.events import (
     AliasEvent,
-    CollectionEndEvent,
-    CollectionStartEvent,
     DocumentStartEvent,
     Event,
+    MappingEndEvent,
     MappingStartEvent,
     ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
 )
+
+try:  # ruamel.yaml.clib's parser; the loader ruamel wraps around it costs more than parsing
+    from ruamel.yaml.cyaml import CParser
+except ImportError:  # no C extension on this Python: ruamel's own parser gives the same events
+    CParser = None
 
 from rolebook.errors import ERROR, Diagnostic
 from rolebook.kinds import INVISIBLE, Kind, KindError, invisible_message
@@ -35,6 +46,7 @@ from rolebook.kinds import INVISIBLE, Kind, KindError, invisible_message
 # The tags plain YAML resolves by itself; any other (!!python/…, !custom) is refused.
 _TAG = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+_NULL, _STR, _MAP, _SEQ = (_TAG + t for t in ("null", "str", "map", "seq"))
 _NULLS = {"", "~", "null", "Null", "NULL"}
 # A role nests five levels at most (workflow → entry → steps → step); anything far deeper is a
 # mistake or an attack, and is refused before it can cost time or stack.
@@ -106,10 +118,10 @@ def read(path: str, text: str, schema: type) -> Reading:
             reading.report((1, 1), "the file is empty; it must hold a mapping of keys to values")
         return reading
     if not isinstance(node, MappingNode):
-        reading.report(_where(node), "the file must hold a mapping of keys to values "
+        reading.report(node.where, "the file must hold a mapping of keys to values "
                        "('key: value' lines), not a list or a single text")
         return reading
-    value = _Walker(reading).convert(node, schema, ())
+    value = _Walker(reading).convert(node, _shape(schema), ())
     reading.value = None if value is INVALID or composer.refused else value
     return reading
 
@@ -152,16 +164,18 @@ def _report_invisible(reading: Reading, text: str) -> bool:
     return True
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Node:
-    """A composed YAML node: its tag, its value (a text, or the child nodes) and where it starts.
+    """A composed YAML node: its tag, its value (a text, or the child nodes) and where it starts,
+    as a 1-based (line, column).
 
-    Lighter than ruamel's nodes, whose tag is rebuilt from an object on every read.
+    Lighter than ruamel's nodes, whose tag is rebuilt from an object on every read (and not
+    frozen: a frozen dataclass is three times slower to make, and there is one per value).
     """
 
     tag: str
     value: object
-    start_mark: object
+    where: tuple[int, int]
 
 
 class ScalarNode(Node):
@@ -178,6 +192,19 @@ class MappingNode(Node):
     __slots__ = ()
 
 
+def _events(text: str) -> Iterator[Event]:
+    """Yields the parser's events of `text`."""
+    if CParser is None:
+        yield from YAML(typ="safe", pure=True).parse(text)
+        return
+    parser = CParser(text)
+    try:
+        while (event := parser.get_event()) is not None:
+            yield event
+    finally:
+        parser.dispose()
+
+
 class _Composer:
     """Builds the node tree of one YAML document from the parser's events.
 
@@ -189,15 +216,17 @@ class _Composer:
 
     def __init__(self, reading: Reading):
         self.reading = reading
-        self.open: list[tuple[Event, list[Node]]] = []
         self.root: list[Node] = []
+        # The collections open around the next event, each with its start event and its children
+        # so far; at the bottom, the document's root.
+        self.open: list[tuple[Event | None, list[Node]]] = [(None, self.root)]
         self.anchors: set[str] = set()
         self.refused = False
 
     def compose(self, text: str) -> Node | None:
         """Returns the root node of `text`, or None if it is empty or cannot be read."""
         try:
-            for event in YAML(typ="safe").parse(text):
+            for event in _events(text):
                 if not self.take(event):
                     return None
         except MarkedYAMLError as exc:
@@ -207,29 +236,32 @@ class _Composer:
 
     def take(self, event: Event) -> bool:
         """Adds one event to the tree; False if reading must stop here."""
-        if isinstance(event, DocumentStartEvent) and self.root:
-            self.reading.report(_where(event), "a second YAML document starts here (after "
-                                "'---'); a file holds one role: move it to a file of its own")
-            return False
-        if isinstance(event, (ScalarEvent, AliasEvent, CollectionStartEvent)):
-            self.anchor(event)
-        if isinstance(event, CollectionStartEvent):
-            if len(self.open) == MAX_DEPTH:
+        # Tested by exact type, most frequent first: this runs once per event of every file.
+        kind = type(event)
+        if kind is ScalarEvent:
+            if event.anchor:
+                self.anchor(event)
+            self.open[-1][1].append(_scalar(event))
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            start, children = self.open.pop()
+            self.open[-1][1].append(_collection(start, children))
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            if event.anchor:
+                self.anchor(event)
+            if len(self.open) > MAX_DEPTH:
                 self.reading.report(_where(event), f"lists and mappings are nested more than "
                                     f"{MAX_DEPTH} levels deep here; a role needs five at most: "
                                     "check the brackets and the indentation")
                 return False
             self.open.append((event, []))
-        elif isinstance(event, CollectionEndEvent):
-            self.add(_collection(*self.open.pop()))
-        elif isinstance(event, ScalarEvent):
-            self.add(_scalar(event))
-        elif isinstance(event, AliasEvent):
-            self.add(ScalarNode(_TAG + "null", "", event.start_mark))
+        elif kind is AliasEvent:
+            self.anchor(event)
+            self.open[-1][1].append(ScalarNode(_NULL, "", _where(event)))
+        elif kind is DocumentStartEvent and self.root:
+            self.reading.report(_where(event), "a second YAML document starts here (after "
+                                "'---'); a file holds one role: move it to a file of its own")
+            return False
         return True
-
-    def add(self, node: Node) -> None:
-        (self.open[-1][1] if self.open else self.root).append(node)
 
     def anchor(self, event: Event) -> None:
         """Reports an anchor (&name), or an alias (*name) of an anchor not reported yet."""
@@ -244,17 +276,19 @@ class _Composer:
 
 def _scalar(event: ScalarEvent) -> ScalarNode:
     """Returns the node of a scalar; an untagged plain scalar such as `~` or nothing is null."""
-    tag = event.tag if event.tag not in (None, "!") else \
-        _TAG + ("null" if event.implicit[0] and event.value in _NULLS else "str")
-    return ScalarNode(tag, event.value, event.start_mark)
+    tag, value, mark = event.tag, event.value, event.start_mark
+    if tag is None or tag == "!":
+        tag = _NULL if event.implicit[0] and value in _NULLS else _STR
+    return ScalarNode(tag, value, (mark.line + 1, mark.column + 1))
 
 
 def _collection(start: Event, children: list[Node]) -> Node:
     """Returns the node of a list or a mapping (whose children alternate key, value)."""
-    if isinstance(start, MappingStartEvent):
+    where = _where(start)
+    if type(start) is MappingStartEvent:
         pairs = list(zip(children[::2], children[1::2], strict=True))
-        return MappingNode(start.tag or _TAG + "map", pairs, start.start_mark)
-    return SequenceNode(start.tag or _TAG + "seq", children, start.start_mark)
+        return MappingNode(start.tag or _MAP, pairs, where)
+    return SequenceNode(start.tag or _SEQ, children, where)
 
 
 # What to do about a YAML syntax error, found by words of the parser's message or its context.
@@ -302,22 +336,49 @@ def syntax_error(exc: MarkedYAMLError, lines: list[str]) -> tuple[tuple[int, int
     return (mark.line + 1, mark.column + 1), f"{message}; {hint}"
 
 
-def _where(node: Node | Event) -> tuple[int, int]:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+def _where(event: Event) -> tuple[int, int]:
+    mark = event.start_mark
+    return mark.line + 1, mark.column + 1
+
+
+@dataclass(frozen=True, eq=False)  # each shape is made once (see _shape): its identity will do
+class _Shape:
+    """How a value of one type hint is read: as a scalar of `kind`, a list of `item`s, or a
+    mapping onto the dataclass `schema` with the shape of each of its `fields`. `what` describes
+    the value in messages; `required` names the fields that have no default; `optional` says
+    whether the model's value may be None."""
+
+    what: str
+    kind: Kind | None = None
+    item: _Shape | None = None
+    schema: type | None = None
+    fields: dict[str, _Shape] = field(default_factory=dict)
+    required: frozenset[str] = frozenset()
+    optional: bool = False
 
 
 @cache
-def _hints(schema: type) -> dict[str, object]:
-    return typing.get_type_hints(schema, include_extras=True)
+def _shape(hint) -> _Shape:
+    """Returns the _Shape of type `hint`; an optional type is read as its type without None.
 
-
-def _describe(hint) -> str:
-    """Returns how a value of type `hint` is described in messages."""
-    if typing.get_origin(hint) is typing.Annotated:
-        return hint.__metadata__[0].what
-    if typing.get_origin(hint) is list:
-        return "a list"
-    return "a mapping of keys to values"
+    Worked out once per type, not once per value: the walk below runs for every node of every
+    file.
+    """
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        shape = _shape(next(a for a in typing.get_args(hint) if a is not type(None)))
+        return dataclasses.replace(shape, optional=True)
+    if origin is typing.Annotated:
+        kind = hint.__metadata__[0]
+        return _Shape(kind.what, kind=kind)
+    if origin is list:
+        return _Shape("a list", item=_shape(typing.get_args(hint)[0]))
+    hints = typing.get_type_hints(hint, include_extras=True)
+    fields = dataclasses.fields(hint)
+    return _Shape("a mapping of keys to values", schema=hint,
+                  fields={f.name: _shape(hints[f.name]) for f in fields},
+                  required=frozenset(f.name for f in fields if f.default is dataclasses.MISSING
+                                     and f.default_factory is dataclasses.MISSING))
 
 
 class _Invalid:
@@ -339,103 +400,95 @@ class _Walker:
 
     def __init__(self, reading: Reading):
         self.reading = reading
+        self.positions = reading.positions
 
-    def convert(self, node: Node, hint, path: Path):
-        """Returns the value of `node` as type `hint`: None for an empty value, else INVALID."""
-        self.reading.positions[path] = _where(node)
-        if not self._acceptable(node):
-            return INVALID
-        origin = typing.get_origin(hint)
-        if origin in (typing.Union, types.UnionType):
-            hint = next(a for a in typing.get_args(hint) if a is not type(None))
-            origin = typing.get_origin(hint)
-        if _is_null(node):
-            return [] if origin is list else None
-        if origin is typing.Annotated:
-            return self._scalar(node, hint.__metadata__[0], path)
-        if origin is list:
-            return self._sequence(node, typing.get_args(hint)[0], path)
-        return self._mapping(node, hint, path)
-
-    def _acceptable(self, node: Node) -> bool:
-        """Returns False for a node with a tag YAML does not define by itself (reported)."""
+    def convert(self, node: Node, shape: _Shape, path: Path):
+        """Returns the value of `node` read as `shape`: None for an empty value, else INVALID."""
+        self.positions[path] = node.where
         if node.tag not in _PLAIN_TAGS:
             tag = node.tag.replace(_TAG, "!!")
-            self.reading.report(_where(node), f"YAML tag '{tag}' is not allowed; remove it")
-            return False
-        return True
+            self.reading.report(node.where, f"YAML tag '{tag}' is not allowed; remove it")
+            return INVALID
+        if node.tag == _NULL and isinstance(node, ScalarNode):
+            return [] if shape.item is not None else None
+        if shape.kind is not None:
+            return self._scalar(node, shape, path)
+        if shape.item is not None:
+            return self._sequence(node, shape, path)
+        return self._mapping(node, shape, path)
 
-    def _wrong_type(self, node: Node, hint, path: Path) -> _Invalid:
+    def _wrong_type(self, node: Node, shape: _Shape, path: Path) -> _Invalid:
         got = {ScalarNode: "a text", SequenceNode: "a list"}.get(type(node), "a mapping")
         name = next((p for p in reversed(path) if isinstance(p, str)), "value")
         item = " item" if path and isinstance(path[-1], int) else ""
-        self.reading.report(_where(node), f"each '{name}'{item} must be {_describe(hint)}, "
+        self.reading.report(node.where, f"each '{name}'{item} must be {shape.what}, "
                             f"not {got}" if item else
-                            f"'{name}' must be {_describe(hint)}, not {got}")
+                            f"'{name}' must be {shape.what}, not {got}")
         return INVALID
 
-    def _scalar(self, node: Node, kind: Kind, path: Path):
+    def _scalar(self, node: Node, shape: _Shape, path: Path):
         if not isinstance(node, ScalarNode):
-            return self._wrong_type(node, typing.Annotated[str, kind], path)
+            return self._wrong_type(node, shape, path)
         try:
-            return kind.parse(node.value.strip())
+            return shape.kind.parse(node.value.strip())
         except KindError as exc:
-            self.reading.report(_where(node), str(exc))
+            self.reading.report(node.where, str(exc))
             return INVALID
 
-    def _sequence(self, node: Node, item_hint, path: Path):
+    def _sequence(self, node: Node, shape: _Shape, path: Path):
         if not isinstance(node, SequenceNode):
-            return self._wrong_type(node, list[item_hint], path)
-        items = [self.convert(item, item_hint, path + (i,)) for i, item in enumerate(node.value)]
-        if any(item is INVALID for item in items):
+            return self._wrong_type(node, shape, path)
+        item = shape.item
+        items = [self.convert(child, item, path + (i,)) for i, child in enumerate(node.value)]
+        if any(value is INVALID for value in items):
             return INVALID
-        return [item for item in items if item is not None and item != ""]
+        return [value for value in items if value is not None and value != ""]
 
-    def _mapping(self, node: Node, schema: type, path: Path):
+    def _mapping(self, node: Node, shape: _Shape, path: Path):
         if not isinstance(node, MappingNode):
-            return self._wrong_type(node, schema, path)
-        given = self._keys(node, schema, path)
-        values = {k: self.convert(v, _hints(schema)[k], path + (k,)) for k, v in given.items()}
-        return self._construct(node, schema, path, values)
+            return self._wrong_type(node, shape, path)
+        given = self._keys(node, shape, path)
+        values = {k: self.convert(v, shape.fields[k], path + (k,)) for k, v in given.items()}
+        return self._construct(node, shape, path, values)
 
-    def _keys(self, node: MappingNode, schema: type, path: Path) -> dict[str, Node]:
+    def _keys(self, node: MappingNode, shape: _Shape, path: Path) -> dict[str, Node]:
         """Returns the known keys' value nodes; reports duplicate, unknown and non-text keys."""
-        names = [f.name for f in dataclasses.fields(schema)]
+        key_positions = self.reading.key_positions
         given: dict[str, Node] = {}
         for key, value in node.value:
             name = key.value if isinstance(key, ScalarNode) else None
             if name in given:
-                first = self.reading.key_positions[path + (name,)][0]
-                self.reading.report(_where(key), f"duplicate key '{name}' (also on line "
+                first = key_positions[path + (name,)][0]
+                self.reading.report(key.where, f"duplicate key '{name}' (also on line "
                                     f"{first}); delete one of the two")
                 continue
-            self.reading.key_positions[path + (name,)] = _where(key)
-            if name in names:
+            key_positions[path + (name,)] = key.where
+            if name in shape.fields:
                 given[name] = value
                 continue
             if self.reading.full:
                 continue
+            names = list(shape.fields)
             close = _closest(name, names)
             if close:
                 self.reading.suggested.add(path + (close,))
-            self.reading.report(_where(key), _unknown_key(name, names, close, path))
+            self.reading.report(key.where, _unknown_key(name, names, close, path))
         return given
 
-    def _construct(self, node: MappingNode, schema: type, path: Path, values: dict):
+    def _construct(self, node: MappingNode, shape: _Shape, path: Path, values: dict):
         """Returns the dataclass built from `values`, reporting missing and inconsistent fields."""
         if any(v is INVALID for v in values.values()):
             return INVALID
         missing = False
-        for f in dataclasses.fields(schema):
-            if values.get(f.name) is None or values.get(f.name) == "":
-                values.pop(f.name, None)
-                if f.default is dataclasses.MISSING and \
-                        f.default_factory is dataclasses.MISSING:
+        for name in shape.fields:
+            if values.get(name) is None or values.get(name) == "":
+                values.pop(name, None)
+                if name in shape.required:
                     missing = True
-                    self._report_missing(node, path, f.name)
+                    self._report_missing(node, path, name)
         if missing:
             return INVALID
-        obj = schema(**values)
+        obj = shape.schema(**values)
         for name, message in getattr(obj, "problems", lambda: ())():
             self.reading.report(self.reading.at(path + (name,), key=True), message)
         return obj
@@ -444,16 +497,12 @@ class _Walker:
         if path + (name,) in self.reading.suggested:
             return
         if path + (name,) in self.reading.key_positions:
-            where = self.reading.positions.get(path + (name,), _where(node))
+            where = self.reading.positions.get(path + (name,), node.where)
             self.reading.report(where, f"'{name}' is empty; give it a value")
             return
         owner = next((f"'{p}'" for p in reversed(path) if isinstance(p, str)), "the file")
         owner = f"this entry of {owner}" if path and isinstance(path[-1], int) else owner
-        self.reading.report(_where(node), f"missing required key '{name}' in {owner}")
-
-
-def _is_null(node: Node) -> bool:
-    return isinstance(node, ScalarNode) and node.tag.endswith(":null")
+        self.reading.report(node.where, f"missing required key '{name}' in {owner}")
 
 
 def _closest(name, names: list[str]) -> str:
@@ -471,3 +520,91 @@ def _unknown_key(name, names: list[str], close: str, path: Path) -> str:
         return f"keys must be plain words{where}; valid keys: {', '.join(names)}"
     hint = f"did you mean '{close}'?" if close else f"valid keys: {', '.join(names)}"
     return f"unknown key '{name}'{where}; {hint}"
+
+
+# -- Readings as JSON data -----------------------------------------------------------------------
+
+def saved(reading: Reading, schema: type) -> dict:
+    """Returns a Reading without diagnostics as JSON data, for `restored`: its value (each scalar
+    as the text it is read from, each dataclass as the list of its fields' values) and the
+    positions of its values and keys."""
+    return {"value": _to_data(reading.value, _shape(schema)),
+            "positions": _positions_data(reading.positions),
+            "key_positions": _positions_data(reading.key_positions)}
+
+
+def restored(path: str, text: str, data: dict, schema: type) -> Reading:
+    """Returns the Reading of `text` (the file at `path`) that `saved` made `data` of.
+
+    `data` is checked as a file is: every scalar is parsed again by its kind, every field must
+    be there with a value of its type, every position must be a place in the text; anything else
+    raises ValueError.
+    """
+    lines = split_lines(text)
+    value = _decoder(_shape(schema))(data["value"])
+    return Reading(path, lines, value, _positions(data["positions"], lines),
+                   _positions(data["key_positions"], lines))
+
+
+def _to_data(value, shape: _Shape):
+    if value is None:
+        return None
+    if shape.kind is not None:
+        return str(value)  # the text its kind parses back to the same value
+    if shape.item is not None:
+        return [_to_data(item, shape.item) for item in value]
+    # A dataclass as the list of its fields' values: its field names would be most of the text.
+    return [_to_data(getattr(value, name), inner) for name, inner in shape.fields.items()]
+
+
+@cache
+def _decoder(shape: _Shape) -> Callable[[object], object]:
+    """Returns the function making a value of `shape` from the JSON data _to_data made of it,
+    or raising ValueError: one function per shape, made once, as there are thousands of
+    values."""
+    if shape.kind is not None:
+        parse = shape.kind.parse
+
+        def decode(data):
+            return parse(data) if type(data) is str else _not_a(shape, data)
+    elif shape.item is not None:
+        item = _decoder(shape.item)
+
+        def decode(data):
+            return [item(d) for d in data] if type(data) is list else _not_a(shape, data)
+    else:
+        fields = [_decoder(inner) for inner in shape.fields.values()]
+        schema = shape.schema
+
+        def decode(data):
+            if type(data) is not list or len(data) != len(fields):
+                return _not_a(shape, data)
+            return schema(*[field(d) for field, d in zip(fields, data, strict=True)])
+    if not shape.optional:
+        return decode
+    return lambda data: None if data is None else decode(data)
+
+
+def _not_a(shape: _Shape, data) -> typing.NoReturn:
+    raise ValueError(f"not {shape.what}: {data!r:.40}")
+
+
+def _positions_data(positions: dict[Path, tuple[int, int]]) -> dict[str, list]:
+    """Returns positions as three lists, of paths, of lines and of columns."""
+    return {"paths": [list(path) for path in positions],
+            "lines": [line for line, _ in positions.values()],
+            "columns": [col for _, col in positions.values()]}
+
+
+def _positions(data: dict, lines: list[str]) -> dict[Path, tuple[int, int]]:
+    """Returns the positions _positions_data made `data` of, checked to be places in `lines`
+    with paths of keys and indices. (Checked a list at a time: there are thousands.)"""
+    paths, numbers, columns = data["paths"], data["lines"], data["columns"]
+    if not (type(paths) is type(numbers) is type(columns) is list
+            and set(map(type, paths)) <= {list}
+            and set(map(type, itertools.chain.from_iterable(paths))) <= {str, int}
+            and set(map(type, numbers)) | set(map(type, columns)) <= {int}
+            and (not numbers or (min(numbers) > 0 and max(numbers) <= len(lines)
+                                 and min(columns) > 0))):
+        raise ValueError("not positions in this file")
+    return dict(zip(map(tuple, paths), zip(numbers, columns, strict=True), strict=True))

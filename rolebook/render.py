@@ -7,7 +7,6 @@ build instead of printing nothing), and no YAML text is ever compiled as a templ
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -16,7 +15,7 @@ import jinja2
 
 from rolebook import document, orgchart
 from rolebook.errors import LocatedError
-from rolebook.schema import Role, Settings
+from rolebook.schema import Role, Settings, filled
 
 # The lifecycle in order: a handbook is as far along as its least advanced role.
 _STATUS_ORDER = ("draft", "review", "approved")
@@ -36,15 +35,6 @@ def environment(templates: Path) -> jinja2.Environment:
     )
     env.filters["filled"] = filled
     return env
-
-
-def filled(value) -> bool:
-    """Returns whether a value holds any text: not None, "", [] or a dataclass of empties."""
-    if dataclasses.is_dataclass(value):
-        return any(filled(getattr(value, f.name)) for f in dataclasses.fields(value))
-    if isinstance(value, (list, tuple)):
-        return any(filled(v) for v in value)
-    return value is not None and value != ""
 
 
 class Renderer:

@@ -8,7 +8,7 @@ description. A field without a default is always required. The role's *sections*
 
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from typing import Annotated
 
 from rolebook import compliance
@@ -142,6 +142,15 @@ class Role:
     acknowledged_warnings: list[Acknowledgement] = doc(
         "Compliance warnings this role acknowledges, each with the rule, the words and the "
         "reason; `check` no longer reports them.", default_factory=list)
+
+
+def filled(value) -> bool:
+    """Returns whether a value holds any text: not None, "", [] or a dataclass of empties."""
+    if is_dataclass(value):
+        return any(filled(getattr(value, f.name)) for f in fields(value))
+    if isinstance(value, (list, tuple)):
+        return any(filled(v) for v in value)
+    return value is not None and value != ""
 
 
 SECTIONS = tuple(f.name for f in fields(Role) if f.metadata.get("section"))

@@ -3,15 +3,22 @@ never changes a byte of the output."""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 from conftest import edit
 from test_pipeline import EXPECTED, snapshot
+from test_project import troubled
 
 import rolebook
 from rolebook import cache, pipeline
+from rolebook import project as project_module
+from rolebook.project import Project, load
+from rolebook.reader import read
 
 ROLES = ("vip-department-manager", "vip-department-supervisor", "vip-specialist")
 RENDERED = EXPECTED - set(pipeline.STATIC_FILES)
@@ -173,3 +180,163 @@ def test_a_cache_that_cannot_be_written_only_costs_time(project):
     assert build(project) == RENDERED
     assert build(project) == RENDERED
     assert snapshot(project / "output") == clean_build(project)
+
+
+# -- Readings of role files ----------------------------------------------------------------------
+
+SPECIALIST = "roles/vip-specialist.yaml"
+KEPT = {"vip-department-manager.yaml.json", "vip-department-supervisor.yaml.json",
+        "vip-specialist.yaml.json", "zz-copy.yaml.json"}  # the files of troubled() read cleanly
+
+
+def readings(root: Path, write: bool = True) -> cache.Readings:
+    return cache.Readings(root / cache.FOLDER, write)
+
+
+def entry(root: Path, name: str = "vip-specialist.yaml.json") -> Path:
+    return root / cache.FOLDER / "readings" / name
+
+
+def outcome(loaded: Project) -> tuple:
+    """Returns all a load gives: each file's value, positions, key positions, suggestions and
+    lines, the roles, and every diagnostic as printed."""
+    return ({path: (r.value, r.positions, r.key_positions, r.suggested, r.lines)
+             for path, r in loaded.readings.items()}, loaded.roles,
+            [d.format() for d in loaded.diagnostics])
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list[str]:
+    """Returns the list of the files that loads in this process read (not from the cache)."""
+    found: list[str] = []
+
+    def counted(path, text, schema):
+        found.append(path)
+        return read(path, text, schema)
+    monkeypatch.setattr(project_module, "read", counted)
+    return found
+
+
+def test_kept_readings_give_what_reading_the_files_gives(project, reads):
+    troubled(project)
+    fresh = outcome(load(project))
+    assert outcome(load(project, readings=readings(project))) == fresh  # read, and kept
+    assert {p.name for p in entry(project).parent.iterdir()} == KEPT
+    reads.clear()
+    assert outcome(load(project, readings=readings(project))) == fresh  # from the cache
+    assert reads == ["handbook.yaml"] + [f"roles/{name}" for name in (
+        "bad-date.yaml", "deep-nesting.yaml", "duplicate-key.yaml", "unknown-key.yaml",
+        "wrong-type-list.yaml")]  # the files with problems, read and reported each time
+    assert outcome(load(project, 2, readings=readings(project))) == fresh
+
+
+def test_only_a_changed_role_is_read_again(project, reads):
+    load(project, readings=readings(project))
+    edit(project / SPECIALIST, "department: 客户服务部", "department: 客户部")
+    reads.clear()
+    loaded = load(project, readings=readings(project))
+    assert reads == ["handbook.yaml", SPECIALIST]
+    assert outcome(loaded) == outcome(load(project))
+
+
+def forged(change):
+    """Returns a damage that changes an entry's JSON and gives it the right digest."""
+    def damage(data: bytes) -> bytes:
+        body = json.loads(data.split(b"\n", 1)[1])
+        change(body)
+        return with_digest(json.dumps(body, ensure_ascii=False).encode())
+    return damage
+
+
+def set_in(body: dict, path: tuple, value) -> None:
+    for part in path[:-1]:
+        body = body[part]
+    body[path[-1]] = value
+
+
+DAMAGES = {
+    "cut short": lambda data: data[:len(data) // 2],
+    "a byte changed": lambda data: data[:-40] + bytes([data[-40] ^ 1]) + data[-39:],
+    "not an entry": lambda data: b"\0\xff" * 10,
+    "empty": lambda data: b"",
+    "another file's": lambda data: entry_of_the_manager(),
+    "a wrong date": forged(lambda b: set_in(b, ("reading", "value", 2, 3), "2026-02-30")),
+    "a number for a text": forged(lambda b: set_in(b, ("reading", "value", 0), 7)),
+    "a field short": forged(lambda b: b["reading"]["value"].pop()),
+    "a position out of the file": forged(
+        lambda b: set_in(b, ("reading", "positions", "lines", 0), 10 ** 6)),
+    "a text for a line": forged(
+        lambda b: set_in(b, ("reading", "key_positions", "lines", 0), "1")),
+    "a wrong severity": forged(lambda b: b["checked"]["diagnostics"][4].append(
+        [1, 1, "x", "fatal", ""])),
+    "not a mapping": forged(lambda b: b.clear()),
+    "nested too deep": lambda data: with_digest(b"[" * 100_000 + b"]" * 100_000),
+}
+
+
+def with_digest(body: bytes) -> bytes:
+    return hashlib.sha256(body).hexdigest().encode() + b"\n" + body
+
+
+def entry_of_the_manager() -> bytes:
+    return entry(_damaged_project, "vip-department-manager.yaml.json").read_bytes()
+
+
+_damaged_project: Path = Path()
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_a_damaged_or_foreign_entry_is_read_again(project, reads, damage):
+    global _damaged_project
+    _damaged_project = project
+    edit(project / SPECIALIST, "  - 其他服务内容：未明确内容可及时做到补充。", "  - TODO 第五项")
+    fresh = outcome(load(project))
+    load(project, readings=readings(project))
+    path = entry(project)
+    path.write_bytes(DAMAGES[damage](path.read_bytes()))
+    reads.clear()
+    assert outcome(load(project, readings=readings(project))) == fresh
+    assert reads == ["handbook.yaml", SPECIALIST]
+    reads.clear()
+    load(project, readings=readings(project))
+    assert reads == ["handbook.yaml"]  # kept again, sound
+
+
+def test_kept_checks_are_used_only_on_the_same_day_with_the_same_settings(project):
+    def warnings(loaded: Project) -> list[str]:
+        return [d.message for d in loaded.diagnostics if "overdue" in d.message]
+
+    load(project, today=dt.date(2027, 1, 1), readings=readings(project))
+    later = load(project, today=dt.date(2028, 1, 1), readings=readings(project))
+    assert len(warnings(later)) == 3  # next_review 2027-12-01 has passed
+    assert outcome(later) == outcome(load(project, today=dt.date(2028, 1, 1)))
+    edit(project / SPECIALIST, "department: 客户服务部\n", "")
+    load(project, readings=readings(project))
+    edit(project / "handbook.yaml", "  - department\n", "")
+    loaded = load(project, readings=readings(project))
+    assert outcome(loaded) == outcome(load(project))
+    assert not [d for d in loaded.diagnostics if "department" in d.message]
+
+
+def test_a_build_keeps_readings_and_check_only_reads_files(project, cli):
+    assert cli("check", "--root", project).code == 0
+    assert not (project / ".cache").exists()  # check writes nothing into the project
+    pipeline.build(project, project / "output", workers=1)
+    assert {p.name for p in entry(project).parent.iterdir()} == {
+        "vip-department-manager.yaml.json", "vip-department-supervisor.yaml.json",
+        "vip-specialist.yaml.json"}
+    (project / "roles" / "vip-specialist.yaml").rename(project / "roles" / "vip-other.yaml")
+    load(project, readings=readings(project))
+    assert not entry(project).exists()  # a role renamed or deleted leaves no entry behind
+
+
+def test_without_write_the_kept_readings_are_used_and_none_is_written(project, reads):
+    load(project, readings=readings(project, write=False))
+    assert not (project / ".cache").exists()
+    load(project, readings=readings(project))
+    edit(project / SPECIALIST, "department: 客户服务部", "department: 客户部")
+    before = {p.name: p.read_bytes() for p in entry(project).parent.iterdir()}
+    reads.clear()
+    load(project, readings=readings(project, write=False))
+    assert reads == ["handbook.yaml", SPECIALIST]
+    assert {p.name: p.read_bytes() for p in entry(project).parent.iterdir()} == before

@@ -210,6 +210,14 @@ def test_a_todo_placeholder_is_an_error_until_filled(project, cli):
         "'TODO 第五项'; replace it with the real text or delete it"]
 
 
+def test_a_placeholder_written_with_an_escape_is_found_too(project, cli):
+    edit(project / SPECIALIST, "  - 其他服务内容：未明确内容可及时做到补充。",
+         '  - "\\x54ODO 第五项"')  # \x54 is T
+    assert problems(check(cli, project)) == [
+        f"{SPECIALIST}:43:5: error: item 5 of 'duties' still holds the placeholder "
+        "'TODO 第五项'; replace it with the real text or delete it"]
+
+
 # -- Compliance ------------------------------------------------------------------------------
 
 PERSONAL = "身体健康，气质佳，仪表端庄，慷慨得体，男，身高1.70米以上，年龄28-36岁。"
