@@ -15,7 +15,8 @@ def built_en(tmp_path_factory, built):
     from conftest import REPO
 
     out = tmp_path_factory.mktemp("built-en") / "output"
-    assert main(["build", "--root", str(REPO), "--output", str(out), "--lang", "en"]) == 0
+    assert main(["build", "--root", str(REPO), "--output", str(out), "--lang", "en",
+                 "--no-cache"]) == 0
     return out
 
 
