@@ -68,12 +68,18 @@ def folder_digest(folder: Path) -> str:
 
 def folder_state(folder: Path) -> dict[str, list[int]]:
     """Returns each file under `folder` with its size and modification time, in nanoseconds."""
-    state = {}
-    for p in folder.rglob("*"):
-        stat = p.stat()
-        if p.is_file():
-            state[p.relative_to(folder).as_posix()] = [stat.st_size, stat.st_mtime_ns]
-    return state
+    state: dict[str, list[int]] = {}
+    stack = [("", str(folder))] if folder.is_dir() else []
+    while stack:
+        prefix, path = stack.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((f"{prefix}{entry.name}/", entry.path))
+                elif entry.is_file():
+                    info = entry.stat()
+                    state[prefix + entry.name] = [info.st_size, info.st_mtime_ns]
+    return dict(sorted(state.items()))
 
 
 class Cache:

@@ -165,8 +165,8 @@ def input_digest(root: Path, lang: str | None = None) -> str:
     try:
         # Read as the check reads them: a pipe, a device or a link out of the project put
         # where a role should be must neither hang nor leak into the digest.
-        roles = [part for path in project_module.role_files(root)
-                 for part in (path, project_module.read_bytes(root, path))]
+        roles = [part for path_and_bytes in project_module.role_bytes(root)
+                 for part in path_and_bytes]
         settings = project_module.read_bytes(root, project_module.SETTINGS_FILE)
         head = history.git(root, "rev-parse", "HEAD").stdout if shutil.which("git") else b""
         return cache_module.digest(cache_module.tool_digest(), lang or "",

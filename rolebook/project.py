@@ -144,6 +144,11 @@ def role_files(root: Path) -> list[str]:
     return list(_scan_roles(root))
 
 
+def role_bytes(root: Path) -> list[tuple[str, bytes]]:
+    """Returns each role file's path and bytes, read as `load` reads them; raises Refused."""
+    return [(path, read_bytes(root, path, inside)) for path, inside in _scan_roles(root).items()]
+
+
 def _scan_roles(root: Path) -> dict[str, bool]:
     """Returns the role files' paths relative to `root`, sorted, each with whether it is known
     to be inside the project: a file, not a link, in a roles folder inside the project.
