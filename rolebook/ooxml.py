@@ -61,7 +61,7 @@ def prototyped(build):
 
     @functools.wraps(build)
     def fresh(*args):
-        return copy.copy(built(*args))  # lxml copies an element with all its descendants
+        return built(*args).__copy__()  # lxml copies an element with all its descendants
     return fresh
 
 
@@ -221,24 +221,27 @@ def table(style_id: str, rows: list[list[list]], widths: list[int], header_rows:
     grid = el("w:tblGrid", None, *(el("w:gridCol", {"w:w": str(w)}) for w in widths))
     tbl = el("w:tbl", None, tbl_pr, grid)
     for i, cells in enumerate(rows):
-        tr = el("w:tr", None, _row_properties(i < header_rows))
+        tr = _empty_row(i < header_rows)
         for width, paras in zip(widths, cells, strict=False):
-            tr.append(el("w:tc", None, _cell_properties(width), *(paras or [paragraph()])))
+            tc = _empty_cell(width)
+            tc.extend(paras or [paragraph()])
+            tr.append(tc)
         tbl.append(tr)
     return tbl
 
 
 @prototyped
-def _row_properties(header: bool):
-    """Returns a row's w:trPr: never split across pages; header rows repeat on each page."""
+def _empty_row(header: bool):
+    """Returns a row (w:tr) never split across pages; header rows repeat on each page."""
     if header:
-        return el("w:trPr", None, el("w:tblHeader"), el("w:cantSplit"))
-    return el("w:trPr", None, el("w:cantSplit"))
+        return el("w:tr", None, el("w:trPr", None, el("w:tblHeader"), el("w:cantSplit")))
+    return el("w:tr", None, el("w:trPr", None, el("w:cantSplit")))
 
 
 @prototyped
-def _cell_properties(width: int):
-    return el("w:tcPr", None, el("w:tcW", {"w:w": str(width), "w:type": "dxa"}))
+def _empty_cell(width: int):
+    return el("w:tc", None, el("w:tcPr", None, el("w:tcW", {"w:w": str(width),
+                                                             "w:type": "dxa"})))
 
 
 def line_grid(widths: list[int], rows) -> object:
@@ -294,11 +297,12 @@ def indent(p, left: int) -> None:
     p.find(_qn("w:pPr")).append(el("w:ind", {"w:left": str(left)}))
 
 
-def numbered(p, num_id: int) -> None:
-    """Makes paragraph `p` an item of the numbered list `num_id` (level 0)."""
+def numbered(paras, num_id: int) -> None:
+    """Makes paragraphs `paras` the items of the numbered list `num_id` (level 0)."""
     num_pr = el("w:numPr", None, el("w:ilvl", {"w:val": "0"}),
                 el("w:numId", {"w:val": str(num_id)}))
-    p.find(qn("w:pPr")).append(num_pr)
+    for p in paras:
+        p[0].append(num_pr.__copy__())  # p[0]: the paragraph's properties, w:pPr
 
 
 def style_numid(styles, style_id: str) -> str:

@@ -208,8 +208,7 @@ class _Build:
         self.piece.numbering.append(ooxml.body_xml(
             [ooxml.list_instance(num_id, self.package.abstract_list)]))
         paras = [ooxml.paragraph("ListNumber", self.runs(i)) for i in lst.items]
-        for p in paras:
-            ooxml.numbered(p, num_id)
+        ooxml.numbered(paras, num_id)
         return paras
 
     def table(self, t: Table):
