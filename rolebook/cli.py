@@ -151,7 +151,7 @@ def run_check(args) -> int:
 
 def run_build(args) -> int:
     """Builds the handbook and prints what was written."""
-    from rolebook import pipeline  # Word, Jinja and lxml: a third of `check`'s time to start
+    from rolebook import pipeline  # Word, Jinja and lxml, once something is to be rendered
 
     started = time.perf_counter()
     output = args.output or args.root / "output"
@@ -264,10 +264,10 @@ def run_diff(args) -> int:
     _print_lines(compare.terminal(changes), sys.stdout)
     print(f"{len(changes)} change{'s' * (len(changes) != 1)}")
     if args.html:
-        from rolebook import pipeline
+        from rolebook import rendering  # Word, Jinja and lxml: only this option needs them
 
         project = edit.settings_project(args.root)
-        resources = pipeline.load_resources(args.root / TEMPLATES_DIR)
+        resources = rendering.load_resources(args.root / TEMPLATES_DIR)
         labels = resources.labels[project.settings.language]
         page = compare.redline(resources.env, labels, changes,
                                compare.heading(project, old, source.role, None))

@@ -15,13 +15,13 @@ from test_pipeline import EXPECTED, snapshot
 from test_project import troubled
 
 import rolebook
-from rolebook import cache, pipeline
+from rolebook import cache, pipeline, rendering
 from rolebook import project as project_module
 from rolebook.project import Project, load
 from rolebook.reader import read
 
 ROLES = ("vip-department-manager", "vip-department-supervisor", "vip-specialist")
-RENDERED = EXPECTED - set(pipeline.STATIC_FILES)
+RENDERED = EXPECTED - set(rendering.STATIC_FILES)
 
 
 def pages(*roles: str) -> set[str]:

@@ -704,7 +704,7 @@ def test_bookmarks_and_relationships_are_unique_and_resolve(built, name):
 def test_an_org_chart_too_wide_for_a_word_table_is_an_indented_list():
     """Word opens no table of more than 63 columns: 30 managers side by side, each with two
     reports, become an indented list of every position, each under its boss, linked."""
-    from rolebook import pipeline
+    from rolebook import rendering
     from rolebook.document import parse
     from rolebook.writers.docx import DocxWriter
 
@@ -716,7 +716,7 @@ def test_an_org_chart_too_wide_for_a_word_table_is_an_indented_list():
     doc = parse(f'<document><meta name="lang" content="zh-CN"/><meta name="date" '
                 f'content="2026-01-01"/><section id="m0"><header/><footer/>'
                 f'<orgchart>{nodes}</orgchart></section></document>')
-    data = DocxWriter(pipeline.load_resources(REPO / "templates")).write(doc)
+    data = DocxWriter(rendering.load_resources(REPO / "templates")).write(doc)
     document = docx.Document(io.BytesIO(data))
     assert not document.tables
     entries = [(p.style.style_id, p.paragraph_format.left_indent, p.text)

@@ -26,7 +26,7 @@ from lxml import html as lxml_html
 from rolegen import free_texts, role_values, texts_of, yaml_text
 from test_hostile import docx_text
 
-from rolebook import pipeline
+from rolebook import pipeline, rendering
 from rolebook.errors import CheckFailed, RolebookError
 from rolebook.project import Settings, read_file
 from rolebook.reader import printable
@@ -115,7 +115,7 @@ def test_a_generated_role_builds_or_fails_cleanly_and_keeps_every_text(fuzz_proj
     (fuzz_project / "roles" / "fuzz.yaml").write_bytes(data)
     try:
         project = pipeline.check(fuzz_project)
-        files = pipeline.render_all(project).files
+        files = rendering.render_all(project).files
     except CheckFailed as exc:
         event("refused")
         assert exc.diagnostics

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from rolebook import cache, parallel, pipeline
+from rolebook import cache, parallel, pipeline, rendering
 from rolebook.bench import peers
 from rolebook.bench.generate import Generator
 from rolebook.project import ROLES_DIR, TEMPLATES_DIR
@@ -117,13 +117,13 @@ class Bench:
     def per_role(self) -> dict[str, float]:
         """Returns CPU seconds per role: rendering the role page's template into the document
         model, then each writer, as a build renders each role's page."""
-        resources = pipeline.load_resources(self.root / TEMPLATES_DIR)
+        resources = rendering.load_resources(self.root / TEMPLATES_DIR)
         settings = self.project.settings
         renderer = Renderer(resources.env, settings, self.project.roles,
                             resources.labels[settings.language])
         writers = {name: cls(resources) for name, cls in WRITERS.items()}
         roles = {role.id: role for role in self.project.roles}
-        shared = pipeline.handbook_context(self.project)
+        shared = rendering.handbook_context(self.project)
 
         def render():
             started = time.process_time()
