@@ -250,10 +250,14 @@ def _run(runner: _Runner, jobs: list[Job], workers: int) -> Iterator[tuple[Job, 
 
 
 def handbook_context(project: Project) -> dict:
-    """Returns what the handbook and index templates need: roles ordered by department."""
+    """Returns what the templates need of the whole handbook: roles ordered by department,
+    and where each role stands."""
     departments = handbook_departments(project.roles)
     ordered = [role for _, members in departments for role in members]
-    return {"ordered_roles": ordered, "departments": departments,
+    # Where each role stands: its department (1, 2…) and its place in it (0, 1…).
+    positions = {role.id: (d, k) for d, (_, members) in enumerate(departments, start=1)
+                 for k, role in enumerate(members)}
+    return {"ordered_roles": ordered, "departments": departments, "positions": positions,
             "changes": history.previous_versions(project)}
 
 

@@ -232,3 +232,21 @@ def test_a_role_page_lists_the_departments_and_only_its_own_departments_roles(pr
         text = (html / f"{page}.html").read_text(encoding="utf-8")
         assert re.findall(r'<a rel="(prev|next)" href="([^"]+)\.html"', text) == [
             ("prev", before)] * (before != "index") + [("next", after)] * (after is not None)
+
+
+def test_a_large_department_lists_the_roles_around_the_page_in_its_sidebar(project, cli):
+    """A department of more roles than a sidebar holds (here 50) lists on a role's page the 20
+    roles before and the 20 after it; its name still links to all of them in the index."""
+    source = (project / "roles/vip-specialist.yaml").read_text(encoding="utf-8")
+    ids = ["vip-specialist", *(f"vip-specialist-{i:02d}" for i in range(1, 50))]
+    for i, role_id in enumerate(ids[1:], 1):
+        text = source.replace("id: vip-specialist", f"id: {role_id}")
+        text = text.replace("number: VIP-JD-001", f"number: VIP-JD-1{i:02d}")
+        text = text.replace("zh: VIP专员", f"zh: VIP专员{i:02d}")
+        (project / f"roles/{role_id}.yaml").write_text(text, encoding="utf-8")
+    assert cli("build", "--root", project).code == 0
+    for at in (0, 30, 49):
+        page = (project / f"output/html/{ids[at]}.html").read_text(encoding="utf-8")
+        (_, link, listed), _ = Sidebar(page).departments
+        assert link == "index.html#dept-1"
+        assert listed == [f"{r}.html" for r in ids[max(at - 20, 0):at + 21]], at
