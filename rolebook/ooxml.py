@@ -199,6 +199,18 @@ def internal_link(anchor: str, runs: list):
     return el("w:hyperlink", {"w:anchor": bookmark_name(anchor)}, *runs)
 
 
+def without_links_to(body: str, bookmarks: set[str]) -> str:
+    """Returns serialized body elements (see body_xml) in which every hyperlink to one of
+    `bookmarks` is replaced by its runs, as plain text."""
+    holder = etree.fromstring(f'<w:body xmlns:w="{nsmap["w"]}" xmlns:r="{nsmap["r"]}">'
+                              f"{body}</w:body>", oxml_parser)
+    for link in holder.iter(_qn("w:hyperlink")):
+        if link.get(_qn("w:anchor")) in bookmarks:
+            link.tag = _qn("w:dropped")
+    etree.strip_tags(holder, _qn("w:dropped"))
+    return body_xml(list(holder))
+
+
 def external_link(rid: str, runs: list):
     """Returns a hyperlink to the external target of relationship `rid`."""
     return el("w:hyperlink", {"r:id": rid}, *runs)

@@ -726,3 +726,19 @@ def test_an_org_chart_too_wide_for_a_word_table_is_an_indented_list():
     assert len(entries) == 90
     body = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
     assert body.xpath("//w:hyperlink[@w:anchor='r_m0']//w:t/text()", namespaces=NS) == ["经理0"]
+
+
+@pytest.mark.parametrize("name", DOCX_FILES)
+def test_every_internal_link_leads_to_a_bookmark_of_the_document(built, name):
+    """In the handbook a reporting line links to the role's section; a role's own .docx lacks
+    the other roles' sections, so there the role's title is plain text, still printed."""
+    body = xml_parts(docx_path(built, name), CT.WML_DOCUMENT_MAIN)[0]
+    bookmarks = set(body.xpath("//w:bookmarkStart/@w:name", namespaces=NS))
+    targets = body.xpath("//w:hyperlink/@w:anchor", namespaces=NS)
+    assert set(targets) <= bookmarks
+    if name == "vip-department-supervisor":
+        assert not targets  # its links all lead to other roles
+        assert ROLES["vip-department-manager"].title.zh in "".join(
+            body.xpath("//w:t/text()", namespaces=NS))
+    if name == "handbook":
+        assert bookmark_name("vip-department-manager") in targets

@@ -58,10 +58,12 @@ class Piece:
     """Sections written for one document, ready to be put into it: the document's properties
     (in its first piece), the anchors the sections define, each section's body (its content,
     then the paragraph that ends it or, as the document's last section, its final
-    properties) and the parts, relationships and numbered lists they use."""
+    properties), the anchors they link to, and the parts, relationships and numbered lists they
+    use."""
 
     meta: dict[str, str] = field(default_factory=dict)
     anchors: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # the anchors its sections link to
     sections: list[tuple[str, str, str]] = field(default_factory=list)
     parts: dict[str, tuple[str, str]] = field(default_factory=dict)
     rels: list[tuple[str, str, str, bool]] = field(default_factory=list)
@@ -101,6 +103,15 @@ class DocxWriter:
 
     def _assemble(self, pieces: list[Piece]) -> bytes:
         sections = [s for p in pieces for s in p.sections]
+        # A piece written for a larger document (a role's section of the handbook, put alone
+        # into the role's own .docx) may link to sections this document lacks: those links
+        # become plain text.
+        defined = {a for p in pieces for a in p.anchors}
+        missing = {ooxml.bookmark_name(a) for p in pieces for a in p.links} - \
+            {ooxml.bookmark_name(a) for a in defined}
+        if missing:
+            sections = [(ooxml.without_links_to(content, missing), end, final)
+                        for content, end, final in sections]
         body = "".join(content + end for content, end, _ in sections[:-1])
         body += sections[-1][0] + sections[-1][2] if sections else ""
         parts = ooxml.Parts({name: (ct, xml.encode()) for p in pieces
@@ -164,6 +175,11 @@ class _Build:
         content_type, reltype = _HEADER_FOOTER[kind]
         self.piece.parts[f"/word/{kind}{name}.xml"] = (content_type, xml.decode())
         self.piece.rels.append((f"rId{kind}{name}", reltype, f"{kind}{name}.xml", False))
+
+    def internal_link(self, anchor: str, runs: list):
+        """Returns a link to the section or heading `anchor`, noting it in the piece."""
+        self.piece.links.append(anchor)
+        return ooxml.internal_link(anchor, runs)
 
     def link(self, url: str) -> str:
         """Returns the id of a new relationship to `url`, for a hyperlink."""
@@ -231,7 +247,7 @@ class _Build:
     def outline_entry(self, depth: int, node):
         """Returns one position of an org chart written as a list, indented by its depth."""
         text = [ooxml.run(node.label, bold=bool(node.ref))]
-        runs = [ooxml.internal_link(node.ref, text)] if node.ref in self.anchors else text
+        runs = [self.internal_link(node.ref, text)] if node.ref in self.anchors else text
         p = ooxml.paragraph("ListBullet", runs)
         ooxml.indent(p, OUTLINE_INDENT * (depth + 1))
         return p
@@ -265,7 +281,7 @@ class _Build:
             if box is not None and box.node is not None:
                 node = box.node
                 text = [ooxml.run(node.label, bold=bool(node.ref), size=9)]
-                runs = [ooxml.internal_link(node.ref, text)] if node.ref in self.anchors \
+                runs = [self.internal_link(node.ref, text)] if node.ref in self.anchors \
                     else text
                 fill = ROLE_FILL if node.ref else POSITION_FILL
                 p = ooxml.paragraph("TableText", runs, "center")
@@ -293,7 +309,7 @@ class _Build:
             elif s.href:
                 out.append(ooxml.external_link(self.link(s.href), [ooxml.run(s.text)]))
             elif s.ref in self.anchors:
-                out.append(ooxml.internal_link(s.ref, [ooxml.run(s.text, bold or s.strong)]))
+                out.append(self.internal_link(s.ref, [ooxml.run(s.text, bold or s.strong)]))
             else:
                 out.append(ooxml.run(s.text, bold or s.strong))
         return out
