@@ -102,6 +102,7 @@ class DocxWriter:
         return self._assemble([Piece.from_bytes(p) for p in pieces])
 
     def _assemble(self, pieces: list[Piece]) -> bytes:
+        """Returns the .docx bytes of the document made of `pieces`, in order."""
         sections = [s for p in pieces for s in p.sections]
         # A piece written for a larger document (a role's section of the handbook, put alone
         # into the role's own .docx) may link to sections this document lacks: those links
