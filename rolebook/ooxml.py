@@ -317,13 +317,16 @@ def numbered(paras, num_id: int) -> None:
         p[0].append(num_pr.__copy__())  # p[0]: the paragraph's properties, w:pPr
 
 
-def style_numid(styles, style_id: str) -> str:
-    """Returns the numId that the paragraph style `style_id` numbers its paragraphs with."""
-    for style in styles.findall(qn("w:style")):
-        if style.get(qn("w:styleId")) == style_id:
-            num = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
-            if num is not None:
-                return num.get(qn("w:val"))
+def list_of_style(styles, numbering, style_id: str) -> str:
+    """Returns the abstract list (w:abstractNumId) that the paragraph style `style_id` numbers
+    its paragraphs with, through a numbering instance (w:num); LocatedError if it has none."""
+    path = f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}"
+    num_ids = {num.get(qn("w:val")) for style in styles.findall(qn("w:style"))
+               if style.get(qn("w:styleId")) == style_id for num in style.findall(path)}
+    for num in numbering.findall(qn("w:num")):
+        abstract = num.find(qn("w:abstractNumId"))
+        if num.get(qn("w:numId")) in num_ids and abstract is not None:
+            return abstract.get(qn("w:val"))
     raise LocatedError("templates/reference.docx", None, f"the style '{style_id}' has no list "
                        "numbering; number it in Word (Format, Numbering) or restore the file "
                        "from git")
@@ -424,7 +427,7 @@ class Package:
         styles = word.styles.element
         east_asian_language(styles)
         numbering = word.part.numbering_part.element
-        self.abstract_list = _abstract_list(numbering, style_numid(styles, "ListNumber"))
+        self.abstract_list = list_of_style(styles, numbering, "ListNumber")
         self.first_free_list = max((int(n.get(qn("w:numId")))
                                     for n in numbering.findall(qn("w:num"))), default=0) + 1
         body = word.element.body
@@ -441,9 +444,9 @@ class Package:
             word.element.body.remove(child)
         document = etree.tostring(word.element, xml_declaration=True, encoding="UTF-8",
                                   standalone=True).decode()
-        self.document_head, self.document_tail = document.split("<w:body/>")
+        self.document_head, self.document_tail = _around(document, "<w:body/>")
         numbering = word.part.numbering_part.blob.decode()
-        self.numbering_head, self.numbering_tail = numbering.rsplit("</w:numbering>", 1)
+        self.numbering_head, self.numbering_tail = _around(numbering, "</w:numbering>")
         self.files: dict[str, tuple[str, bytes]] = {}
         package = word.part.package
         for part in package.iter_parts():
@@ -480,10 +483,16 @@ class Package:
         return zip_package(files)
 
 
-def _abstract_list(numbering, num_id: str) -> str:
-    """Returns the abstract list (w:abstractNumId) that numbering instance `num_id` uses."""
-    source = next(n for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == num_id)
-    return source.find(qn("w:abstractNumId")).get(qn("w:val"))
+def _around(xml: str, mark: str) -> tuple[str, str]:
+    """Returns the text of a reference part before and after `mark`, where the content of
+    each document goes. The elements written here use the w: prefix, as Word does; a part
+    that names its namespace otherwise is refused rather than given undeclared prefixes."""
+    if xml.count(mark) != 1:
+        raise LocatedError("templates/reference.docx", None, "its parts do not use Word's "
+                           "w: prefix; open it in Word and save it again as .docx, or restore "
+                           "it from git")
+    head, _, tail = xml.partition(mark)
+    return head, tail
 
 
 def _text_width(sect_pr) -> int:

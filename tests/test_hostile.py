@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -59,19 +60,46 @@ def unreadable(project: Path, outside: Path) -> None:
 
 def no_list_numbering(project: Path, outside: Path) -> None:
     """Takes the numbering out of the List Number style, as restyling it in Word can."""
+    def change(styles, w):
+        for num in styles.iterfind(f".//{{{w}}}style[@{{{w}}}styleId='ListNumber']"
+                                   f"//{{{w}}}numPr"):
+            num.getparent().remove(num)
+    rewrite_reference_part(project, "word/styles.xml", in_xml(change))
+
+
+def no_list_instances(project: Path, outside: Path) -> None:
+    """Leaves the List Number style pointing at a list that numbering.xml no longer has."""
+    def change(numbering, w):
+        for num in numbering.findall(f"{{{w}}}num"):
+            numbering.remove(num)
+    rewrite_reference_part(project, "word/numbering.xml", in_xml(change))
+
+
+def other_prefix(project: Path, outside: Path) -> None:
+    """Names WordprocessingML "ww:" instead of "w:" in the main part: valid XML, but not
+    what Word writes."""
+    rewrite_reference_part(project, "word/document.xml", lambda data: re.sub(
+        rb"(</?| |xmlns:)w:", rb"\1ww:", data).replace(b"xmlns:w=", b"xmlns:ww="))
+
+
+def in_xml(change):
+    """Returns a change of a part's bytes made by change(root element, w namespace)."""
+    def changed(data: bytes) -> bytes:
+        root = etree.fromstring(data)
+        change(root, root.nsmap["w"])
+        return etree.tostring(root)
+    return changed
+
+
+def rewrite_reference_part(project: Path, name: str, change) -> None:
+    """Rewrites the part `name` of the project's reference.docx: its bytes become
+    change(bytes)."""
     path = project / "templates" / "reference.docx"
     out = io.BytesIO()
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
             data = src.read(item)
-            if item.filename == "word/styles.xml":
-                styles = etree.fromstring(data)
-                w = styles.nsmap["w"]
-                for num in styles.iterfind(f".//{{{w}}}style[@{{{w}}}styleId='ListNumber']"
-                                           f"//{{{w}}}numPr"):
-                    num.getparent().remove(num)
-                data = etree.tostring(styles)
-            dst.writestr(item, data)
+            dst.writestr(item, change(data) if item.filename == name else data)
     path.write_bytes(out.getvalue())
 
 
@@ -91,6 +119,8 @@ SETUPS = {
     "reference-missing": lambda p, o: (p / "templates" / "reference.docx").unlink(),
     "reference-truncated": lambda p, o: truncate(p / "templates" / "reference.docx"),
     "reference-no-list-numbering": no_list_numbering,
+    "reference-no-list-instances": no_list_instances,
+    "reference-other-prefix": other_prefix,
     "labels-syntax-error": lambda p, o: edit(p / "templates" / "labels.yaml", "\nen:\n",
                                              "\nen: [\n"),
     "template-syntax-error": lambda p, o: edit(p / "templates" / "_role.xml.j2",

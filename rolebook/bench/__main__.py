@@ -138,7 +138,7 @@ class Bench:
             writer, anchors = writers[name], frozenset(roles)
             started = time.process_time()
             for number, doc in enumerate(docs, start=1):
-                if name == "docx":  # as a build writes a role's .docx: its handbook piece alone
+                if name == rendering.HANDBOOK.writer:  # a role's .docx is its handbook piece
                     writer.assemble([writer.piece(doc, number, anchors)])
                 else:
                     writer.write(doc)

@@ -167,9 +167,11 @@ class _Build:
         ooxml.point_bookmark(last[-1], self.section_end, self.bookmarks)
         properties = ooxml.section_properties(self.package.section, f"rIdheader{name}",
                                               f"rIdfooter{name}")
+        # Two forms: as the document's last section (its properties in the body), or ended
+        # by a paragraph holding them (which takes the element: serialize the first first).
         final = ooxml.body_xml([properties])
-        self.piece.sections.append((ooxml.body_xml(elements),
-                                    ooxml.body_xml([ooxml.section_break(properties)]), final))
+        ended = ooxml.body_xml([ooxml.section_break(properties)])
+        self.piece.sections.append((ooxml.body_xml(elements), ended, final))
 
     def part(self, kind: str, name: str, xml: bytes) -> None:
         """Adds a page header or footer part (`kind`) called `name` and its relationship."""
