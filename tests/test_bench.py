@@ -14,22 +14,23 @@ import pytest
 from conftest import REPO
 from ruamel.yaml import YAML
 
-from rolebook import pipeline
-from rolebook import project as project_module
 from rolebook.bench import peers
 from rolebook.bench.generate import Generator
-from rolebook.kinds import RoleId
+from rolebook.build import pipeline
+from rolebook.check import gather
+from rolebook.load.project import Project
+from rolebook.model.scalars import RoleId
 
 LABELS = YAML(typ="safe").load((REPO / "templates" / "labels.yaml").read_text("utf-8"))["zh-CN"]
 ID_PATTERN = RoleId.__metadata__[0].regex
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory) -> project_module.Project:
+def generated(tmp_path_factory) -> Project:
     """Returns a generated project of 7 roles: two branches of three, and a manager."""
     root = tmp_path_factory.mktemp("bench") / "project"
     Generator(REPO, 7).write_project(root)
-    return project_module.load(root)
+    return gather.load(root)
 
 
 def test_generated_roles_pass_check(generated):
@@ -37,16 +38,23 @@ def test_generated_roles_pass_check(generated):
     # shows on purpose; its copies draw the same ones, and nothing else.
     assert generated.errors == 0
     assert {d.message.split(":")[0] for d in generated.diagnostics} <= {
-        "requirement on sex ('男')", "requirement on height ('身高1.70米以上')",
+        "requirement on sex ('男')",
+        "requirement on height ('身高1.70米以上')",
         "requirement on appearance ('气质佳', '仪表端庄')",
-        "requirement on age ('年龄28-36岁')"}
+        "requirement on age ('年龄28-36岁')",
+    }
     assert len(generated.roles) == 7
 
 
 def test_generated_roles_are_distinct(generated):
     roles = generated.roles
-    for field in (lambda r: r.id, lambda r: r.title.zh, lambda r: r.title.en,
-                  lambda r: r.document_control.number, lambda r: tuple(r.duties)):
+    for field in (
+        lambda r: r.id,
+        lambda r: r.title.zh,
+        lambda r: r.title.en,
+        lambda r: r.document_control.number,
+        lambda r: tuple(r.duties),
+    ):
         assert len({field(r) for r in roles}) == len(roles)
     sizes = [(generated.root / path).stat().st_size for path in generated.readings]
     assert min(sizes) > 3000 and max(sizes) > 1.5 * min(sizes)
@@ -72,13 +80,14 @@ def test_an_edit_changes_one_roles_summary_only(tmp_path):
     before = (tmp_path / "roles" / "vip-specialist-00003.yaml").read_text(encoding="utf-8")
     generator.write_role(tmp_path, 2, revision=1)
     after = (tmp_path / "roles" / "vip-specialist-00003.yaml").read_text(encoding="utf-8")
-    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True)
-               if a != b]
+    changed = [
+        (a, b) for a, b in zip(before.splitlines(), after.splitlines(), strict=True) if a != b
+    ]
     assert len(changed) == 1 and changed[0][1].startswith("summary: ")
     assert changed[0][1].endswith("（第1次修订）")
 
 
-def specialist(project: project_module.Project):
+def specialist(project: Project):
     return next(r for r in project.roles if r.id.startswith("vip-specialist"))
 
 
@@ -100,8 +109,7 @@ def test_pandoc_converts_the_roles_markdown_with_its_text_intact(generated, tmp_
 def test_docxtpl_renders_every_section_and_keeps_markup_characters(generated):
     role = specialist(generated)
     titles = {r.id: r.title.zh for r in generated.roles}
-    template = peers.docxtpl_template((REPO / "templates" / "reference.docx").read_bytes(),
-                                      LABELS)
+    template = peers.docxtpl_template((REPO / "templates" / "reference.docx").read_bytes(), LABELS)
     context = peers.docxtpl_context(role, titles, LABELS)
     context["summary"] = "A < B & C"
     data, seconds = peers.docxtpl_render(template, context)
@@ -117,17 +125,39 @@ def test_docxtpl_renders_every_section_and_keeps_markup_characters(generated):
 
 
 def test_the_benchmark_prints_every_figure(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "rolebook.bench", "--roles", "4", "--runs", "1",
-                          "--root", str(REPO), "--keep", str(tmp_path)],
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rolebook.bench",
+            "--roles",
+            "4",
+            "--runs",
+            "1",
+            "--root",
+            str(REPO),
+            "--keep",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
     out = run.stdout
     assert out.startswith("rolebook benchmark: 4 roles (")
     assert re.search(r"\nmachine: \d+ cores, .+, Python 3\.\d+\.\d+, load average", out)
-    for row in ("load + check, per role (CPU)", "`check`, all roles (wall)",
-                "HTML per role", "DOCX per role", "full build", "no-op rebuild (wall)",
-                "rebuild, one role edited (wall)", "rebuild, a template edited (wall)",
-                "peak RSS"):
+    for row in (
+        "load + check, per role (CPU)",
+        "`check`, all roles (wall)",
+        "HTML per role",
+        "DOCX per role",
+        "full build",
+        "no-op rebuild (wall)",
+        "rebuild, one role edited (wall)",
+        "rebuild, a template edited (wall)",
+        "peak RSS",
+    ):
         assert re.search(rf"\| {re.escape(row)}[^|]* \| \d+\.?\d* (ms|s|MiB)", out), row
     for peer in ("md → docx", "md → html", "docxtpl"):
         assert re.search(rf"{peer}[^|]* \| \d+\.\d+ ms \| \d+\.\d+× \|", out), peer

@@ -20,12 +20,13 @@ import pytest
 from conftest import REPO, handbook_numbers
 from ruamel.yaml import YAML
 
-from rolebook import project as project_module
+from rolebook.check import gather
 
-PROJECT = project_module.load(REPO)
+PROJECT = gather.load(REPO)
 ROLES = {role.id: role for role in PROJECT.roles}
 LABELS = YAML(typ="safe").load((REPO / "templates" / "labels.yaml").read_text("utf-8"))[
-    PROJECT.settings.language]
+    PROJECT.settings.language
+]
 ORDER = sorted(ROLES, key=lambda r: handbook_numbers(ROLES.values())[r])
 PAGES = ["index", *ROLES]
 WIDTHS = (375, 1280)
@@ -61,13 +62,13 @@ def texts_of(value) -> list[str]:
     return [str(value)] if isinstance(value, str) else []
 
 
-
 def title_of_page(page) -> str:
     """Returns the page's h1 without its number in the handbook ("2.1")."""
     heading = page.locator("h1")
     number = heading.locator(".number")
     text = heading.inner_text()
     return text.removeprefix(number.inner_text()).strip() if number.count() else text
+
 
 def test_search_finds_a_chinese_word_and_the_hit_opens_the_role(site, page):
     """Typing a Chinese word in the search box of the index lists exactly the roles whose text
@@ -103,7 +104,8 @@ def test_the_org_chart_links_every_role_and_leads_to_it(site, page):
     page.goto(site + "html/index.html")
     links = page.locator("figure.orgchart svg a")
     assert sorted(a.get_attribute("href") for a in links.all()) == sorted(
-        f"{r}.html" for r in ROLES)
+        f"{r}.html" for r in ROLES
+    )
     page.locator('figure.orgchart svg a[href="vip-department-manager.html"]').click()
     page.wait_for_url("**/html/vip-department-manager.html")
     assert title_of_page(page) == ROLES["vip-department-manager"].title.zh
@@ -124,7 +126,8 @@ def test_next_links_walk_every_role_in_handbook_order_and_back(site, page):
         assert current.get_attribute("href") == f"{visited[-1]}.html"
         department = ROLES[visited[-1]].department
         assert page.locator(".sidebar li a").count() == sum(
-            r.department == department for r in ROLES.values())
+            r.department == department for r in ROLES.values()
+        )
     assert visited == ORDER
     back = []
     while page.locator('a[rel="prev"]').count():
@@ -226,8 +229,9 @@ def test_pages_are_accessible(site, page, name):
 
 
 @pytest.mark.parametrize("role_id", ROLES)
-def test_printed_role_repeats_its_version_header_and_the_uncontrolled_note(site, page,
-                                                                         tmp_path, role_id):
+def test_printed_role_repeats_its_version_header_and_the_uncontrolled_note(
+    site, page, tmp_path, role_id
+):
     """Printed (Chromium's PDF, read back by pdftotext), every page of a role starts with its
     version header (with the draft mark unless approved) and ends with the uncontrolled-copy
     note; no navigation or search is printed."""
@@ -240,8 +244,10 @@ def test_printed_role_repeats_its_version_header_and_the_uncontrolled_note(site,
     assert len(printed) > 1
     for number, text in enumerate(printed, 1):
         lines = [line.strip() for line in text.splitlines() if line.strip()]
-        assert lines[0].startswith(f"{mark} {LABELS['document_number']}：{dc.number}"
-                                   if mark else f"{LABELS['document_number']}：{dc.number}"), \
-            f"page {number}: {lines[0]!r}"
+        assert lines[0].startswith(
+            f"{mark} {LABELS['document_number']}：{dc.number}"
+            if mark
+            else f"{LABELS['document_number']}：{dc.number}"
+        ), f"page {number}: {lines[0]!r}"
         assert lines[-1].startswith(LABELS["uncontrolled"]), f"page {number}: {lines[-1]!r}"
         assert LABELS["search"] not in text and LABELS["all_roles"] not in text

@@ -15,13 +15,15 @@ from test_pipeline import EXPECTED, snapshot
 from test_project import troubled
 
 import rolebook
-from rolebook import cache, pipeline, rendering
-from rolebook import project as project_module
-from rolebook.project import Project, load
-from rolebook.reader import read
+from rolebook.build import cache, outputs, pipeline
+from rolebook.check.gather import load
+from rolebook.load import project as loader
+from rolebook.load.project import Project
+from rolebook.load.reader import read
+from rolebook.load.readings import Readings
 
 ROLES = ("vip-department-manager", "vip-department-supervisor", "vip-specialist")
-RENDERED = EXPECTED - set(rendering.STATIC_FILES)
+RENDERED = EXPECTED - set(outputs.STATIC_FILES)
 
 
 def pages(*roles: str) -> set[str]:
@@ -67,8 +69,11 @@ def test_a_role_edited_rebuilds_that_role_and_the_files_made_of_every_role(proje
 def test_a_field_the_index_shows_rebuilds_the_index_too(project):
     build(project)
     # The index's table of roles shows each role's effective date; no other page shows it.
-    edit(project / "roles" / "vip-department-manager.yaml", "effective_date: 2026-12-01",
-         "effective_date: 2026-12-02")
+    edit(
+        project / "roles" / "vip-department-manager.yaml",
+        "effective_date: 2026-12-01",
+        "effective_date: 2026-12-02",
+    )
     assert build(project) == pages("vip-department-manager") | WHOLE_HANDBOOK
     assert "2026年12月2日" in (project / "output/html/index.html").read_text()
     assert snapshot(project / "output") == clean_build(project)
@@ -87,16 +92,21 @@ def test_a_title_edited_also_rebuilds_the_pages_that_link_to_the_role(project):
 def test_a_new_role_rebuilds_the_pages_that_named_it_before_it_existed(project):
     # Before the role exists its name is an outside position, so check accepts it.
     edit(project / "handbook.yaml", "external_positions:", "external_positions:\n  - vip-desk-lead")
-    edit(project / "roles" / "vip-specialist.yaml", "  promotion: []",
-         "  promotion:\n    - vip-desk-lead")
+    edit(
+        project / "roles" / "vip-specialist.yaml",
+        "  promotion: []",
+        "  promotion:\n    - vip-desk-lead",
+    )
     build(project)
-    assert 'href="vip-desk-lead.html"' not in \
-        (project / "output/html/vip-specialist.html").read_text()
+    assert (
+        'href="vip-desk-lead.html"' not in (project / "output/html/vip-specialist.html").read_text()
+    )
     text = (project / "roles" / "vip-department-supervisor.yaml").read_text(encoding="utf-8")
     text = text.replace("id: vip-department-supervisor", "id: vip-desk-lead")
     text = text.replace("  reports_to:\n    - vip-department-manager", "  reports_to:\n    - 总监")
     (project / "roles" / "vip-desk-lead.yaml").write_text(
-        text.replace("number: VIP-JD-003", "number: VIP-JD-009"), encoding="utf-8")
+        text.replace("number: VIP-JD-003", "number: VIP-JD-009"), encoding="utf-8"
+    )
     # So is a new role: all pages are rendered again.
     assert build(project) == pages("vip-desk-lead", *ROLES) | WHOLE_HANDBOOK
     assert 'href="vip-desk-lead.html"' in (project / "output/html/vip-specialist.html").read_text()
@@ -110,8 +120,9 @@ def test_a_comment_edited_rebuilds_nothing(project):
     assert not report.up_to_date and report.rendered == []
 
 
-@pytest.mark.parametrize("changed", ["templates/_role.xml.j2", "templates/reference.docx",
-                                     "templates/labels.yaml"])
+@pytest.mark.parametrize(
+    "changed", ["templates/_role.xml.j2", "templates/reference.docx", "templates/labels.yaml"]
+)
 def test_a_template_changed_rebuilds_everything(project, changed):
     build(project)
     path = project / changed
@@ -137,10 +148,16 @@ def test_a_new_version_of_rolebook_rebuilds_everything(project, monkeypatch):
 
 def test_the_cache_never_changes_the_output(project):
     build(project)
-    edit(project / "roles" / "vip-specialist.yaml", "applies_to: 客户服务部VIP室专职及兼职服务人员",
-         "applies_to: 客户服务部VIP室服务人员")
-    edit(project / "templates" / "_role.xml.j2", "{{ L.duties }}</h2>",
-         "{{ L.duties }}（共{{ role.duties | length }}条）</h2>")
+    edit(
+        project / "roles" / "vip-specialist.yaml",
+        "applies_to: 客户服务部VIP室专职及兼职服务人员",
+        "applies_to: 客户服务部VIP室服务人员",
+    )
+    edit(
+        project / "templates" / "_role.xml.j2",
+        "{{ L.duties }}</h2>",
+        "{{ L.duties }}（共{{ role.duties | length }}条）</h2>",
+    )
     build(project)
     assert snapshot(project / "output") == clean_build(project)
 
@@ -185,12 +202,16 @@ def test_a_cache_that_cannot_be_written_only_costs_time(project):
 # -- Readings of role files ----------------------------------------------------------------------
 
 SPECIALIST = "roles/vip-specialist.yaml"
-KEPT = {"vip-department-manager.yaml.json", "vip-department-supervisor.yaml.json",
-        "vip-specialist.yaml.json", "zz-copy.yaml.json"}  # the files of troubled() read cleanly
+KEPT = {
+    "vip-department-manager.yaml.json",
+    "vip-department-supervisor.yaml.json",
+    "vip-specialist.yaml.json",
+    "zz-copy.yaml.json",
+}  # the files of troubled() read cleanly
 
 
-def readings(root: Path, write: bool = True) -> cache.Readings:
-    return cache.Readings(root / cache.FOLDER, write)
+def readings(root: Path, write: bool = True) -> Readings:
+    return Readings(root / cache.FOLDER, write)
 
 
 def entry(root: Path, name: str = "vip-specialist.yaml.json") -> Path:
@@ -200,9 +221,14 @@ def entry(root: Path, name: str = "vip-specialist.yaml.json") -> Path:
 def outcome(loaded: Project) -> tuple:
     """Returns all a load gives: each file's value, positions, key positions, suggestions and
     lines, the roles, and every diagnostic as printed."""
-    return ({path: (r.value, r.positions, r.key_positions, r.suggested, r.lines)
-             for path, r in loaded.readings.items()}, loaded.roles,
-            [d.format() for d in loaded.diagnostics])
+    return (
+        {
+            path: (r.value, r.positions, r.key_positions, r.suggested, r.lines)
+            for path, r in loaded.readings.items()
+        },
+        loaded.roles,
+        [d.format() for d in loaded.diagnostics],
+    )
 
 
 @pytest.fixture
@@ -213,7 +239,8 @@ def reads(monkeypatch) -> list[str]:
     def counted(path, text, schema):
         found.append(path)
         return read(path, text, schema)
-    monkeypatch.setattr(project_module, "read", counted)
+
+    monkeypatch.setattr(loader, "read", counted)
     return found
 
 
@@ -224,9 +251,16 @@ def test_kept_readings_give_what_reading_the_files_gives(project, reads):
     assert {p.name for p in entry(project).parent.iterdir()} == KEPT
     reads.clear()
     assert outcome(load(project, readings=readings(project))) == fresh  # from the cache
-    assert reads == ["handbook.yaml"] + [f"roles/{name}" for name in (
-        "bad-date.yaml", "deep-nesting.yaml", "duplicate-key.yaml", "unknown-key.yaml",
-        "wrong-type-list.yaml")]  # the files with problems, read and reported each time
+    assert reads == ["handbook.yaml"] + [
+        f"roles/{name}"
+        for name in (
+            "bad-date.yaml",
+            "deep-nesting.yaml",
+            "duplicate-key.yaml",
+            "unknown-key.yaml",
+            "wrong-type-list.yaml",
+        )
+    ]  # the files with problems, read and reported each time
     assert outcome(load(project, 2, readings=readings(project))) == fresh
 
 
@@ -241,10 +275,12 @@ def test_only_a_changed_role_is_read_again(project, reads):
 
 def forged(change):
     """Returns a damage that changes an entry's JSON and gives it the right digest."""
+
     def damage(data: bytes) -> bytes:
         body = json.loads(data.split(b"\n", 1)[1])
         change(body)
         return with_digest(json.dumps(body, ensure_ascii=False).encode())
+
     return damage
 
 
@@ -255,7 +291,7 @@ def set_in(body: dict, path: tuple, value) -> None:
 
 
 DAMAGES = {
-    "cut short": lambda data: data[:len(data) // 2],
+    "cut short": lambda data: data[: len(data) // 2],
     "a byte changed": lambda data: data[:-40] + bytes([data[-40] ^ 1]) + data[-39:],
     "not an entry": lambda data: b"\0\xff" * 10,
     "empty": lambda data: b"",
@@ -264,11 +300,12 @@ DAMAGES = {
     "a number for a text": forged(lambda b: set_in(b, ("reading", "value", 0), 7)),
     "a field short": forged(lambda b: b["reading"]["value"].pop()),
     "a position out of the file": forged(
-        lambda b: set_in(b, ("reading", "positions", "lines", 0), 10 ** 6)),
-    "a text for a line": forged(
-        lambda b: set_in(b, ("reading", "key_positions", "lines", 0), "1")),
-    "a wrong severity": forged(lambda b: b["checked"]["diagnostics"][4].append(
-        [1, 1, "x", "fatal", ""])),
+        lambda b: set_in(b, ("reading", "positions", "lines", 0), 10**6)
+    ),
+    "a text for a line": forged(lambda b: set_in(b, ("reading", "key_positions", "lines", 0), "1")),
+    "a wrong severity": forged(
+        lambda b: b["checked"]["diagnostics"][4].append([1, 1, "x", "fatal", ""])
+    ),
     "not a mapping": forged(lambda b: b.clear()),
     "nested too deep": lambda data: with_digest(b"[" * 100_000 + b"]" * 100_000),
 }
@@ -323,8 +360,10 @@ def test_a_build_keeps_readings_and_check_only_reads_files(project, cli):
     assert not (project / ".cache").exists()  # check writes nothing into the project
     pipeline.build(project, project / "output", workers=1)
     assert {p.name for p in entry(project).parent.iterdir()} == {
-        "vip-department-manager.yaml.json", "vip-department-supervisor.yaml.json",
-        "vip-specialist.yaml.json"}
+        "vip-department-manager.yaml.json",
+        "vip-department-supervisor.yaml.json",
+        "vip-specialist.yaml.json",
+    }
     (project / "roles" / "vip-specialist.yaml").rename(project / "roles" / "vip-other.yaml")
     load(project, readings=readings(project))
     assert not entry(project).exists()  # a role renamed or deleted leaves no entry behind

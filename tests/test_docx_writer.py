@@ -25,10 +25,10 @@ from docx2python.iterators import iter_paragraphs
 from lxml import etree
 from ruamel.yaml import YAML
 
-from rolebook import project as project_module
-from rolebook.ooxml import bookmark_name
+from rolebook.check import gather
+from rolebook.output.oxml import bookmark_name
 
-PROJECT = project_module.load(REPO)
+PROJECT = gather.load(REPO)
 ROLES = {role.id: role for role in PROJECT.roles}
 SETTINGS = PROJECT.settings
 LANG = SETTINGS.language
@@ -51,8 +51,9 @@ def norm(text: str) -> str:
 
 def printed_date(value) -> str:
     """Returns a date the way the templates print it (labels.yaml date_format)."""
-    return LABELS["date_format"].format(y=value.year, m=value.month, d=value.day,
-                                       month=calendar.month_name[value.month])
+    return LABELS["date_format"].format(
+        y=value.year, m=value.month, d=value.day, month=calendar.month_name[value.month]
+    )
 
 
 def docx_path(built: Path, name: str) -> Path:
@@ -101,8 +102,11 @@ def role_texts(role) -> list[str]:
 def xml_parts(path: Path, *content_types: str) -> list:
     """Returns the root elements of the package's parts with these content types."""
     package = docx.Document(path).part.package
-    return [etree.fromstring(part.blob) for part in package.iter_parts()
-            if part.content_type in content_types]
+    return [
+        etree.fromstring(part.blob)
+        for part in package.iter_parts()
+        if part.content_type in content_types
+    ]
 
 
 def styles_root(path: Path):
@@ -126,8 +130,9 @@ def effective_east_asia_font(styles, style_id: str) -> str:
         if font:
             return font
         style_id = style.xpath("string(w:basedOn/@w:val)", namespaces=NS)
-    return styles.xpath("string(w:docDefaults/w:rPrDefault/w:rPr/w:rFonts/@w:eastAsia)",
-                        namespaces=NS)
+    return styles.xpath(
+        "string(w:docDefaults/w:rPrDefault/w:rPr/w:rFonts/@w:eastAsia)", namespaces=NS
+    )
 
 
 def is_chinese_font(name: str) -> bool:
@@ -155,8 +160,11 @@ def list_number_groups(body) -> list[list]:
 
 def ordered_lists(role) -> list[list[str]]:
     """Returns the role's ordered lists' items as printed (a principle is name：rule)."""
-    lists = [list(role.duties), [f"{p.name}：{p.rule}" for p in role.principles],
-             list(role.precautions)]
+    lists = [
+        list(role.duties),
+        [f"{p.name}：{p.rule}" for p in role.principles],
+        list(role.precautions),
+    ]
     return [items for items in lists if items]
 
 
@@ -177,8 +185,10 @@ def test_role_texts_are_in_the_role_docx_in_both_readers(built, role_id):
     number and version of a role reach the body of its .docx, read by either reader."""
     path = docx_path(built, role_id)
     texts = role_texts(ROLES[role_id])
-    for reader, body in (("python-docx", python_docx_text(docx.Document(path))),
-                         ("docx2python", docx2python_text(path))):
+    for reader, body in (
+        ("python-docx", python_docx_text(docx.Document(path))),
+        ("docx2python", docx2python_text(path)),
+    ):
         missing = [t for t in texts if t not in body]
         assert not missing, f"{reader} does not find in {path.name}: {missing}"
 
@@ -186,8 +196,10 @@ def test_role_texts_are_in_the_role_docx_in_both_readers(built, role_id):
 def test_handbook_docx_holds_every_roles_duties_in_both_readers(built):
     """handbook.docx holds the duties of every role, read by either reader."""
     path = docx_path(built, "handbook")
-    for reader, body in (("python-docx", python_docx_text(docx.Document(path))),
-                         ("docx2python", docx2python_text(path))):
+    for reader, body in (
+        ("python-docx", python_docx_text(docx.Document(path))),
+        ("docx2python", docx2python_text(path)),
+    ):
         for role in ROLES.values():
             missing = [d for d in role.duties if norm(d) not in body]
             assert not missing, f"{reader}: {role.id}'s duties missing from handbook: {missing}"
@@ -199,8 +211,12 @@ def test_handbook_docx_holds_every_roles_duties_in_both_readers(built):
 def expected_header_parts(role) -> list[str]:
     """Returns what a role's page header must show: number, title, version, effective date."""
     dc = role.document_control
-    return [dc.number, role.title.zh if LANG == "zh-CN" else role.title.en, dc.version,
-            printed_date(dc.effective_date)]
+    return [
+        dc.number,
+        role.title.zh if LANG == "zh-CN" else role.title.en,
+        dc.version,
+        printed_date(dc.effective_date),
+    ]
 
 
 @pytest.mark.parametrize("role_id", ROLES)
@@ -246,8 +262,9 @@ def test_handbook_has_a_section_per_department_and_role_with_its_own_header(buil
     restarting at 1."""
     document = docx.Document(docx_path(built, "handbook"))
     layout = handbook_layout()
-    departments = {str(d): ROLES[r].department
-                   for r, (d, _) in handbook_numbers(ROLES.values()).items()}
+    departments = {
+        str(d): ROLES[r].department for r, (d, _) in handbook_numbers(ROLES.values()).items()
+    }
     assert len(document.sections) == FRONT_SECTIONS + len(layout)
     for i, section in enumerate(document.sections):
         assert not section.header.is_linked_to_previous, f"section {i + 1} header is linked"
@@ -256,8 +273,11 @@ def test_handbook_has_a_section_per_department_and_role_with_its_own_header(buil
         if i > 0:
             assert section.start_type == WD_SECTION.NEW_PAGE, f"section {i + 1}"
     for section, (number, name) in zip(document.sections[FRONT_SECTIONS:], layout, strict=True):
-        h1 = [NUMBERED.fullmatch(p.text).groups() for p in section.iter_inner_content()
-              if not isinstance(p, Table) and p.style.style_id == "Heading1"]
+        h1 = [
+            NUMBERED.fullmatch(p.text).groups()
+            for p in section.iter_inner_content()
+            if not isinstance(p, Table) and p.style.style_id == "Heading1"
+        ]
         header = norm("\n".join(p.text for p in section.header.paragraphs))
         if number == "department":
             assert h1 == [(name, departments[name])]
@@ -277,8 +297,10 @@ def test_handbook_headers_in_docx2python_follow_the_sections(built):
     departments' title pages, and each role's over its section, in order."""
     path = docx_path(built, "handbook")
     numbers = [SETTINGS.document_number] * (FRONT_SECTIONS - 1)
-    numbers += [SETTINGS.document_number if number == "department" else
-                ROLES[name].document_control.number for number, name in handbook_layout()]
+    numbers += [
+        SETTINGS.document_number if number == "department" else ROLES[name].document_control.number
+        for number, name in handbook_layout()
+    ]
     with docx2python(path) as content:
         headers = [norm(p) for p in iter_paragraphs(content.header) if norm(p)]
     assert len(headers) == len(numbers)
@@ -289,9 +311,15 @@ def test_handbook_headers_in_docx2python_follow_the_sections(built):
 def footer_pattern(label: str = "") -> str:
     """Returns the regular expression of a footer's text: the uncontrolled-copy note, page X
     of Y, and in the handbook the page label ("2.1-3")."""
-    return (re.escape(LABELS["uncontrolled"]) + re.escape(LABELS["page_before"]) + r"\d+"
-            + re.escape(LABELS["page_middle"]) + r"\d+" + re.escape(LABELS["page_after"])
-            + (re.escape(label) + r"-\d+" if label else ""))
+    return (
+        re.escape(LABELS["uncontrolled"])
+        + re.escape(LABELS["page_before"])
+        + r"\d+"
+        + re.escape(LABELS["page_middle"])
+        + r"\d+"
+        + re.escape(LABELS["page_after"])
+        + (re.escape(label) + r"-\d+" if label else "")
+    )
 
 
 @pytest.mark.parametrize("role_id", ROLES)
@@ -309,11 +337,11 @@ def test_role_footer_is_its_handbook_footer_with_page_x_of_y_fields(built, role_
     instructions = [norm(t) for t in p.xpath(".//w:instrText/text()", namespaces=NS)]
     assert instructions[0] == "PAGE" and instructions[1].startswith("PAGEREF ")
     assert instructions[2] == "PAGE" and len(instructions) == 3
-    bookmarks = xml_parts(path, CT.WML_DOCUMENT_MAIN)[0].xpath("//w:bookmarkStart/@w:name",
-                                                               namespaces=NS)
+    bookmarks = xml_parts(path, CT.WML_DOCUMENT_MAIN)[0].xpath(
+        "//w:bookmarkStart/@w:name", namespaces=NS
+    )
     assert instructions[1].split()[1] in bookmarks
-    assert p.xpath(".//w:fldChar/@w:fldCharType", namespaces=NS) == \
-        ["begin", "separate", "end"] * 3
+    assert p.xpath(".//w:fldChar/@w:fldCharType", namespaces=NS) == ["begin", "separate", "end"] * 3
     assert p.xpath("count(.//w:tab)", namespaces=NS) >= 1
     text = "".join(p.xpath(".//w:t/text()", namespaces=NS))
     d, k = handbook_numbers(ROLES.values())[role_id]
@@ -324,10 +352,16 @@ def test_role_footer_is_its_handbook_footer_with_page_x_of_y_fields(built, role_
 def test_role_docx_holds_the_same_paragraphs_as_its_handbook_section(built, role_id):
     """A role reissued alone is printed with the pages it has in the handbook: the body of its
     .docx and its section of handbook.docx hold the same paragraphs in the same styles."""
+
     def content(section):  # but the empty paragraph that ends a section of the handbook
-        items = [[cell.text for row in c.rows for cell in row.cells] if isinstance(c, Table)
-                 else (c.style.style_id, c.text) for c in section.iter_inner_content()]
+        items = [
+            [cell.text for row in c.rows for cell in row.cells]
+            if isinstance(c, Table)
+            else (c.style.style_id, c.text)
+            for c in section.iter_inner_content()
+        ]
         return items[:-1] if items[-1] == ("Normal", "") else items
+
     own = docx.Document(docx_path(built, role_id))
     handbook = docx.Document(docx_path(built, "handbook"))
     at = [name for _, name in handbook_layout()].index(role_id) + FRONT_SECTIONS
@@ -344,8 +378,9 @@ def test_handbook_footers_count_each_roles_pages_and_label_them(built):
     document = docx.Document(path)
     body = xml_parts(path, CT.WML_DOCUMENT_MAIN)[0]
     bookmarks = body.xpath("//w:bookmarkStart/@w:name", namespaces=NS)
-    labels = ["", "", "1"] + [name if number == "department" else number
-                              for number, name in handbook_layout()]
+    labels = ["", "", "1"] + [
+        name if number == "department" else number for number, name in handbook_layout()
+    ]
     for i, (section, label) in enumerate(zip(document.sections, labels, strict=True)):
         p = section.footer._element.xpath(".//w:p")[0]
         text = "".join(p.xpath(".//w:t/text()"))
@@ -367,8 +402,9 @@ def test_handbook_contents_is_a_toc_field_filled_with_page_labels(built):
     body = xml_parts(docx_path(built, "handbook"), CT.WML_DOCUMENT_MAIN)[0]
     instructions = [norm(t) for t in body.xpath("//w:instrText/text()", namespaces=NS)]
     assert instructions[0].startswith('TOC \\o "1-2"'), instructions[:2]
-    entries = body.xpath("//w:p[w:pPr/w:pStyle[starts-with(@w:val, 'TOC')]]/w:hyperlink",
-                         namespaces=NS)
+    entries = body.xpath(
+        "//w:p[w:pPr/w:pStyle[starts-with(@w:val, 'TOC')]]/w:hyperlink", namespaces=NS
+    )
     bookmarks = set(body.xpath("//w:bookmarkStart/@w:name", namespaces=NS))
     texts = {}
     for link in entries:
@@ -391,11 +427,13 @@ def test_handbook_cover_shows_the_handbook_document_control(built):
     assert paragraphs[0].style.style_id == "Title" and paragraphs[0].text == SETTINGS.title
     assert paragraphs[1].text == SETTINGS.organisation
     rows = {row.cells[0].text: row.cells[1].text for row in tables[0].rows}
-    assert rows == {LABELS["document_number"]: SETTINGS.document_number,
-                    LABELS["version"]: SETTINGS.version,
-                    LABELS["effective_date"]: printed_date(SETTINGS.effective_date),
-                    LABELS["status"]: LABELS["status_draft"],
-                    LABELS["issued_by"]: SETTINGS.organisation}
+    assert rows == {
+        LABELS["document_number"]: SETTINGS.document_number,
+        LABELS["version"]: SETTINGS.version,
+        LABELS["effective_date"]: printed_date(SETTINGS.effective_date),
+        LABELS["status"]: LABELS["status_draft"],
+        LABELS["issued_by"]: SETTINGS.organisation,
+    }
 
 
 def test_handbook_org_chart_is_a_table_of_linked_boxes(built):
@@ -408,10 +446,16 @@ def test_handbook_org_chart_is_a_table_of_linked_boxes(built):
     labels = {"".join(b.xpath(".//w:t/text()")): b for b in boxes}
     for role in ROLES.values():
         assert role.title.zh in labels, role.id
-        assert labels[role.title.zh].xpath("string(.//w:hyperlink/@w:anchor)") == \
-            f"r_{role.id.replace('-', '_')}"
-    names = {n for r in ROLES.values() for n in r.reporting.reports_to +
-             r.reporting.direct_reports if n not in ROLES}
+        assert (
+            labels[role.title.zh].xpath("string(.//w:hyperlink/@w:anchor)")
+            == f"r_{role.id.replace('-', '_')}"
+        )
+    names = {
+        n
+        for r in ROLES.values()
+        for n in r.reporting.reports_to + r.reporting.direct_reports
+        if n not in ROLES
+    }
     assert names <= set(labels)
     assert len(labels) == len(ROLES) + len(names)
 
@@ -445,8 +489,9 @@ def test_role_header_carries_the_lifecycle_mark_unless_approved(built, role_id):
     dc = ROLES[role_id].document_control
     if dc.status == "approved":
         assert not header.runs[0].bold
-        assert not any(header.text.startswith(LABELS[f"mark_{s}"])
-                       for s in ("draft", "review", "retired"))
+        assert not any(
+            header.text.startswith(LABELS[f"mark_{s}"]) for s in ("draft", "review", "retired")
+        )
     else:
         assert header.runs[0].text == LABELS[f"mark_{dc.status}"] and header.runs[0].bold
         assert str(header.runs[0].font.color.rgb) == "C00000"
@@ -457,8 +502,7 @@ def test_role_shows_its_next_review_date(built, role_id):
     """The document-control table has a next-review row with the date as printed."""
     document = docx.Document(docx_path(built, role_id))
     rows = {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
-    assert rows[LABELS["next_review"]] == printed_date(
-        ROLES[role_id].document_control.next_review)
+    assert rows[LABELS["next_review"]] == printed_date(ROLES[role_id].document_control.next_review)
 
 
 # ---------------------------------------------------------------- fonts and language
@@ -469,16 +513,22 @@ def used_style_ids(path: Path, styles) -> set[str]:
     headers and the footers use, including the default paragraph and character styles where a
     paragraph or run names none."""
     parts = xml_parts(path, CT.WML_DOCUMENT_MAIN, CT.WML_HEADER, CT.WML_FOOTER)
-    defaults = {kind: styles.xpath("string(w:style[@w:type=$t][@w:default='1']/@w:styleId)",
-                                   namespaces=NS, t=kind) for kind in ("paragraph", "character")}
+    defaults = {
+        kind: styles.xpath(
+            "string(w:style[@w:type=$t][@w:default='1']/@w:styleId)", namespaces=NS, t=kind
+        )
+        for kind in ("paragraph", "character")
+    }
     used = set()
     for root in parts:
         for p in root.iter(qn("w:p")):
-            used.add(p.xpath("string(w:pPr/w:pStyle/@w:val)", namespaces=NS)
-                     or defaults["paragraph"])
+            used.add(
+                p.xpath("string(w:pPr/w:pStyle/@w:val)", namespaces=NS) or defaults["paragraph"]
+            )
         for r in root.iter(qn("w:r")):
-            used.add(r.xpath("string(w:rPr/w:rStyle/@w:val)", namespaces=NS)
-                     or defaults["character"])
+            used.add(
+                r.xpath("string(w:rPr/w:rStyle/@w:val)", namespaces=NS) or defaults["character"]
+            )
         used.update(root.xpath("//w:tblPr/w:tblStyle/@w:val", namespaces=NS))
     used.discard("")
     return used
@@ -549,8 +599,10 @@ def test_blocks_use_the_reference_styles(built, role_id):
     # (style id, text) of every body paragraph: a text may be printed twice in different styles
     # (a supervisor's summary repeats the first duty).
     # Headings are numbered as in the handbook ("2.1 VIP专员", "2.1.5 岗位职责").
-    paragraphs = {(style, re.sub(r"^\d+(\.\d+)* ", "", text) if style.startswith("Heading")
-                   else text) for style, text in body_paragraphs_by_style(document)}
+    paragraphs = {
+        (style, re.sub(r"^\d+(\.\d+)* ", "", text) if style.startswith("Heading") else text)
+        for style, text in body_paragraphs_by_style(document)
+    }
     assert ("Heading1", role.title.zh) in paragraphs
     for key in ("duties", "qualifications", "revision_history", "document_control"):
         assert ("Heading2", LABELS[key]) in paragraphs, key
@@ -574,10 +626,12 @@ def test_each_ordered_list_has_its_own_numbering_restarting_at_1(built, name):
     numbering = etree.fromstring(document.part.numbering_part.blob)
     body = xml_parts(path, CT.WML_DOCUMENT_MAIN)[0].find(qn("w:body"))
     styles = styles_root(path)
-    style_num = style_by_id(styles, "ListNumber").xpath("string(w:pPr/w:numPr/w:numId/@w:val)",
-                                                        namespaces=NS)
-    abstract = numbering.xpath("string(w:num[@w:numId=$n]/w:abstractNumId/@w:val)",
-                               namespaces=NS, n=style_num)
+    style_num = style_by_id(styles, "ListNumber").xpath(
+        "string(w:pPr/w:numPr/w:numId/@w:val)", namespaces=NS
+    )
+    abstract = numbering.xpath(
+        "string(w:num[@w:numId=$n]/w:abstractNumId/@w:val)", namespaces=NS, n=style_num
+    )
     groups = list_number_groups(body)
     roles = list(ROLES.values()) if name == "handbook" else [ROLES[name]]
     assert len(groups) == sum(len(ordered_lists(r)) for r in roles)
@@ -601,13 +655,22 @@ def test_docx2python_numbers_each_ordered_list_from_1(built, role_id):
     precautions each from 1), matching the items in order."""
     with docx2python(docx_path(built, role_id)) as content:
         numbered = [norm(p) for p in iter_paragraphs(content.body) if re.match(r"\d+\)\t", p)]
-    expected = [f"{i}) {norm(item)}" for items in ordered_lists(ROLES[role_id])
-                for i, item in enumerate(items, 1)]
+    expected = [
+        f"{i}) {norm(item)}"
+        for items in ordered_lists(ROLES[role_id])
+        for i, item in enumerate(items, 1)
+    ]
     assert numbered == expected
 
 
-TBL_LOOK_BITS = {"firstRow": 0x20, "lastRow": 0x40, "firstColumn": 0x80, "lastColumn": 0x100,
-                 "noHBand": 0x200, "noVBand": 0x400}
+TBL_LOOK_BITS = {
+    "firstRow": 0x20,
+    "lastRow": 0x40,
+    "firstColumn": 0x80,
+    "lastColumn": 0x100,
+    "noHBand": 0x200,
+    "noVBand": 0x400,
+}
 
 
 @pytest.mark.parametrize("name", DOCX_FILES)
@@ -646,8 +709,11 @@ def test_role_core_properties_come_from_document_control(built, role_id):
     assert props.modified == midnight_utc(dc.effective_date)
     with docx2python(path) as content:
         core = content.core_properties
-    assert (core["title"], core["version"], core["creator"]) == (role.title.zh, dc.version,
-                                                                 dc.drafted_by)
+    assert (core["title"], core["version"], core["creator"]) == (
+        role.title.zh,
+        dc.version,
+        dc.drafted_by,
+    )
     assert core["created"] == core["modified"] == f"{dc.effective_date.isoformat()}T00:00:00Z"
 
 
@@ -697,32 +763,45 @@ def test_bookmarks_and_relationships_are_unique_and_resolve(built, name):
     targets = {r.get("Id"): r.get("Target") for r in rels}
     used = {e.get(qn("r:id")) for e in body.iter() if e.get(qn("r:id"))}
     assert used and used <= set(targets)
-    assert all(f"word/{targets[rid]}" in names for rid in used
-               if "header" in targets[rid] or "footer" in targets[rid])
+    assert all(
+        f"word/{targets[rid]}" in names
+        for rid in used
+        if "header" in targets[rid] or "footer" in targets[rid]
+    )
 
 
 def test_an_org_chart_too_wide_for_a_word_table_is_an_indented_list():
     """Word opens no table of more than 63 columns: 30 managers side by side, each with two
     reports, become an indented list of every position, each under its boss, linked."""
-    from rolebook import rendering
-    from rolebook.document import parse
-    from rolebook.writers.docx import DocxWriter
+    from rolebook.build.workers import load_resources
+    from rolebook.output.writers.docx import DocxWriter
+    from rolebook.render.markup import parse
 
-    nodes = "".join(f'<node id="m{i}" ref="m{i}" group="d">经理{i}</node>'
-                    f'<node id="s{i}a" group="d">专员{i}甲</node>'
-                    f'<node id="s{i}b" group="d">专员{i}乙</node>'
-                    f'<edge from="m{i}" to="s{i}a"/><edge from="m{i}" to="s{i}b"/>'
-                    for i in range(30))
-    doc = parse(f'<document><meta name="lang" content="zh-CN"/><meta name="date" '
-                f'content="2026-01-01"/><section id="m0"><header/><footer/>'
-                f'<orgchart>{nodes}</orgchart></section></document>')
-    data = DocxWriter(rendering.load_resources(REPO / "templates")).write(doc)
+    nodes = "".join(
+        f'<node id="m{i}" ref="m{i}" group="d">经理{i}</node>'
+        f'<node id="s{i}a" group="d">专员{i}甲</node>'
+        f'<node id="s{i}b" group="d">专员{i}乙</node>'
+        f'<edge from="m{i}" to="s{i}a"/><edge from="m{i}" to="s{i}b"/>'
+        for i in range(30)
+    )
+    doc = parse(
+        f'<document><meta name="lang" content="zh-CN"/><meta name="date" '
+        f'content="2026-01-01"/><section id="m0"><header/><footer/>'
+        f"<orgchart>{nodes}</orgchart></section></document>"
+    )
+    data = DocxWriter(load_resources(REPO / "templates")).write(doc)
     document = docx.Document(io.BytesIO(data))
     assert not document.tables
-    entries = [(p.style.style_id, p.paragraph_format.left_indent, p.text)
-               for p in document.paragraphs if p.text]
-    assert entries[:3] == [("ListBullet", 420 * 635, "经理0"), ("ListBullet", 840 * 635, "专员0甲"),
-                           ("ListBullet", 840 * 635, "专员0乙")]
+    entries = [
+        (p.style.style_id, p.paragraph_format.left_indent, p.text)
+        for p in document.paragraphs
+        if p.text
+    ]
+    assert entries[:3] == [
+        ("ListBullet", 420 * 635, "经理0"),
+        ("ListBullet", 840 * 635, "专员0甲"),
+        ("ListBullet", 840 * 635, "专员0乙"),
+    ]
     assert len(entries) == 90
     body = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
     assert body.xpath("//w:hyperlink[@w:anchor='r_m0']//w:t/text()", namespaces=NS) == ["经理0"]
@@ -739,6 +818,7 @@ def test_every_internal_link_leads_to_a_bookmark_of_the_document(built, name):
     if name == "vip-department-supervisor":
         assert not targets  # its links all lead to other roles
         assert ROLES["vip-department-manager"].title.zh in "".join(
-            body.xpath("//w:t/text()", namespaces=NS))
+            body.xpath("//w:t/text()", namespaces=NS)
+        )
     if name == "handbook":
         assert bookmark_name("vip-department-manager") in targets

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from test_pipeline import snapshot
 
-from rolebook.project import MAX_FILE_BYTES
+from rolebook.load.files import MAX_FILE_BYTES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "errors"
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal.yaml"
@@ -63,8 +63,7 @@ def test_check_prints_the_exact_message_and_exits_1(project, cli, case):
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_a_build_with_the_mistake_leaves_the_previous_output_as_it_was(project, cli, built,
-                                                                        case):
+def test_a_build_with_the_mistake_leaves_the_previous_output_as_it_was(project, cli, built, case):
     shutil.copytree(built, project / "output")
     before = snapshot(project / "output")
     add_fixture(project, case)
@@ -81,14 +80,16 @@ def test_a_message_shows_the_source_line_and_a_caret(project, cli):
     add_fixture(project, "unknown-key")
     lines = cli("check", "--root", project).err.splitlines()
     first = next(i for i, line in enumerate(lines) if line.startswith("roles/unknown-key.yaml"))
-    assert lines[first + 1:first + 3] == ["    dutys:", "    ^"]
+    assert lines[first + 1 : first + 3] == ["    dutys:", "    ^"]
 
 
 def test_invisible_characters_are_shown_as_a_mark_and_never_sent_to_the_terminal(project, cli):
     add_fixture(project, "control-escape")
     lines = cli("check", "--root", project).err.splitlines()
-    assert lines[1:3] == ["    summary: \N{REPLACEMENT CHARACTER}[1m用于测试的岗位。",
-                          "             ^"]
+    assert lines[1:3] == [
+        "    summary: \N{REPLACEMENT CHARACTER}[1m用于测试的岗位。",
+        "             ^",
+    ]
 
 
 def test_problems_of_all_files_are_reported_together(project, cli):
@@ -108,4 +109,5 @@ def test_a_file_name_windows_cannot_have_is_refused(project, cli):
     assert result.code == 1
     assert [line for line in result.err.splitlines() if ": error: " in line] == [
         "roles/con.yaml:1:1: error: the file name 'con.yaml' cannot be a role id: 'con' cannot "
-        "be a file name on Windows; choose another, like vip-department-manager"]
+        "be a file name on Windows; choose another, like vip-department-manager"
+    ]

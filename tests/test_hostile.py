@@ -38,8 +38,13 @@ MINIMAL = Path(__file__).parent / "fixtures" / "minimal.yaml"
 def role(project: Path, name: str, text: str | None = None) -> Path:
     """Writes a valid role roles/<name>.yaml (the minimal one, or `text`); returns its path."""
     path = project / "roles" / f"{name}.yaml"
-    path.write_text(text or MINIMAL.read_text(encoding="utf-8").replace(
-        "id: minimal", f"id: {name}").replace("T-001", f"T-{name}"), encoding="utf-8")
+    path.write_text(
+        text
+        or MINIMAL.read_text(encoding="utf-8")
+        .replace("id: minimal", f"id: {name}")
+        .replace("T-001", f"T-{name}"),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -60,34 +65,44 @@ def unreadable(project: Path, outside: Path) -> None:
 
 def no_list_numbering(project: Path, outside: Path) -> None:
     """Takes the numbering out of the List Number style, as restyling it in Word can."""
+
     def change(styles, w):
-        for num in styles.iterfind(f".//{{{w}}}style[@{{{w}}}styleId='ListNumber']"
-                                   f"//{{{w}}}numPr"):
+        for num in styles.iterfind(f".//{{{w}}}style[@{{{w}}}styleId='ListNumber']//{{{w}}}numPr"):
             num.getparent().remove(num)
+
     rewrite_reference_part(project, "word/styles.xml", in_xml(change))
 
 
 def no_list_instances(project: Path, outside: Path) -> None:
     """Leaves the List Number style pointing at a list that numbering.xml no longer has."""
+
     def change(numbering, w):
         for num in numbering.findall(f"{{{w}}}num"):
             numbering.remove(num)
+
     rewrite_reference_part(project, "word/numbering.xml", in_xml(change))
 
 
 def other_prefix(project: Path, outside: Path) -> None:
     """Names WordprocessingML "ww:" instead of "w:" in the main part: valid XML, but not
     what Word writes."""
-    rewrite_reference_part(project, "word/document.xml", lambda data: re.sub(
-        rb"(</?| |xmlns:)w:", rb"\1ww:", data).replace(b"xmlns:w=", b"xmlns:ww="))
+    rewrite_reference_part(
+        project,
+        "word/document.xml",
+        lambda data: re.sub(rb"(</?| |xmlns:)w:", rb"\1ww:", data).replace(
+            b"xmlns:w=", b"xmlns:ww="
+        ),
+    )
 
 
 def in_xml(change):
     """Returns a change of a part's bytes made by change(root element, w namespace)."""
+
     def changed(data: bytes) -> bytes:
         root = etree.fromstring(data)
         change(root, root.nsmap["w"])
         return etree.tostring(root)
+
     return changed
 
 
@@ -121,12 +136,15 @@ SETUPS = {
     "reference-no-list-numbering": no_list_numbering,
     "reference-no-list-instances": no_list_instances,
     "reference-other-prefix": other_prefix,
-    "labels-syntax-error": lambda p, o: edit(p / "templates" / "labels.yaml", "\nen:\n",
-                                             "\nen: [\n"),
-    "template-syntax-error": lambda p, o: edit(p / "templates" / "_role.xml.j2",
-                                               "{% if role.duties %}", "{% if role.duties }"),
-    "template-undefined-variable": lambda p, o: edit(p / "templates" / "_role.xml.j2",
-                                                     "{{ duty }}", "{{ duty.text }}"),
+    "labels-syntax-error": lambda p, o: edit(
+        p / "templates" / "labels.yaml", "\nen:\n", "\nen: [\n"
+    ),
+    "template-syntax-error": lambda p, o: edit(
+        p / "templates" / "_role.xml.j2", "{% if role.duties %}", "{% if role.duties }"
+    ),
+    "template-undefined-variable": lambda p, o: edit(
+        p / "templates" / "_role.xml.j2", "{{ duty }}", "{{ duty.text }}"
+    ),
     "template-missing": lambda p, o: (p / "templates" / "page.html.j2").unlink(),
     "stylesheet-missing": lambda p, o: (p / "templates" / "style.css").unlink(),
 }
@@ -142,8 +160,9 @@ def test_there_is_a_way_to_make_every_case():
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_a_hostile_project_fails_with_its_message_and_loses_nothing(project, built, cli,
-                                                                     tmp_path, case):
+def test_a_hostile_project_fails_with_its_message_and_loses_nothing(
+    project, built, cli, tmp_path, case
+):
     shutil.copytree(built, project / "output")
     before = snapshot(project / "output")
     outside = tmp_path / "outside"
@@ -153,8 +172,12 @@ def test_a_hostile_project_fails_with_its_message_and_loses_nothing(project, bui
     if case in SETUPS:
         SETUPS[case](project, outside)
     if case in UNPRIVILEGED:
-        run = subprocess.run(unprivileged(rolebook("build", "--root", project)),
-                             capture_output=True, text=True, timeout=120)
+        run = subprocess.run(
+            unprivileged(rolebook("build", "--root", project)),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         code, err = run.returncode, run.stderr
     else:
         result = cli("build", "--root", project)
@@ -168,6 +191,7 @@ def test_a_hostile_project_fails_with_its_message_and_loses_nothing(project, bui
 
 
 # Hostile input that must build.
+
 
 def test_a_byte_order_mark_and_windows_line_ends_are_fine(project, cli):
     path = role(project, "bom")
@@ -188,8 +212,10 @@ def test_editor_files_and_links_inside_the_project_are_fine(project, cli, tmp_pa
 
 
 # Every free text of a role carries all of these at once; none may act as markup or template.
-PAYLOAD = ('<script>document.title="pwned"</script> "><img src=x onerror=document.title="pwned">'
-           " {{ 7*191 }} {% for x in range(3) %}loop{% endfor %} {#c#} a & b < c")
+PAYLOAD = (
+    '<script>document.title="pwned"</script> "><img src=x onerror=document.title="pwned">'
+    " {{ 7*191 }} {% for x in range(3) %}loop{% endfor %} {#c#} a & b < c"
+)
 
 
 def hostile_roles(project: Path) -> dict[str, dict[FieldPath, str]]:
@@ -197,16 +223,21 @@ def hostile_roles(project: Path) -> dict[str, dict[FieldPath, str]]:
     one with a named period); returns each role's texts by path."""
     texts: dict[str, dict[FieldPath, str]] = {}
     for name, when in (("hostile", "time"), ("hostile-period", "period")):
+
         def text(path: FieldPath, name=name) -> str:
             return f"{PAYLOAD} [{name}/{'/'.join(map(str, path))}]"
 
         value = filled_role(name, text, when)
         role(project, name, yaml_text(value, "block"))
         # Acknowledgements steer the check and are not printed; every other text is.
-        texts[name] = {path: text(path) for path in _paths(value)
-                       if path and path[0] != "acknowledged_warnings"}
-    declare_external(project, [t for paths in texts.values() for p, t in paths.items()
-                               if p[0] == "reporting"])
+        texts[name] = {
+            path: text(path)
+            for path in _paths(value)
+            if path and path[0] != "acknowledged_warnings"
+        }
+    declare_external(
+        project, [t for paths in texts.values() for p, t in paths.items() if p[0] == "reporting"]
+    )
     return texts
 
 
@@ -258,8 +289,6 @@ def assert_only_own_scripts(page) -> None:
         else:
             assert script.get("type") == "application/ld+json"
             assert "<" not in script.text  # the data cannot close its own element
-
-
 
 
 def test_no_text_of_a_role_runs_in_a_browser(project, cli, tmp_path):

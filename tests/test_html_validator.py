@@ -15,8 +15,10 @@ def built_en(tmp_path_factory, built):
     from conftest import REPO
 
     out = tmp_path_factory.mktemp("built-en") / "output"
-    assert main(["build", "--root", str(REPO), "--output", str(out), "--lang", "en",
-                 "--no-cache"]) == 0
+    assert (
+        main(["build", "--root", str(REPO), "--output", str(out), "--lang", "en", "--no-cache"])
+        == 0
+    )
     return out
 
 
@@ -24,8 +26,11 @@ def errors(folder) -> list[str]:
     pages = sorted((folder / "html").glob("*.html"))
     assert len(pages) >= 2
     messages = clients.vnu_messages(pages)
-    return [f"{m.get('url', '').rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m.get('message')}"
-            for m in messages if m.get("type") == "error"]
+    return [
+        f"{m.get('url', '').rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m.get('message')}"
+        for m in messages
+        if m.get("type") == "error"
+    ]
 
 
 def test_the_nu_html_checker_reports_no_errors(built, built_en):

@@ -13,7 +13,7 @@ from conftest import REPO, edit
 from ruamel.yaml import YAML
 from test_pipeline import snapshot
 
-from rolebook.project import load
+from rolebook.check.gather import load
 
 
 class Links(HTMLParser):
@@ -88,11 +88,18 @@ def test_each_role_page_describes_the_role_as_a_schema_org_occupation(built):
         data = json_ld_of((built / f"html/{role.id}.html").read_text(encoding="utf-8"))
         q = role.qualifications
         assert data == {
-            "@context": "https://schema.org", "@type": "Occupation", "name": role.title.zh,
-            "alternateName": role.title.en, "description": role.summary,
+            "@context": "https://schema.org",
+            "@type": "Occupation",
+            "name": role.title.zh,
+            "alternateName": role.title.en,
+            "description": role.summary,
             "responsibilities": role.duties,
-            "qualifications": q.education + q.training + q.experience + q.skills +
-            q.attitude + q.personal,
+            "qualifications": q.education
+            + q.training
+            + q.experience
+            + q.skills
+            + q.attitude
+            + q.personal,
         }
 
 
@@ -100,8 +107,11 @@ def test_text_cannot_break_out_of_the_json_ld_or_the_print_style(project, cli):
     """A duty and a title holding </script>, </style>, quotes and HTML comments stay inside
     the JSON-LD script and the print header's CSS string, and read back unchanged."""
     hostile = '</script><script>alert(1)</script> <!-- "x" \\ </style><b>&amp;'
-    edit(project / "roles" / "vip-specialist.yaml", "  - 咨询信息服务",
-         f"  - '{hostile}'\n  - 咨询信息服务")
+    edit(
+        project / "roles" / "vip-specialist.yaml",
+        "  - 咨询信息服务",
+        f"  - '{hostile}'\n  - 咨询信息服务",
+    )
     edit(project / "roles" / "vip-specialist.yaml", "  zh: VIP专员", f"  zh: '{hostile}'")
     assert cli("build", "--root", project).code == 0
     html = (project / "output/html/vip-specialist.html").read_text(encoding="utf-8")
@@ -110,7 +120,7 @@ def test_text_cannot_break_out_of_the_json_ld_or_the_print_style(project, cli):
     data = json_ld_of(html)
     assert data["name"] == hostile and hostile in data["responsibilities"]
     style = re.search(r"<style media=\"print\">(.*?)</style>", html, re.S).group(1)
-    assert "<" not in style and '\\22 x\\22 ' in style
+    assert "<" not in style and "\\22 x\\22 " in style
 
 
 def test_the_search_index_holds_every_roles_text(built):
@@ -119,7 +129,7 @@ def test_the_search_index_holds_every_roles_text(built):
     script = (built / "html/search-index.js").read_text(encoding="utf-8")
     prefix = "window.ROLEBOOK_SEARCH = "
     assert script.startswith(prefix) and script.endswith(";\n")
-    entries = {e["url"]: e for e in json.loads(script[len(prefix):-2])}
+    entries = {e["url"]: e for e in json.loads(script[len(prefix) : -2])}
     roles = load(REPO).roles
     assert set(entries) == {f"{r.id}.html" for r in roles}
     for role in roles:
@@ -132,8 +142,9 @@ def test_the_search_index_holds_every_roles_text(built):
 def headings(html: str, level: int) -> list[str]:
     """Returns the text of the page's headings of `level`, without their numbers ("2.1")."""
     texts = re.findall(rf"<h{level}[^>]*>(.*?)</h{level}>", html)
-    return [re.sub(r"<[^>]+>", "", re.sub(r'<span class="number">[^<]*</span> ', "", h))
-            for h in texts]
+    return [
+        re.sub(r"<[^>]+>", "", re.sub(r'<span class="number">[^<]*</span> ', "", h)) for h in texts
+    ]
 
 
 def test_lang_en_switches_every_label_and_the_titles_to_english(project, cli):
@@ -148,11 +159,19 @@ def test_lang_en_switches_every_label_and_the_titles_to_english(project, cli):
     html = (out / "html/vip-department-manager.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in html
     assert headings(html, 1) == [role.title.en]
-    keys = ["document_control", "revision_history", "summary", "reporting", "duties",
-            "qualifications", "workflow", "principles", "precautions"]
+    keys = [
+        "document_control",
+        "revision_history",
+        "summary",
+        "reporting",
+        "duties",
+        "qualifications",
+        "workflow",
+        "principles",
+        "precautions",
+    ]
     assert headings(html, 2) == [en[k] for k in keys if en[k] in headings(html, 2)]
-    assert {en["document_control"], en["duties"], en["qualifications"]} <= set(
-        headings(html, 2))
+    assert {en["document_control"], en["duties"], en["qualifications"]} <= set(headings(html, 2))
     assert "1 December 2026" in html and "2026年12月1日" not in html
     assert en["uncontrolled"] in html and zh["uncontrolled"] not in html
     label_cells = re.findall(r"<(?:th|dt)[^>]*>(.*?)</(?:th|dt)>", html)
@@ -208,30 +227,46 @@ def test_a_role_page_lists_the_departments_and_only_its_own_departments_roles(pr
     that department's roles, in handbook order, with itself marked, and no other department's.
     The index, whose content lists every role, has the departments alone. Previous and next
     walk the handbook's order across departments."""
-    assert cli("new", "vip-hostess", "--from", "vip-specialist", "--root", project,
-               "--date", "2026-11-28").code == 0
+    assert (
+        cli(
+            "new",
+            "vip-hostess",
+            "--from",
+            "vip-specialist",
+            "--root",
+            project,
+            "--date",
+            "2026-11-28",
+        ).code
+        == 0
+    )
     edit(project / "roles/vip-hostess.yaml", '"TODO: VIP专员"', "VIP接待员")
     edit(project / "roles/vip-hostess.yaml", '"TODO: VIP Specialist"', "VIP Hostess")
     assert cli("build", "--root", project).code == 0
     html = project / "output/html"
-    departments = {"客户服务部": ["vip-specialist", "vip-hostess"],
-                   "贵宾部": ["vip-department-manager", "vip-department-supervisor"]}
+    departments = {
+        "客户服务部": ["vip-specialist", "vip-hostess"],
+        "贵宾部": ["vip-department-manager", "vip-department-supervisor"],
+    }
     for name, members in departments.items():
         for role in members:
             sidebar = Sidebar((html / f"{role}.html").read_text(encoding="utf-8"))
             assert sidebar.departments == [
                 (d, f"index.html#dept-{n}", [f"{r}.html" for r in rs] if d == name else [])
-                for n, (d, rs) in enumerate(departments.items(), 1)], role
+                for n, (d, rs) in enumerate(departments.items(), 1)
+            ], role
             assert sidebar.current == [f"{role}.html"]
     index = Sidebar((html / "index.html").read_text(encoding="utf-8"))
-    assert index.departments == [(d, f"index.html#dept-{n}", [])
-                                 for n, d in enumerate(departments, 1)]
+    assert index.departments == [
+        (d, f"index.html#dept-{n}", []) for n, d in enumerate(departments, 1)
+    ]
     assert index.current == ["index.html"]
     order = ["index", *(r for rs in departments.values() for r in rs)]
     for before, page, after in zip(order[:-1], order[1:], [*order[2:], None], strict=True):
         text = (html / f"{page}.html").read_text(encoding="utf-8")
         assert re.findall(r'<a rel="(prev|next)" href="([^"]+)\.html"', text) == [
-            ("prev", before)] * (before != "index") + [("next", after)] * (after is not None)
+            ("prev", before)
+        ] * (before != "index") + [("next", after)] * (after is not None)
 
 
 def test_a_large_department_lists_the_roles_around_the_page_in_its_sidebar(project, cli):
@@ -249,4 +284,4 @@ def test_a_large_department_lists_the_roles_around_the_page_in_its_sidebar(proje
         page = (project / f"output/html/{ids[at]}.html").read_text(encoding="utf-8")
         (_, link, listed), _ = Sidebar(page).departments
         assert link == "index.html#dept-1"
-        assert listed == [f"{r}.html" for r in ids[max(at - 20, 0):at + 21]], at
+        assert listed == [f"{r}.html" for r in ids[max(at - 20, 0) : at + 21]], at

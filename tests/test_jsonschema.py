@@ -7,19 +7,20 @@ import json
 import pytest
 from conftest import REPO
 
-from rolebook import jsonschema
-from rolebook.schema import Role
+from rolebook.model.schema import Role
+from rolebook.output import json_schema
 
 
-@pytest.mark.parametrize("path", sorted(jsonschema.FILES))
+@pytest.mark.parametrize("path", sorted(json_schema.FILES))
 def test_schema_files_are_up_to_date(path):
     stored = (REPO / path).read_text(encoding="utf-8")
-    assert stored == jsonschema.text(jsonschema.FILES[path]), \
+    assert stored == json_schema.text(json_schema.FILES[path]), (
         "regenerate with: python build.py schema"
+    )
 
 
 def test_every_field_is_documented_and_unknown_keys_are_refused():
-    schema = jsonschema.document(Role)
+    schema = json_schema.document(Role)
 
     def walk(node, where):
         if node.get("type") == "object":

@@ -19,10 +19,10 @@ import pytest
 from conftest import REPO, handbook_numbers
 from ruamel.yaml import YAML
 
-from rolebook import project as project_module
-from rolebook.schema import Role
+from rolebook.check import gather
+from rolebook.model.schema import Role
 
-PROJECT = project_module.load(REPO)
+PROJECT = gather.load(REPO)
 ROLES = {role.id: role for role in PROJECT.roles}
 SETTINGS = PROJECT.settings
 LANG = PROJECT.settings.language
@@ -48,8 +48,9 @@ def title_of(role) -> str:
 
 def printed_date(value) -> str:
     """Returns a date the way the templates print it (labels.yaml date_format)."""
-    return LABELS["date_format"].format(y=value.year, m=value.month, d=value.day,
-                                       month=calendar.month_name[value.month])
+    return LABELS["date_format"].format(
+        y=value.year, m=value.month, d=value.day, month=calendar.month_name[value.month]
+    )
 
 
 def page_x_of_y(x: int, y: int) -> str:
@@ -88,11 +89,14 @@ def check_role_header(where: str, header: str, role: Role) -> None:
     then its document number, version and effective date."""
     dc = role.document_control
     mark = header_mark(role)
-    assert header.startswith(mark) if mark else not any(header.startswith(m) for m in MARKS), \
+    assert header.startswith(mark) if mark else not any(header.startswith(m) for m in MARKS), (
         f"{where}: header {header!r} and status {dc.status}"
-    for part in (f"{LABELS['document_number']}：{dc.number}",
-                 f"{LABELS['version']}：{dc.version}",
-                 f"{LABELS['effective_date']}：{squash(printed_date(dc.effective_date))}"):
+    )
+    for part in (
+        f"{LABELS['document_number']}：{dc.number}",
+        f"{LABELS['version']}：{dc.version}",
+        f"{LABELS['effective_date']}：{squash(printed_date(dc.effective_date))}",
+    ):
         assert part in header, f"{where}: {part!r} not in header {header!r}"
 
 
@@ -109,8 +113,12 @@ def test_every_role_page_has_header_mark_page_x_of_y_and_the_uncontrolled_note(p
         lines = lines_of(page)
         assert lines, f"{role_id}.pdf page {number} is blank"
         check_role_header(f"{role_id}.pdf page {number}", lines[0], ROLES[role_id])
-        assert lines[-1] == squash(LABELS["uncontrolled"]) + page_x_of_y(number, len(texts)) \
-            + f"{d}.{k}-{number}", f"{role_id}.pdf page {number} footer {lines[-1]!r}"
+        assert (
+            lines[-1]
+            == squash(LABELS["uncontrolled"])
+            + page_x_of_y(number, len(texts))
+            + f"{d}.{k}-{number}"
+        ), f"{role_id}.pdf page {number} footer {lines[-1]!r}"
 
 
 def test_a_role_prints_the_pages_it_has_in_the_handbook(pages):
@@ -118,8 +126,11 @@ def test_a_role_prints_the_pages_it_has_in_the_handbook(pages):
     handbook = pages["handbook"]
     labels = [page_label(page) for page in handbook]
     for role_id, (d, k) in handbook_numbers(ROLES.values()).items():
-        own = [page for page, label in zip(handbook, labels, strict=True)
-               if label and label[0] == f"{d}.{k}"]
+        own = [
+            page
+            for page, label in zip(handbook, labels, strict=True)
+            if label and label[0] == f"{d}.{k}"
+        ]
         assert [lines_of(p) for p in pages[role_id]] == [lines_of(p) for p in own], role_id
 
 
@@ -190,9 +201,14 @@ def test_cover_shows_the_handbook_document_control(pages):
     """The cover (page 1) shows the handbook's title, organisation, document number, version,
     effective date and status."""
     cover = squash(pages["handbook"][0])
-    for value in (SETTINGS.title, SETTINGS.organisation, SETTINGS.document_number,
-                  SETTINGS.version, printed_date(SETTINGS.effective_date),
-                  LABELS["status_draft"]):
+    for value in (
+        SETTINGS.title,
+        SETTINGS.organisation,
+        SETTINGS.document_number,
+        SETTINGS.version,
+        printed_date(SETTINGS.effective_date),
+        LABELS["status_draft"],
+    ):
         assert squash(value) in cover, value
 
 
@@ -253,7 +269,7 @@ def cell_fill(pdf: Path, word: str) -> tuple[int, int, int]:
             width, _, pixels = clients.pdf_page_rgb(pdf, number, dpi)
             x, y = round((x_max + 8) * dpi / 72), round((y_min + y_max) / 2 * dpi / 72)
             i = (y * width + x) * 3
-            return tuple(pixels[i:i + 3])
+            return tuple(pixels[i : i + 3])
     raise AssertionError(f"{word!r} is on no page of {pdf.name}")
 
 
@@ -273,8 +289,10 @@ def test_tables_without_header_row_print_their_first_row_plain(pdfs):
     """The document-control table has row headers only: its first row (the document number)
     is printed like the others, unshaded, not as a column-header row (as LibreOffice prints it
     when w:tblLook lacks its w:val bitmask)."""
-    fills = {role_id: cell_fill(pdfs[role_id], role.document_control.number)
-             for role_id, role in ROLES.items()}
+    fills = {
+        role_id: cell_fill(pdfs[role_id], role.document_control.number)
+        for role_id, role in ROLES.items()
+    }
     assert all(is_white(rgb) for rgb in fills.values()), fills
 
 

@@ -9,7 +9,7 @@ import sys
 import textwrap
 import time
 
-from rolebook import parallel
+from rolebook.util import parallel
 
 
 def square(x: int) -> int:
@@ -27,7 +27,7 @@ def test_ctrl_c_while_the_workers_start_is_a_keyboard_interrupt():
     script = textwrap.dedent("""
         import sys
         from concurrent.futures import process
-        from rolebook import parallel
+        from rolebook.util import parallel
         def interrupted(self):
             raise KeyboardInterrupt
         process._ExecutorManagerThread.start = interrupted
@@ -36,8 +36,9 @@ def test_ctrl_c_while_the_workers_start_is_a_keyboard_interrupt():
         except KeyboardInterrupt:
             sys.exit(130)
     """)
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 130, result.stderr
 
 
@@ -53,7 +54,7 @@ def test_workers_die_when_their_build_is_killed(tmp_path):
     # A parent that starts two workers which report their pids and then wait forever.
     script = textwrap.dedent(f"""
         import os, time
-        from rolebook import parallel
+        from rolebook.util import parallel
         def stay(i):
             open({str(tmp_path)!r} + f"/worker-{{os.getpid()}}", "w").close()
             time.sleep(600)

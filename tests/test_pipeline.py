@@ -9,18 +9,27 @@ import pytest
 from conftest import edit
 
 EXPECTED = {
-    "docx/handbook.docx", "docx/vip-department-manager.docx",
-    "docx/vip-department-supervisor.docx", "docx/vip-specialist.docx",
-    "html/index.html", "html/search-index.js", "html/search.js", "html/style.css",
+    "docx/handbook.docx",
+    "docx/vip-department-manager.docx",
+    "docx/vip-department-supervisor.docx",
+    "docx/vip-specialist.docx",
+    "html/index.html",
+    "html/search-index.js",
+    "html/search.js",
+    "html/style.css",
     "html/vip-department-manager.html",
-    "html/vip-department-supervisor.html", "html/vip-specialist.html",
+    "html/vip-department-supervisor.html",
+    "html/vip-specialist.html",
 }
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Returns every file under `folder` with its bytes, keyed by relative path."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_build_writes_the_html_handbook_and_four_docx(built):
@@ -62,15 +71,18 @@ def test_a_missing_template_file_is_a_clear_error(project, cli, missing):
     os.remove(project / "templates" / missing)
     result = cli("build", "--root", project)
     assert result.code == 1
-    assert result.err == (f"templates/{missing}: error: cannot read it (No such file or "
-                          "directory); restore it from git\n")
+    assert result.err == (
+        f"templates/{missing}: error: cannot read it (No such file or "
+        "directory); restore it from git\n"
+    )
 
 
 def test_a_parallel_build_writes_the_same_bytes_as_one_process(project, cli):
     assert cli("build", "--root", project, "-j", "1", "--no-cache").code == 0
     serial = snapshot(project / "output")
-    result = cli("build", "--root", project, "-j", "3", "--no-cache", "--output",
-                 project / "parallel")
+    result = cli(
+        "build", "--root", project, "-j", "3", "--no-cache", "--output", project / "parallel"
+    )
     assert result.code == 0
     assert snapshot(project / "parallel") == serial
 

@@ -22,8 +22,8 @@ import pytest
 from faults import die_at_call, fork_build, fork_run, resize_tmpfs, rolebook, tmpfs, unprivileged
 from test_pipeline import snapshot
 
-from rolebook import publish
 from rolebook.cli import INTERRUPTED, main
+from rolebook.output import publish
 
 KILLS = 60  # builds killed at random moments, at least
 
@@ -90,12 +90,13 @@ def test_a_build_killed_at_random_moments_leaves_one_complete_build_each_time(ve
     assert fork_build(args) == 0
     assert versions.assert_complete(output) == "AB"[trials % 2]
     assert litter(versions.root) == []
-    print(f"\n{kills} builds killed at random moments out of {trials} "
-          f"(one build takes {duration * 1000:.0f} ms)")
+    print(
+        f"\n{kills} builds killed at random moments out of {trials} "
+        f"(one build takes {duration * 1000:.0f} ms)"
+    )
 
 
-def test_ctrl_c_at_random_moments_stops_the_build_with_a_message_and_a_complete_output(
-        versions):
+def test_ctrl_c_at_random_moments_stops_the_build_with_a_message_and_a_complete_output(versions):
     output = versions.root / "output"
     args = ["build", "--root", str(versions.root)]
     assert fork_build(args) == 0
@@ -112,14 +113,22 @@ def test_ctrl_c_at_random_moments_stops_the_build_with_a_message_and_a_complete_
 
 
 # Every call through which publishing changes the disk.
-STEPS = [(os, "mkdir"), (os, "rename"), (os, "fsync"), (os, "unlink"), (os, "rmdir"),
-         (publish, "exchange")]
+STEPS = [
+    (os, "mkdir"),
+    (os, "rename"),
+    (os, "fsync"),
+    (os, "unlink"),
+    (os, "rmdir"),
+    (publish, "exchange"),
+]
 
 
 def no_exchange() -> None:
     """Makes publishing fall back to two renames, as where renameat2 does not exist."""
+
     def refuse(a, b):
         raise OSError(errno.ENOSYS, "renameat2 is not available", str(b))
+
     publish.exchange = refuse
 
 
@@ -132,8 +141,10 @@ def test_publishing_killed_at_each_of_its_steps_loses_nothing(versions, exchange
     def publish_version(name: str, *arrange, die_at: int = 0) -> int | None:
         before = [*fallback, *arrange] + ([die_at_call(die_at, STEPS)] if die_at else [])
         files = versions.outputs[name]
-        return fork_run(lambda: publish.replace_folder(output, files) or 0,
-                        before=lambda: [do() for do in before])
+        return fork_run(
+            lambda: publish.replace_folder(output, files) or 0,
+            before=lambda: [do() for do in before],
+        )
 
     assert publish_version("A") == 0
     step = 0
@@ -153,15 +164,16 @@ def test_publishing_killed_at_each_of_its_steps_loses_nothing(versions, exchange
     assert versions.assert_complete(output) == new
     assert litter(versions.root) == []
     assert fork_build(["build", "--root", str(versions.root)]) == 0
-    print(f"\npublishing killed at each of its {step - 1} steps, "
-          f"{'exchange' if exchange else 'two renames'}")
+    print(
+        f"\npublishing killed at each of its {step - 1} steps, "
+        f"{'exchange' if exchange else 'two renames'}"
+    )
 
 
 def own_messages(err: str) -> str:
     """Returns what a build printed on stderr besides the roles' diagnostics (the sample
     manager role's compliance warnings, with their source lines)."""
-    return "\n".join(line for line in err.splitlines()
-                     if not line.startswith(("roles/", "    ")))
+    return "\n".join(line for line in err.splitlines() if not line.startswith(("roles/", "    ")))
 
 
 @pytest.mark.parametrize("builds", [2, 5, 10])
@@ -171,9 +183,15 @@ def test_builds_started_together_leave_one_complete_build(versions, tmp_path, bu
     versions.use("B", other)
     output = tmp_path / "shared-output"
     roots = [versions.root, other] * builds
-    procs = [subprocess.Popen(rolebook("build", "--root", root, "--output", output),
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for root in roots[:builds]]
+    procs = [
+        subprocess.Popen(
+            rolebook("build", "--root", root, "--output", output),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for root in roots[:builds]
+    ]
     results = [(p.wait(timeout=120), p.stderr.read()) for p in procs]
     assert [code for code, _ in results] == [0] * builds
     assert {own_messages(err) for _, err in results} <= {"", "waiting for another build to finish…"}
@@ -186,8 +204,12 @@ def test_builds_started_together_leave_one_complete_build(versions, tmp_path, bu
 def test_a_build_that_must_wait_says_so_and_then_publishes(versions):
     with open(versions.root / publish.LOCK, "w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
-        proc = subprocess.Popen(rolebook("build", "--root", versions.root),
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            rolebook("build", "--root", versions.root),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         assert proc.stderr.readline() == "waiting for another build to finish…\n"
         assert proc.poll() is None
         fcntl.flock(held, fcntl.LOCK_UN)
@@ -203,8 +225,9 @@ def test_a_lock_file_left_by_a_killed_build_does_not_block(versions, cli):
 
 
 def run_unprivileged(*args) -> subprocess.CompletedProcess:
-    return subprocess.run(unprivileged(rolebook(*args)), capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        unprivileged(rolebook(*args)), capture_output=True, text=True, timeout=120
+    )
 
 
 def test_a_read_only_output_folder_is_a_clear_error_and_stays_as_it_was(versions, cli):
@@ -217,9 +240,11 @@ def test_a_read_only_output_folder_is_a_clear_error_and_stays_as_it_was(versions
     finally:
         subprocess.run(["chmod", "-R", "u+w", output], check=True)
     assert result.returncode == 1
-    assert result.stderr == (f"error: cannot write {output}: {output} is read-only; make it "
-                             "writable (chmod -R u+w) or choose another --output; the previous "
-                             "output is unchanged\n")
+    assert result.stderr == (
+        f"error: cannot write {output}: {output} is read-only; make it "
+        "writable (chmod -R u+w) or choose another --output; the previous "
+        "output is unchanged\n"
+    )
     assert versions.assert_complete(output) == "A"
     assert litter(versions.root) == []
 
@@ -234,9 +259,11 @@ def test_a_folder_that_cannot_be_written_is_a_clear_error(versions, cli):
     finally:
         versions.root.chmod(0o755)
     assert result.returncode == 1
-    assert result.stderr == (f"error: cannot write {output}: Permission denied; make the folder "
-                             "writable or choose another --output; the previous output is "
-                             "unchanged\n")
+    assert result.stderr == (
+        f"error: cannot write {output}: Permission denied; make the folder "
+        "writable or choose another --output; the previous output is "
+        "unchanged\n"
+    )
     assert versions.assert_complete(output) == "A"
 
 
@@ -249,12 +276,18 @@ def test_a_full_disk_is_a_clear_error_and_the_previous_output_stays(versions, tm
         # Too small for the files that change (the unchanged ones are linked, not copied).
         resize_tmpfs(disk, f"{used // 1024 + 8}k")
         versions.use("B")
-        result = subprocess.run(rolebook("build", "--root", versions.root, "--output", output),
-                                capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            rolebook("build", "--root", versions.root, "--output", output),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert result.returncode == 1
-        assert result.stderr == (f"error: cannot write {output}: No space left on device; free "
-                                 "some disk space and build again; the previous output is "
-                                 "unchanged\n")
+        assert result.stderr == (
+            f"error: cannot write {output}: No space left on device; free "
+            "some disk space and build again; the previous output is "
+            "unchanged\n"
+        )
         assert versions.assert_complete(output) == "A"
         assert litter(disk) == []
         resize_tmpfs(disk, "4m")
@@ -275,8 +308,10 @@ def test_no_space_reported_by_the_system_is_a_clear_error(versions, cli, monkeyp
     monkeypatch.setattr(publish.os, "fsync", full)
     result = cli("build", "--root", versions.root)
     assert result.code == 1
-    assert result.err == (f"error: cannot write {output}: No space left on device; free some "
-                          "disk space and build again; the previous output is unchanged\n")
+    assert result.err == (
+        f"error: cannot write {output}: No space left on device; free some "
+        "disk space and build again; the previous output is unchanged\n"
+    )
     assert versions.assert_complete(output) == "A"
     assert litter(versions.root) == []
 
@@ -286,8 +321,9 @@ def test_the_output_folder_may_not_replace_the_project(project, cli, target):
     before = snapshot(project)
     result = cli("build", "--root", project, "--output", project / target)
     assert result.code == 1
-    assert result.err.startswith(f"error: the output folder {(project / target).resolve()} "
-                                 "would replace ")
+    assert result.err.startswith(
+        f"error: the output folder {(project / target).resolve()} would replace "
+    )
     assert result.err.endswith("; choose another --output\n")
     assert snapshot(project) == before
 
@@ -296,6 +332,8 @@ def test_an_output_that_is_a_file_is_a_clear_error(project, cli):
     (project / "output").write_text("notes")
     result = cli("build", "--root", project)
     assert result.code == 1
-    assert result.err == (f"error: {project / 'output'} is a file, not a folder; move it away or "
-                          "choose another --output\n")
+    assert result.err == (
+        f"error: {project / 'output'} is a file, not a folder; move it away or "
+        "choose another --output\n"
+    )
     assert (project / "output").read_text() == "notes"

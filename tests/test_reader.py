@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rolebook.reader import read
-from rolebook.schema import DocumentControl, Role, WorkflowEntry
+from rolebook.load.reader import read
+from rolebook.model.schema import DocumentControl, Role, WorkflowEntry
 
 CONTROL = """\
 number: 01234
@@ -61,8 +61,13 @@ def test_nesting_far_deeper_than_the_limit_is_one_error_not_a_crash():
     reading = read("roles/deep.yaml", text, Role)
     assert reading.value is None
     assert [(d.line, d.col, d.message) for d in reading.diagnostics] == [
-        (2, 59, "lists and mappings are nested more than 50 levels deep here; a role needs five "
-                "at most: check the brackets and the indentation")]
+        (
+            2,
+            59,
+            "lists and mappings are nested more than 50 levels deep here; a role needs five "
+            "at most: check the brackets and the indentation",
+        )
+    ]
 
 
 def test_windows_and_old_mac_line_ends_give_the_same_positions():
@@ -77,7 +82,8 @@ def test_a_second_document_is_refused():
     reading = read("x.yaml", CONTROL + "---\n" + CONTROL, DocumentControl)
     assert reading.value is None
     assert [(d.line, d.message[:27]) for d in reading.diagnostics] == [
-        (6, "a second YAML document star")]
+        (6, "a second YAML document star")
+    ]
 
 
 def test_a_file_with_very_many_problems_reports_the_first_hundred_and_says_so():
@@ -86,5 +92,6 @@ def test_a_file_with_very_many_problems_reports_the_first_hundred_and_says_so():
     assert len(reading.diagnostics) == 101
     assert reading.diagnostics[0].message == "unknown key 'dutie0'; did you mean 'duties'?"
     assert (reading.diagnostics[-1].line, reading.diagnostics[-1].message) == (
-        102, "more than 100 problems in this file; the first 100 are shown: fix them and "
-             "check again")
+        102,
+        "more than 100 problems in this file; the first 100 are shown: fix them and check again",
+    )

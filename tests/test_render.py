@@ -7,34 +7,41 @@ from docx import Document
 
 
 def test_a_typo_in_a_template_fails_the_build_naming_file_and_line(project, cli):
-    edit(project / "templates" / "_role.xml.j2", "<p>{{ role.summary }}</p>",
-         "<p>{{ role.sumary }}</p>")
+    edit(
+        project / "templates" / "_role.xml.j2",
+        "<p>{{ role.summary }}</p>",
+        "<p>{{ role.sumary }}</p>",
+    )
     result = cli("build", "--root", project)
     assert result.code == 1
     assert result.err.splitlines() == [
-        "templates/_role.xml.j2:63: error: 'rolebook.schema.Role object' has no attribute "
+        "templates/_role.xml.j2:63: error: 'rolebook.model.schema.Role object' has no attribute "
         "'sumary'; fix the template, or restore it from git"
     ]
     assert not (project / "output").exists()
 
 
 def test_a_template_syntax_error_names_file_and_line(project, cli):
-    edit(project / "templates" / "index.xml.j2", "{% endfor %}\n</table>",
-         "{% endfro %}\n</table>")
+    edit(project / "templates" / "index.xml.j2", "{% endfor %}\n</table>", "{% endfro %}\n</table>")
     result = cli("build", "--root", project)
     assert result.code == 1
-    assert result.err.startswith("templates/index.xml.j2:39: error: Encountered unknown tag "
-                                 "'endfro'.")
+    assert result.err.startswith(
+        "templates/index.xml.j2:39: error: Encountered unknown tag 'endfro'."
+    )
 
 
 def test_markup_and_template_syntax_in_yaml_are_printed_literally(project, cli):
     hostile = "<script>alert(1)</script> {{ 7*7 }} {% if true %}x{% endif %} a & b"
-    edit(project / "roles" / "vip-specialist.yaml", "  - 咨询信息服务",
-         f"  - '{hostile}'\n  - 咨询信息服务")
+    edit(
+        project / "roles" / "vip-specialist.yaml",
+        "  - 咨询信息服务",
+        f"  - '{hostile}'\n  - 咨询信息服务",
+    )
     assert cli("build", "--root", project).code == 0
     html = (project / "output/html/vip-specialist.html").read_text(encoding="utf-8")
-    assert ("&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} {% if true %}x{% endif %} "
-            "a &amp; b") in html
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} {% if true %}x{% endif %} a &amp; b"
+    ) in html
     assert "<script>" not in html and "49" not in html
     docx_text = [p.text for p in Document(project / "output/docx/vip-specialist.docx").paragraphs]
     assert hostile in docx_text

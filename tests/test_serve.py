@@ -24,7 +24,10 @@ def server(project: Path):
     """Yields (process, base URL) of `rolebook serve --port 0` on the sample project."""
     process = subprocess.Popen(
         [sys.executable, "-m", "rolebook.cli", "serve", "--root", str(project), "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         lines = []
         while not lines or not lines[-1].startswith("serving "):
@@ -63,12 +66,15 @@ def test_serve_rebuilds_on_save_keeps_the_last_good_output_and_stops_on_ctrl_c(p
     page = wait_for(base + "vip-specialist.html", lambda p: "咨询资讯服务" in p)
     assert "咨询资讯服务" in page
     assert "咨询资讯服务" in (project / "output" / "html" / "vip-specialist.html").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
 
     edit(project / SPECIALIST, "\nsummary:", "\nsummry:")
     page = wait_for(base + "vip-specialist.html", lambda p: 'id="rolebook-error"' in p)
-    assert ("roles/vip-specialist.yaml:8:1: error: unknown key &#x27;summry&#x27;; did you mean "
-            "&#x27;summary&#x27;?") in page
+    assert (
+        "roles/vip-specialist.yaml:8:1: error: unknown key &#x27;summry&#x27;; did you mean "
+        "&#x27;summary&#x27;?"
+    ) in page
     assert "build failed: still serving the last good output" in page
     assert "咨询资讯服务" in page  # the last good build, still served
 
@@ -81,8 +87,10 @@ def test_serve_rebuilds_on_save_keeps_the_last_good_output_and_stops_on_ctrl_c(p
     assert process.returncode == 0
     assert out.splitlines()[-1] == "stopped"
     assert "changed: roles/vip-specialist.yaml" in out
-    assert ("roles/vip-specialist.yaml:8:1: error: unknown key 'summry'; did you mean 'summary'?"
-            in err.splitlines())
+    assert (
+        "roles/vip-specialist.yaml:8:1: error: unknown key 'summry'; did you mean 'summary'?"
+        in err.splitlines()
+    )
     assert "Traceback" not in err
     with pytest.raises(urllib.error.URLError):
         fetch(base)
@@ -94,8 +102,11 @@ def test_a_template_save_rebuilds_and_other_files_do_not(project, server):
     (project / "notes.txt").write_text("not part of the handbook")
     time.sleep(2)  # longer than the watcher's grouping of changes
     assert int(fetch(base + "__rolebook__/build")) == build
-    edit(project / "templates" / "labels.yaml", "download_docx: 下载 Word 文档",
-         "download_docx: 下载 Word 版本")
+    edit(
+        project / "templates" / "labels.yaml",
+        "download_docx: 下载 Word 文档",
+        "download_docx: 下载 Word 版本",
+    )
     page = wait_for(base + "vip-specialist.html", lambda p: "下载 Word 版本" in p)
     assert "下载 Word 版本" in page
     assert int(fetch(base + "__rolebook__/build")) == build + 1
@@ -104,8 +115,15 @@ def test_a_template_save_rebuilds_and_other_files_do_not(project, server):
 def test_a_port_in_use_is_a_clear_error(project, server):
     _, base = server
     port = base.rsplit(":", 1)[1].strip("/")
-    run = subprocess.run([sys.executable, "-m", "rolebook.cli", "serve", "--root", str(project),
-                          "--port", port], capture_output=True, text=True, timeout=TIMEOUT)
+    run = subprocess.run(
+        [sys.executable, "-m", "rolebook.cli", "serve", "--root", str(project), "--port", port],
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
     assert run.returncode == 1
-    assert re.fullmatch(rf"error: cannot serve on 127\.0\.0\.1:{port}: .+; choose another "
-                        r"--port\n", run.stderr)
+    assert re.fullmatch(
+        rf"error: cannot serve on 127\.0\.0\.1:{port}: .+; choose another "
+        r"--port\n",
+        run.stderr,
+    )
