@@ -52,28 +52,46 @@ def render_all(
         {path: resources.read(templates / source) for path, source in STATIC_FILES.items()}
     )
     runner = Runner(project, handbook_context(project))  # reports a broken template from here
-    keys = job_keys(project, runner.shared) if cache is not None else None
-    read_now = current_reads(project)
-    todo = []
-    for job in plan(project):
-        files = cache.get(keys(job), read_now) if cache is not None else None
-        if files is None:
-            todo.append(job)
-        else:
-            rendered.add(job, files, fresh=False)
-    for job, files, reads in run(runner, todo, workers):
-        rendered.add(job, files, fresh=True)
-        if cache is not None:
-            cache.put(keys(job), [(i, f, read_now(i, f)) for i, f in reads], files)
+    if cache is None:
+        for job, files, _ in run(runner, plan(project), workers):
+            rendered.add(job, files, fresh=True)
+    else:
+        render_cached(project, runner, rendered, workers, cache)
     for assembled in ASSEMBLED:
         pieces = rendered.pieces.get(assembled.path, {})
         writer = runner.writers[assembled.writer]
         rendered.files[assembled.path] = writer.assemble([pieces[n] for n in sorted(pieces)])
         if assembled.path in rendered.fresh_pieces:
             rendered.fresh.append(assembled.path)
-    changes = redline.pages(
-        project, runner.resources.env, runner.renderer.labels, runner.shared["changes"]
-    )
+    changes = changes_pages(project, runner)
     rendered.files.update(changes)
     rendered.fresh += changes
     return rendered
+
+
+def render_cached(
+    project: Project, runner: Runner, rendered: Rendered, workers: int, cache: cache_module.Cache
+) -> None:
+    """Adds every job's files to `rendered`: from `cache` where still valid, else rendered
+    anew by up to `workers` processes and put in the cache."""
+    keys = job_keys(project, runner.shared)
+    read_now = current_reads(project)
+    todo = []
+    for job in plan(project):
+        files = cache.get(keys(job), read_now)
+        if files is None:
+            todo.append(job)
+        else:
+            rendered.add(job, files, fresh=False)
+    for job, files, reads in run(runner, todo, workers):
+        rendered.add(job, files, fresh=True)
+        cache.put(keys(job), [(i, f, read_now(i, f)) for i, f in reads], files)
+
+
+def changes_pages(project: Project, runner: Runner) -> dict[str, bytes]:
+    """Returns html/changes/<role-id>.html: the redline page of each role with a previous
+    version in git, in the standalone frame (the site's frame would link to the site's files
+    from one folder too deep)."""
+    docs = redline.documents(project.roles, runner.renderer, runner.shared["changes"])
+    html = runner.writers["html"]
+    return {f"html/changes/{role_id}.html": html.write(doc) for role_id, doc in docs.items()}

@@ -1,13 +1,12 @@
 """Writes one redline page on its own (`diff --html`): the changes between two versions of a
-role, in the handbook's language and style."""
+role, in the handbook's language and style, rendered and written as every output is."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from rolebook.build.workers import load_resources
+from rolebook.build.workers import Runner
 from rolebook.check import gather
-from rolebook.load.files import TEMPLATES_DIR
 from rolebook.load.history import Earlier
 from rolebook.model.changes import Change
 from rolebook.model.schema import Role
@@ -17,10 +16,9 @@ from rolebook.render import redline
 
 def write(root: Path, old: Earlier, role: Role, changes: list[Change], target: Path) -> None:
     """Writes the redline page of `changes` from `old` to `role` to the file `target`."""
-    project = gather.with_settings(root)
-    resources = load_resources(root / TEMPLATES_DIR)
-    labels = resources.labels[project.settings.language]
-    page = redline.redline(
-        resources.env, labels, changes, redline.heading(project, old, role, None)
-    )
-    publish.write_file(target, page)
+    # The build's renderer and writers, so that a broken template or a language without labels
+    # is reported as the build reports it; no template here needs the handbook's context.
+    runner = Runner(gather.with_settings(root), shared={})
+    heading = redline.heading(runner.renderer, old, role, None)
+    doc = redline.document(runner.renderer, changes, heading)
+    publish.write_file(target, runner.writers["html"].write(doc))

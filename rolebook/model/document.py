@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Span:
     """A run of text: plain, strong, a link, a tab, or a page field (PAGE / PAGES: the pages of
-    the section)."""
+    the section); `change` marks text that one version of a document has and the other lacks:
+    "insert" (the later one added it) or "delete" (the later one took it out)."""
 
     text: str
     strong: bool = False
     href: str = ""
     ref: str = ""
     field: str = ""
+    change: str = ""
 
 
 Spans = tuple[Span, ...]

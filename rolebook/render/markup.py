@@ -3,7 +3,8 @@
 Templates (templates/*.xml.j2) write a document in a small XML vocabulary, close to HTML:
 
     <document>              root; <meta name=".." content=".."/> and <link rel=".." href=".."
-                            title=".."/> (prev, next, index, docx…)
+                            title=".."/> (prev, next, index, docx…); the meta "frame" names
+                            the HTML page's frame (rolebook/output/writers/html.py)
       <nav><group label=".." href=".."><item ref="..">title</item>…</group>…</nav>
                             the site's navigation: departments, and a role page's own
                             department's roles (HTML)
@@ -20,13 +21,16 @@ Templates (templates/*.xml.j2) write a document in a small XML vocabulary, close
       <p>s), <toc><entry level="1" ref=".." page="2.1-1">text</entry>…</toc>,
       <orgchart><node id=".." ref=".." group="..">label</node>…<edge from=".." to=".."/>…
       </orgchart>
-    inline: text, <strong>, <a href=".."> (external) or <a ref="role-id"> (another role)
+    inline: text, <strong>, <a href=".."> (external) or <a ref="role-id"> (another role),
+    <ins>/<del> (text a later version added / took out: the redline)
 
 `parse` turns that into the model's dataclasses; writers never see the XML. Text arrives escaped by
 Jinja's autoescape, so text from YAML can never become markup here.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from lxml import etree
 
@@ -52,9 +56,9 @@ from rolebook.model.document import (
 def parse(xml: str) -> Document:
     """Returns the Document written in `xml` by a template; raises ValueError if malformed."""
     root = etree.fromstring(xml.encode("utf-8"), _PARSER)
-    meta = {m.get("name"): m.get("content", "") for m in root.iterfind("meta")}
-    links = {m.get("rel"): m.get("href", "") for m in root.iterfind("link")}
-    titles = {m.get("rel"): m.get("title", "") for m in root.iterfind("link")}
+    meta = {m.get("name", ""): m.get("content", "") for m in root.iterfind("meta")}
+    links = {m.get("rel", ""): m.get("href", "") for m in root.iterfind("link")}
+    titles = {m.get("rel", ""): m.get("title", "") for m in root.iterfind("link")}
     nav = tuple(
         NavGroup(
             g.get("label", ""),
@@ -83,7 +87,9 @@ def _data(el) -> dict[str, object]:
     return out
 
 
-_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
+# Blank text is kept: between two inline elements ("<del>a</del> <ins>b</ins>") it is content.
+# Blank text between blocks is never read, since blocks are read element by element.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
 
 
 def _section(el) -> Section:
@@ -144,26 +150,38 @@ def _cell(el) -> Cell:
     return Cell(paras, el.tag == "th", el.get("scope", ""))
 
 
-def _spans(el, strong: bool = False, href: str = "", ref: str = "") -> Spans:
-    """Returns the inline content of `el` as spans, flattening nested inline elements."""
+# Inline elements that mark text as changed from one version to the next, and their marks.
+_CHANGES = {"ins": "insert", "del": "delete"}
+_FIELDS = ("page", "pages", "tab")
+_PLAIN = Span("")
+
+
+def _spans(el, style: Span = _PLAIN) -> Spans:
+    """Returns the inline content of `el` as spans in `style` (strong, link, change mark) but
+    where nested inline elements change it; those elements are flattened."""
     out: list[Span] = []
     if el.text:
-        out.append(Span(el.text, strong, href, ref))
+        out.append(replace(style, text=el.text))
     for child in el:
-        if child.tag in ("page", "pages", "tab"):
-            out.append(Span("1" if child.tag != "tab" else "\t", strong, field=child.tag.upper()))
+        if child.tag in _FIELDS:
+            text = "1" if child.tag != "tab" else "\t"
+            out.append(Span(text, style.strong, field=child.tag.upper()))
         else:
-            out.extend(
-                _spans(
-                    child,
-                    strong or child.tag == "strong",
-                    child.get("href", href),
-                    child.get("ref", ref),
-                )
-            )
+            out.extend(_spans(child, _inside(child, style)))
         if child.tail:
-            out.append(Span(child.tail, strong, href, ref))
+            out.append(replace(style, text=child.tail))
     return tuple(out)
+
+
+def _inside(el, style: Span) -> Span:
+    """Returns the style of the text inside the inline element `el` found in text of `style`."""
+    return replace(
+        style,
+        strong=style.strong or el.tag == "strong",
+        href=el.get("href", style.href),
+        ref=el.get("ref", style.ref),
+        change=_CHANGES.get(el.tag, style.change),
+    )
 
 
 def _text(el) -> str:

@@ -1,14 +1,21 @@
-"""Redline pages: the changes between two versions of a role as an HTML page.
+"""Redlines: the changes between two versions of a role as a Document, which the HTML writer
+makes a page of (templates/changes.xml.j2, in the standalone frame).
 
-`pages` makes html/changes/<role-id>.html for each role with a previous version; `redline`
-makes one page, which `diff --html` also writes.
+`documents` makes one for each role with a previous version (html/changes/<role-id>.html in the
+build); `document` makes one, which `diff --html` also writes.
 """
 
 from __future__ import annotations
 
-from rolebook.model.changes import Change, compare
-from rolebook.model.schema import Role
+from collections.abc import Iterable
 
+from rolebook.load.history import Earlier
+from rolebook.model.changes import Change, compare
+from rolebook.model.document import Document
+from rolebook.model.schema import Role
+from rolebook.render.templating import Renderer
+
+TEMPLATE = "changes.xml.j2"
 # Where labels.yaml names a field by another key than the schema's.
 _LABEL_KEYS = {"number": "document_number"}
 
@@ -19,42 +26,60 @@ def label(path: tuple, labels: dict[str, str]) -> str:
     return " · ".join(dict.fromkeys(names))
 
 
-def redline(env, labels: dict[str, str], changes: list[Change], heading: dict) -> bytes:
-    """Returns the HTML redline page of `changes`; `heading` holds the title, the two versions'
-    labels and the link back to the role page (empty for a page on its own)."""
-    rows = [
+def marks(change: Change) -> list[tuple[str, str]]:
+    """Returns the text of `change` as (equal | delete | insert, text): the words changed in a
+    text; a short text or a name replaced whole (old → new); an item removed or added whole;
+    an item moved as it is."""
+    if change.segments:
+        return list(change.segments)
+    if change.kind == "changed" or (change.kind == "moved" and not change.where):
+        return [("delete", change.old), ("equal", " → "), ("insert", change.new)]
+    if change.kind == "removed":
+        return [("delete", change.old)]
+    if change.kind == "added":
+        return [("insert", change.new)]
+    return [("equal", change.new or change.old)]
+
+
+def rows(changes: list[Change], labels: dict[str, str]) -> list[dict]:
+    """Returns the template's rows for `changes`: the field with its item, the kind, the marks."""
+    return [
         {
-            "field": label(c.path, labels),
-            "where": c.where,
+            "field": f"{label(c.path, labels)} {c.where}" if c.where else label(c.path, labels),
             "kind": c.kind,
-            "kind_label": labels[f"change_{c.kind}"],
-            "old": c.old,
-            "new": c.new,
-            "segments": c.segments,
+            "marks": marks(c),
         }
         for c in changes
     ]
-    return env.get_template("changes.html.j2").render(L=labels, rows=rows, **heading).encode()
 
 
-def pages(project, env, labels: dict[str, str], previous: dict) -> dict[str, bytes]:
-    """Returns html/changes/<role-id>.html for each role with a previous version in `previous`."""
-    out = {}
-    for role in project.roles:
-        if role.id in previous:
-            old = previous[role.id]
-            out[f"html/changes/{role.id}.html"] = redline(
-                env, labels, compare(old.role, role), heading(project, old, role, "../")
-            )
-    return out
+def document(renderer: Renderer, changes: list[Change], heading: dict) -> Document:
+    """Returns the redline of `changes`; `heading` holds the title, the two versions' labels
+    and the link back to the role's page (empty for a page on its own)."""
+    return renderer.render(TEMPLATE, rows=rows(changes, renderer.labels), **heading)
 
 
-def heading(project, old, role: Role, back: str | None) -> dict:
-    """Returns the heading of a redline page: title, versions and the link back to the role."""
-    title = role.title.in_language(project.settings.language)
+def documents(
+    roles: Iterable[Role], renderer: Renderer, previous: dict[str, Earlier]
+) -> dict[str, Document]:
+    """Returns, by role id, the redline of each of `roles` with a previous version in
+    `previous`; each links back to its role's page, one folder up."""
     return {
-        "title": title,
-        "lang": project.settings.language,
+        role.id: document(
+            renderer,
+            compare(previous[role.id].role, role),
+            heading(renderer, previous[role.id], role, "../"),
+        )
+        for role in roles
+        if role.id in previous
+    }
+
+
+def heading(renderer: Renderer, old: Earlier, role: Role, back: str | None) -> dict:
+    """Returns the heading of a redline: title, versions and the link back to the role's page
+    (the page's folder relative to the redline's, or None for no link)."""
+    return {
+        "title": renderer.title_of(role),
         "old_label": f"{old.role.document_control.version} ({old.label})",
         "new_label": role.document_control.version,
         "back": f"{back}{role.id}.html" if back is not None else "",

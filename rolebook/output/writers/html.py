@@ -1,18 +1,23 @@
 """The HTML writer: a Document in, one UTF-8 HTML page out.
 
-The blocks become semantic HTML; templates/page.html.j2 frames them (head, navigation, search,
-version header, print headers). All text is escaped here, whatever it holds.
+The blocks become semantic HTML; a frame template puts them in a page. The Document's meta
+"frame" chooses it: "site" (the default, templates/page.html.j2: head, navigation, search,
+version header, print headers; the page sits among the site's files) or "standalone"
+(templates/changes_page.html.j2: its style inline, no scripts, no links to the site's files;
+the page also works as a file on its own, as the redline of `rolebook diff --html` must). All
+text is escaped here, whatever it holds.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from html import escape
+from typing import Any
 
 from markupsafe import Markup
 
-from rolebook.output import orgchart
 from rolebook.model.document import (
     Block,
     Cell,
@@ -20,12 +25,19 @@ from rolebook.model.document import (
     Heading,
     ListBlock,
     OrgChart,
+    OrgNode,
     Para,
     Spans,
     Table,
     Toc,
 )
+from rolebook.output import orgchart
 from rolebook.output.writers.base import Resources
+
+# The frames a Document may choose with its meta "frame", and their templates.
+FRAMES = {"site": "page.html.j2", "standalone": "changes_page.html.j2"}
+# The elements that mark a span's change (Span.change) from one version to the next.
+CHANGE_TAGS = {"insert": "ins", "delete": "del"}
 
 
 class HtmlWriter:
@@ -34,20 +46,28 @@ class HtmlWriter:
     extension = "html"
 
     def __init__(self, resources: Resources):
-        self.page = resources.env.get_template("page.html.j2")
+        self.frames = {name: resources.env.get_template(t) for name, t in FRAMES.items()}
         self.labels = resources.labels
 
     def write(self, doc: Document) -> bytes:
-        """Returns the HTML page for `doc`."""
+        """Returns the HTML page for `doc`, in the frame its meta "frame" names."""
+        frame = doc.meta.get("frame", "site")
+        if frame not in self.frames:
+            raise ValueError(f"no HTML frame '{frame}'; the frames are {', '.join(self.frames)}")
         labels = self.labels[doc.lang]
         sections = [
-            {"anchor": s.anchor, "header": s.header, "mark": s.mark,
-             "body": Markup(blocks(s.blocks)),
-             "print_header_text": s.header_text(labels["field_separator"], labels["field_gap"])}
+            {
+                "anchor": s.anchor,
+                "header": s.header,
+                "mark": s.mark,
+                "body": Markup(blocks(s.blocks)),
+                "print_header_text": s.header_text(labels["field_separator"], labels["field_gap"]),
+            }
             for s in doc.sections
         ]
-        html = self.page.render(doc=doc, sections=sections, L=labels,
-                                json_ld=json_ld(doc.data), css_string=css_string)
+        html = self.frames[frame].render(
+            doc=doc, sections=sections, L=labels, json_ld=json_ld(doc.data), css_string=css_string
+        )
         return html.encode("utf-8")
 
 
@@ -75,12 +95,15 @@ def blocks(items: tuple[Block, ...]) -> str:
 
 
 def spans(items: Spans) -> str:
-    """Returns the HTML of inline spans: escaped text, <strong> and links."""
+    """Returns the HTML of inline spans: escaped text, <strong>, change marks and links."""
     out = []
     for s in items:
         text = escape(s.text if s.field != "TAB" else " ", quote=False)
         if s.strong:
             text = f"<strong>{text}</strong>"
+        if s.change:
+            tag = CHANGE_TAGS[s.change]
+            text = f"<{tag}>{text}</{tag}>"
         href = s.href or (f"{s.ref}.html" if s.ref else "")
         if href:
             text = f'<a href="{escape(href)}">{text}</a>'
@@ -129,8 +152,10 @@ def _colgroup(widths: tuple[int, ...]) -> str:
 
 
 def _toc(toc: Toc) -> str:
-    items = "".join(f'<li class="level-{e.level}"><a href="#{escape(e.anchor)}">'
-                    f"{escape(e.text)}</a></li>" for e in toc.entries)
+    items = "".join(
+        f'<li class="level-{e.level}"><a href="#{escape(e.anchor)}">{escape(e.text)}</a></li>'
+        for e in toc.entries
+    )
     return f'<nav class="toc"><ol>{items}</ol></nav>'
 
 
@@ -155,35 +180,42 @@ def _org_chart(chart: OrgChart) -> str:
             if box.node is None:
                 paths.append(f"M{_x(box.centre)} {top}V{top + box_h}")
             else:
-                boxes.append(_svg_box(box, labels[box.key], top, box_h))
-        for upper, family in (lay.families(i) if i < len(lay.links) else []):
+                boxes.append(_svg_box(box, box.node, labels[box.key], top, box_h))
+        for upper, family in lay.families(i) if i < len(lay.links) else []:
             bar = top + box_h + GAP
             xs = [_x(b.centre) for b in [upper, *family]]
             paths.append(f"M{_x(upper.centre)} {top + box_h}V{bar}M{min(xs)} {bar}H{max(xs)}")
             paths += [f"M{_x(b.centre)} {bar}V{top + row}" for b in family]
     title = '<title id="orgchart-title">{}</title>'.format(
-        escape(" / ".join(n.label for n in chart.nodes)))
-    return (f'<figure class="orgchart"><svg xmlns="http://www.w3.org/2000/svg" '
-            f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-            f'aria-labelledby="orgchart-title">{title}'
-            f'<path class="lines" d="{"".join(paths)}"/>{"".join(boxes)}</svg></figure>')
+        escape(" / ".join(n.label for n in chart.nodes))
+    )
+    return (
+        f'<figure class="orgchart"><svg xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'aria-labelledby="orgchart-title">{title}'
+        f'<path class="lines" d="{"".join(paths)}"/>{"".join(boxes)}</svg></figure>'
+    )
 
 
 def _x(centre: int) -> int:
     return PAD + centre * CELL
 
 
-def _svg_box(box: orgchart.Box, lines: list[str], top: int, height: int) -> str:
-    """Returns one box of the SVG org chart, a link when it is a role."""
+def _svg_box(box: orgchart.Box, node: OrgNode, lines: list[str], top: int, height: int) -> str:
+    """Returns one box of the SVG org chart, that of `node`: a link when it is a role."""
     x = _x(box.col) + 4
     first = top + height / 2 - (len(lines) - 1) * LINE / 2 + FONT * 0.35
-    text = "".join(f'<tspan x="{x + BOX_WIDTH / 2:g}" y="{first + i * LINE:g}">{escape(t)}'
-                   f"</tspan>" for i, t in enumerate(lines))
-    kind = "role" if box.node.ref else "position"
-    shape = (f'<rect class="{kind}" x="{x}" y="{top}" width="{BOX_WIDTH}" height="{height}" '
-             f'rx="4"/><text class="{kind}">{text}</text>')
-    if box.node.ref:
-        return f'<a href="{escape(box.node.ref)}.html">{shape}</a>'
+    text = "".join(
+        f'<tspan x="{x + BOX_WIDTH / 2:g}" y="{first + i * LINE:g}">{escape(t)}</tspan>'
+        for i, t in enumerate(lines)
+    )
+    kind = "role" if node.ref else "position"
+    shape = (
+        f'<rect class="{kind}" x="{x}" y="{top}" width="{BOX_WIDTH}" height="{height}" '
+        f'rx="4"/><text class="{kind}">{text}</text>'
+    )
+    if node.ref:
+        return f'<a href="{escape(node.ref)}.html">{shape}</a>'
     return shape
 
 
@@ -201,5 +233,11 @@ def _wrap(label: str, width: float = (BOX_WIDTH - 10) / FONT) -> list[str]:
     return [*lines, line.rstrip()] if line.strip() else lines or [""]
 
 
-_WRITE = {Heading: _heading, Para: _para, ListBlock: _list, Table: _table, Toc: _toc,
-          OrgChart: _org_chart}
+_WRITE: dict[type, Callable[[Any], str]] = {
+    Heading: _heading,
+    Para: _para,
+    ListBlock: _list,
+    Table: _table,
+    Toc: _toc,
+    OrgChart: _org_chart,
+}
