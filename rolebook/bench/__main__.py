@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -142,6 +143,7 @@ class Bench:
         model, then each writer, as a build renders each role's page."""
         resources = workers.load_resources(self.root / TEMPLATES_DIR)
         settings = self.project.settings
+        assert settings is not None  # pipeline.check raises without them
         renderer = Renderer(
             resources.env, settings, self.project.roles, resources.labels[settings.language]
         )
@@ -189,6 +191,7 @@ class Bench:
         started = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         watch = MemoryWatch(proc.pid) if memory else None
+        assert proc.stdout is not None  # stdout=PIPE
         out = proc.stdout.read()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
@@ -228,6 +231,7 @@ class Bench:
         labels = YAML(typ="safe").load(
             (self.root / TEMPLATES_DIR / "labels.yaml").read_text(encoding="utf-8")
         )
+        assert self.project.settings is not None  # pipeline.check raises without them
         labels = labels[self.project.settings.language]
         titles = {role.id: role.title.zh for role in self.project.roles}
         folder = self.work / "pandoc"
@@ -364,7 +368,7 @@ def table_of_peers(f: dict[str, float], p: dict[str, float]) -> str:
     return _markdown(("peer, per role (CPU)", "time", "rolebook faster by", "target", ""), rows)
 
 
-def _markdown(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+def _markdown(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines) + "\n"

@@ -60,7 +60,8 @@ class Generator:
         self.dumper = YAML(typ="safe")
         self.dumper.allow_unicode = True
         self.dumper.default_flow_style = False
-        self.dumper.sort_base_mapping_type_on_output = False
+        # ruamel declares the attribute by its default, None (sort), so mypy takes it as None only.
+        self.dumper.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
         self.dumper.width = 4096
 
     def role_id(self, i: int) -> str:

@@ -89,7 +89,7 @@ def pandoc_batch(markdown_files: list[Path], fmt: str, workdir: Path) -> float:
     return float(run.stdout.split()[-1])
 
 
-def _md(text: str) -> str:
+def _md(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
@@ -219,7 +219,7 @@ def _loop_table(word, header: list[str] | None, cells: list[str], loop: str) -> 
 
 def _optional_section(word, L: dict[str, str], key: str, style: str | None) -> None:
     """Adds the section `key`, shown only if the role has it."""
-    lines = [(f"{{%p if {key} %}}", "Normal"), (L[key], "Heading 2")]
+    lines: list[tuple[str, str | None]] = [(f"{{%p if {key} %}}", "Normal"), (L[key], "Heading 2")]
     if key == "qualifications":
         lines += [
             ("{%p for q in qualifications %}", "Normal"),

@@ -22,6 +22,7 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 FOLDER = ".cache/rolebook"
 _INDEX = "index.json"
@@ -82,7 +83,8 @@ class Cache:
 
         `current(role_id, field)` gives the digest of a value as it is now.
         """
-        entry = self.old.get(key)
+        # The index's JSON, unchecked: an entry missing or of the wrong shape raises below.
+        entry: Any = self.old.get(key)
         try:
             if any(current(role_id, field) != value for role_id, field, value in entry["reads"]):
                 return None

@@ -88,6 +88,7 @@ def _build(
     workers = workers or parallel.default_workers()
     project = check(root, workers, None if cache is None else Readings(cache.folder))
     if lang:
+        assert project.settings is not None  # check raises if they could not be read
         project.settings = dataclasses.replace(project.settings, language=lang)
     from rolebook.build import outputs  # the writers and Jinja: only a real build needs them
 

@@ -30,6 +30,7 @@ class Runner:
     def __init__(self, project: Project, shared: dict):
         templates = project.root / TEMPLATES_DIR
         self.resources = load_resources(templates)
+        assert project.settings is not None  # a build renders only a checked project
         language = project.settings.language
         if language not in self.resources.labels:
             raise LocatedError(
@@ -91,6 +92,7 @@ def _start_runner(runner: Runner | None) -> None:
 
 
 def _run_job(job: Job):
+    assert _runner is not None  # run's initializer started one in this process
     return _runner.run(job)
 
 

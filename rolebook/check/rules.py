@@ -19,12 +19,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import fields, is_dataclass
 from functools import cache
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from rolebook.check import compliance
 from rolebook.load.reader import Reading
 from rolebook.model.errors import WARNING, Diagnostic
-from rolebook.model.schema import Role, filled
+from rolebook.model.schema import Role, Settings, filled
 
 if TYPE_CHECKING:
     from rolebook.load.project import Project
@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 PLACEHOLDER = "TODO"
 REPORTING_FIELDS = ("reports_to", "direct_reports", "indirect_reports", "promotion", "rotation")
 VERSION_FORMAT = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
+# A check: check(project), or check(project, path, reading, role) for a one-role check.
+Check = Callable[..., Iterator[Diagnostic]]
+C = TypeVar("C", bound=Check)
 
 
 def is_placeholder(text: str) -> bool:
@@ -44,14 +47,21 @@ def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
-def one_role(check: Callable) -> Callable:
+def one_role(check: C) -> C:
     """Marks `check` as one that looks at one role only; it is called as
     check(project, path, reading, role), in the process that read the role (see check_role)."""
-    check.one_role = True
+    check.one_role = True  # type: ignore[attr-defined]  # a function takes any attribute
     return check
 
 
-def _roles(project: Project) -> Iterator[tuple[str, Reading, Role]]:
+def _settings(project: Project) -> Settings:
+    """Returns the project's settings: the checks run only on a project whose settings could be
+    read (see load/project.py)."""
+    assert project.settings is not None
+    return project.settings
+
+
+def _roles(project: Project) -> Iterator[tuple[str, Reading[Role], Role]]:
     """Yields (path, reading, role) for every role file that could be read."""
     for path, reading in project.readings.items():
         if reading.value is not None:
@@ -79,7 +89,7 @@ def required_sections(
 ) -> Iterator[Diagnostic]:
     """Yields an error for each section the settings require that the role lacks or leaves
     empty."""
-    for name in project.settings.required_sections:
+    for name in _settings(project).required_sections:
         if filled(getattr(role, name)) or (name,) in reading.suggested:
             continue
         if (name,) in reading.key_positions:
@@ -158,7 +168,11 @@ def _collect_texts(value, path: tuple, found: list) -> None:
     parts = (
         enumerate(value)
         if isinstance(value, list)
-        else ((name, getattr(value, name)) for name in _field_names(type(value)))
+        else (
+            (name, getattr(value, name))
+            # A class is hashable, but mypy does not take one for Hashable (python/mypy#11470).
+            for name in _field_names(type(value))  # type: ignore[arg-type]
+        )
     )
     for key, part in parts:
         if isinstance(part, str):
@@ -193,7 +207,7 @@ def known_references(project: Project) -> Iterator[Diagnostic]:
     ids = {PurePosixPath(path).stem for path in project.readings} | {
         role.id for _, _, role in _roles(project)
     }
-    externals = set(project.settings.external_positions)
+    externals = set(_settings(project).external_positions)
     hints = _hints(project)
     for _, reading, role in _roles(project):
         for key, i, name in _references(role):
@@ -211,7 +225,7 @@ def _references(role: Role) -> Iterator[tuple[str, int, str]]:
 
 def _hints(project: Project) -> dict[str, str]:
     """Returns what an unknown name may have meant: ids, externals, and titles to their ids."""
-    hints = {name: f"'{name}'" for name in project.settings.external_positions}
+    hints = {name: f"'{name}'" for name in _settings(project).external_positions}
     for _, _, role in _roles(project):
         suggestion = f"'{role.id}' ({role.title.zh})"
         hints.update({role.title.zh: suggestion, role.title.en: suggestion, role.id: suggestion})
@@ -526,7 +540,7 @@ def _diagnostic(reading, path: tuple, message: str) -> Diagnostic:
     return reading.diagnostic(reading.at(path, key=bool(path)), message)
 
 
-CHECKS = [
+CHECKS: list[Check] = [
     file_name_matches_id,
     required_sections,
     unique_role_ids,
@@ -545,7 +559,7 @@ CHECKS = [
 ]
 
 
-def check_role(project: Project, path: str, reading: Reading) -> list[list[Diagnostic]]:
+def check_role(project: Project, path: str, reading: Reading[Role]) -> list[list[Diagnostic]]:
     """Returns the diagnostics of each one-role check of CHECKS, in order, for the readable role
     of `reading` (the file at `path`)."""
     return [

@@ -100,6 +100,7 @@ def new_role(root: Path, role_id: str, base: str = "", date: dt.date | None = No
     if existing:
         raise RolebookError(f"{existing} already exists; choose another id or edit that file")
     project = gather.with_settings(root)
+    assert project.settings is not None  # with_settings raises without them
     date = date or dt.date.today()
     numbers = [r.document_control.number for r in project.roles]
     if base:
@@ -110,9 +111,9 @@ def new_role(root: Path, role_id: str, base: str = "", date: dt.date | None = No
         text = scaffold(project, role_id, next_number(numbers), date)
     path = f"{ROLES_DIR}/{role_id}.yaml"
     (root / ROLES_DIR).mkdir(exist_ok=True)
-    publish.write_file(
-        root / path, checked_text(Source(path, text, None, None), text).encode("utf-8")
-    )
+    # checked_text reads only the path and the byte-order mark: no tree or role to give.
+    written = Source(path, text, None, None)  # type: ignore[arg-type]
+    publish.write_file(root / path, checked_text(written, text).encode("utf-8"))
     return path
 
 
@@ -151,6 +152,7 @@ def copied(source: Source, role_id: str, number: str, date: dt.date, language: s
 def scaffold(project: Project, role_id: str, number: str, date: dt.date) -> str:
     """Returns a new role's text: every required field and section, each empty value a TODO
     placeholder that `check` reports until it is filled in."""
+    assert project.settings is not None  # new_role's project has its settings
     values = {
         ("id",): role_id,
         ("document_control", "number"): number,
@@ -210,7 +212,7 @@ def _value(hint, doc: str, path: tuple, values: dict):
     return f"{PLACEHOLDER}: {doc}" if type(kind) in (Kind, Pattern) else None
 
 
-def _hints(owner: type) -> dict:
+def _hints(owner: object) -> dict:
     return typing.get_type_hints(owner, include_extras=True)
 
 

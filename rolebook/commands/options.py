@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from rolebook.model.scalars import DateKind, KindError, RoleId
+from rolebook.model.scalars import ROLE_ID, DateKind, KindError
 
 LANGUAGES = ("zh-CN", "en")  # the languages templates/labels.yaml has labels for
 
@@ -53,7 +53,7 @@ def date_argument(text: str) -> dt.date:
 def role_id_argument(text: str) -> str:
     """Returns a valid role id given on the command line; argparse reports a wrong one."""
     try:
-        return RoleId.__metadata__[0].parse(text)
+        return ROLE_ID.parse(text)
     except KindError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 

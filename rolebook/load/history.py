@@ -89,7 +89,8 @@ class History:
 
 def _blobs(out: bytes, count: int) -> list[bytes | None]:
     """Returns the contents `git cat-file --batch` printed, in order; None for a missing one."""
-    blobs, at = [], 0
+    blobs: list[bytes | None] = []
+    at = 0
     for _ in range(count):
         end = out.index(b"\n", at)
         header = out[at:end].split()

@@ -16,12 +16,13 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from rolebook.load.files import ROLES_DIR, SETTINGS_FILE, Refused, contents, scan_roles
 from rolebook.load.reader import Reading, read
 from rolebook.load.readings import Readings
 from rolebook.model.errors import ERROR, CheckFailed, Diagnostic
-from rolebook.model.scalars import KindError, RoleId
+from rolebook.model.scalars import ROLE_ID, KindError
 from rolebook.model.schema import Role, Settings
 from rolebook.util import parallel
 from rolebook.util.digest import digest
@@ -34,7 +35,7 @@ class Project:
     root: Path
     settings: Settings | None
     roles: list[Role] = field(default_factory=list)
-    readings: dict[str, Reading] = field(default_factory=dict)
+    readings: dict[str, Reading[Role]] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # The day date checks compare with (a review date in the past is overdue).
     today: dt.date = field(default_factory=dt.date.today)
@@ -53,6 +54,8 @@ class Project:
             raise CheckFailed(self.diagnostics)
 
 
+T = TypeVar("T")  # the schema dataclass a file is read into
+
 # The one-role checks' diagnostics of one role file: a list per check.
 Found = list[list[Diagnostic]]
 
@@ -63,11 +66,11 @@ class Checks:
     reads it; a module-level function, so that it can be sent there), then `project` on the
     whole project with what `role` found."""
 
-    role: Callable[[Project, str, Reading], Found]
+    role: Callable[[Project, str, Reading[Role]], Found]
     project: Callable[[Project, dict[str, Found]], list[Diagnostic]]
 
 
-def _no_role_checks(project: Project, path: str, reading: Reading) -> Found:
+def _no_role_checks(project: Project, path: str, reading: Reading[Role]) -> Found:
     return []
 
 
@@ -140,8 +143,9 @@ def _read_roles(
     # copied to them again with each batch of files.
     alone = Project(project.root, project.settings, today=project.today)
     context = digest(repr(project.settings), project.today.isoformat())
-    any_kept = readings is not None and readings.holds_any()
-    done = _kept_roles(alone, checks, readings, context, files) if any_kept else {}
+    done: dict[str, tuple[Reading[Role], Found | None]] = {}
+    if readings is not None and readings.holds_any():
+        done = _kept_roles(alone, checks, readings, context, files)
     todo = [file for file in files.items() if file[0] not in done]
     results = parallel.map_in_order(
         functools.partial(_read_and_check, alone, checks, readings, context),
@@ -157,7 +161,8 @@ def _read_roles(
         project.diagnostics += reading.diagnostics
         if reading.value is not None:
             project.roles.append(reading.value)
-            found[path] = checked
+            if checked is not None:  # None only when the settings could not be read
+                found[path] = checked
     if readings is not None:
         readings.keep_only(list(files))
     return found
@@ -169,7 +174,7 @@ def _read_and_check(
     readings: Readings | None,
     context: str,
     file: tuple[str, bool],
-) -> tuple[Reading, Found | None]:
+) -> tuple[Reading[Role], Found | None]:
     """Returns the Reading of one role file of `project` and its one-role checks' diagnostics
     (see _checked), both kept in `readings` (if given) as worked out in `context`."""
     path, inside = file
@@ -189,10 +194,10 @@ def _read_and_check(
 
 def _kept_roles(
     project: Project, checks: Checks, readings: Readings, context: str, files: dict[str, bool]
-) -> dict[str, tuple[Reading, Found | None]]:
+) -> dict[str, tuple[Reading[Role], Found | None]]:
     """Returns the Reading, and its one-role checks' diagnostics, of each role file that
     `readings` keeps as it is now; checks kept in another `context` are worked out again."""
-    kept = {}
+    kept: dict[str, tuple[Reading[Role], Found | None]] = {}
     for path, inside in files.items():
         if _misnamed(path) is not None:
             continue
@@ -206,12 +211,13 @@ def _kept_roles(
         reading, checked = found
         if checked is None and project.settings is not None:
             checked = _checked(project, checks, path, reading)
+            assert checked is not None  # a kept reading has a value, and the settings were read
             readings.keep(path, data, reading, checked, context)
         kept[path] = reading, checked
     return kept
 
 
-def _checked(project: Project, checks: Checks, path: str, reading: Reading) -> Found | None:
+def _checked(project: Project, checks: Checks, path: str, reading: Reading[Role]) -> Found | None:
     """Returns the one-role checks' diagnostics (`checks.role`) of the role of
     `reading`; None if it could not be read, or the settings could not."""
     if reading.value is None or project.settings is None:
@@ -222,7 +228,7 @@ def _checked(project: Project, checks: Checks, path: str, reading: Reading) -> F
 def _misnamed(path: str) -> Reading | None:
     """Returns a failed Reading for a role file whose name is not a valid role id, else None."""
     name = Path(path)
-    role_id = RoleId.__metadata__[0]
+    role_id = ROLE_ID
     try:
         role_id.parse(name.stem)
     except KindError as exc:
@@ -238,7 +244,7 @@ def _misnamed(path: str) -> Reading | None:
     return None
 
 
-def read_file(root: Path, path: str, schema: type, inside: bool = False) -> Reading:
+def read_file(root: Path, path: str, schema: type[T], inside: bool = False) -> Reading[T]:
     """Returns the Reading of the file at root/path; files that cannot be read become errors.
     `inside` as for read_bytes."""
     try:
@@ -248,13 +254,13 @@ def read_file(root: Path, path: str, schema: type, inside: bool = False) -> Read
     return read(path, text, schema)
 
 
-def _refused(path: str, exc: Refused) -> Reading:
+def _refused(path: str, exc: Refused) -> Reading[Any]:
     return _failed(path, str(exc), exc.where, exc.lines)
 
 
 def _failed(
     path: str, message: str, where: tuple[int, int] = (1, 1), lines: list[str] | None = None
-) -> Reading:
-    reading = Reading(path, lines or [])
+) -> Reading[Any]:
+    reading: Reading[Any] = Reading(path, lines or [])
     reading.report(where, message)
     return reading

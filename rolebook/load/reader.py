@@ -26,10 +26,12 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.events import (
     AliasEvent,
+    CollectionStartEvent,
     DocumentStartEvent,
     Event,
     MappingEndEvent,
     MappingStartEvent,
+    NodeEvent,
     ScalarEvent,
     SequenceEndEvent,
     SequenceStartEvent,
@@ -61,15 +63,16 @@ _UNPRINTABLE = re.compile(f"{INVISIBLE.pattern[:-1]}\r\n]")
 # YAML's line breaks: the only ones left once INVISIBLE has refused U+0085, U+2028 and U+2029.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 Path = tuple  # keys and indices from the document's root, e.g. ("duties", 3)
+T = typing.TypeVar("T")  # the schema dataclass a file is read into
 
 
 @dataclass
-class Reading:
+class Reading(typing.Generic[T]):
     """What reading one file gave: the value (None if unusable), positions and problems."""
 
     path: str
     lines: list[str]
-    value: object = None
+    value: T | None = None
     positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path, tuple[int, int]] = field(default_factory=dict)
     # Keys suggested for a misspelt key: not reported again as missing.
@@ -107,9 +110,9 @@ class Reading:
         return table.get(path, self.positions.get((), (1, 1)))
 
 
-def read(path: str, text: str, schema: type) -> Reading:
+def read(path: str, text: str, schema: type[T]) -> Reading[T]:
     """Returns the Reading of `text` (the file at `path`) against the dataclass `schema`."""
-    reading = Reading(path, split_lines(text))
+    reading: Reading[T] = Reading(path, split_lines(text))
     if _report_invisible(reading, text):
         return reading
     composer = _Composer(reading)
@@ -125,7 +128,7 @@ def read(path: str, text: str, schema: type) -> Reading:
             "('key: value' lines), not a list or a single text",
         )
         return reading
-    value = _Walker(reading).convert(node, _shape(schema), ())
+    value = _Walker(reading).convert(node, _schema_shape(schema), ())
     reading.value = None if value is INVALID or composer.refused else value
     return reading
 
@@ -184,16 +187,19 @@ class Node:
 
 class ScalarNode(Node):
     __slots__ = ()
+    value: str
 
 
 class SequenceNode(Node):
     __slots__ = ()
+    value: list[Node]
 
 
 class MappingNode(Node):
     """value: the (key node, value node) pairs."""
 
     __slots__ = ()
+    value: list[tuple[Node, Node]]
 
 
 def _events(text: str) -> Iterator[Event]:
@@ -223,7 +229,7 @@ class _Composer:
         self.root: list[Node] = []
         # The collections open around the next event, each with its start event and its children
         # so far; at the bottom, the document's root.
-        self.open: list[tuple[Event | None, list[Node]]] = [(None, self.root)]
+        self.open: list[tuple[CollectionStartEvent | None, list[Node]]] = [(None, self.root)]
         self.anchors: set[str] = set()
         self.refused = False
 
@@ -241,15 +247,15 @@ class _Composer:
     def take(self, event: Event) -> bool:
         """Adds one event to the tree; False if reading must stop here."""
         # Tested by exact type, most frequent first: this runs once per event of every file.
-        kind = type(event)
-        if kind is ScalarEvent:
+        if type(event) is ScalarEvent:
             if event.anchor:
                 self.anchor(event)
             self.open[-1][1].append(_scalar(event))
-        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+        elif type(event) is MappingEndEvent or type(event) is SequenceEndEvent:
             start, children = self.open.pop()
+            assert start is not None  # the parser ends only the collections it started
             self.open[-1][1].append(_collection(start, children))
-        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+        elif type(event) is MappingStartEvent or type(event) is SequenceStartEvent:
             if event.anchor:
                 self.anchor(event)
             if len(self.open) > MAX_DEPTH:
@@ -261,10 +267,10 @@ class _Composer:
                 )
                 return False
             self.open.append((event, []))
-        elif kind is AliasEvent:
+        elif type(event) is AliasEvent:
             self.anchor(event)
             self.open[-1][1].append(ScalarNode(_NULL, "", _where(event)))
-        elif kind is DocumentStartEvent and self.root:
+        elif type(event) is DocumentStartEvent and self.root:
             self.reading.report(
                 _where(event),
                 "a second YAML document starts here (after "
@@ -273,7 +279,7 @@ class _Composer:
             return False
         return True
 
-    def anchor(self, event: Event) -> None:
+    def anchor(self, event: NodeEvent) -> None:
         """Reports an anchor (&name), or an alias (*name) of an anchor not reported yet."""
         name = event.anchor
         if not name or name in self.anchors:
@@ -295,7 +301,7 @@ def _scalar(event: ScalarEvent) -> ScalarNode:
     return ScalarNode(tag, value, (mark.line + 1, mark.column + 1))
 
 
-def _collection(start: Event, children: list[Node]) -> Node:
+def _collection(start: CollectionStartEvent, children: list[Node]) -> Node:
     """Returns the node of a list or a mapping (whose children alternate key, value)."""
     where = _where(start)
     if type(start) is MappingStartEvent:
@@ -412,6 +418,12 @@ def _shape(hint) -> _Shape:
     )
 
 
+def _schema_shape(schema: type) -> _Shape:
+    """Returns the _Shape of the dataclass `schema`. (Typed `type`, which mypy takes for
+    Hashable, as _shape's cache needs; it takes no type[T], python/mypy#11470.)"""
+    return _shape(schema)
+
+
 class _Invalid:
     """The value of a node that could not be converted; its problem is already reported."""
 
@@ -463,6 +475,7 @@ class _Walker:
     def _scalar(self, node: Node, shape: _Shape, path: Path):
         if not isinstance(node, ScalarNode):
             return self._wrong_type(node, shape, path)
+        assert shape.kind is not None  # convert reads only a shape with a kind as a scalar
         try:
             return shape.kind.parse(node.value.strip())
         except KindError as exc:
@@ -473,6 +486,7 @@ class _Walker:
         if not isinstance(node, SequenceNode):
             return self._wrong_type(node, shape, path)
         item = shape.item
+        assert item is not None  # convert reads only a shape with an item as a list
         items = [self.convert(child, item, path + (i,)) for i, child in enumerate(node.value)]
         if any(value is INVALID for value in items):
             return INVALID
@@ -524,6 +538,7 @@ class _Walker:
                     self._report_missing(node, path, name)
         if missing:
             return INVALID
+        assert shape.schema is not None  # a shape neither a scalar nor a list has a schema
         obj = shape.schema(**values)
         for name, message in getattr(obj, "problems", lambda: ())():
             self.reading.report(self.reading.at(path + (name,), key=True), message)
@@ -561,18 +576,18 @@ def _unknown_key(name, names: list[str], close: str, path: Path) -> str:
 # -- Readings as JSON data -----------------------------------------------------------------------
 
 
-def saved(reading: Reading, schema: type) -> dict:
+def saved(reading: Reading[T], schema: type[T]) -> dict:
     """Returns a Reading without diagnostics as JSON data, for `restored`: its value (each scalar
     as the text it is read from, each dataclass as the list of its fields' values) and the
     positions of its values and keys."""
     return {
-        "value": _to_data(reading.value, _shape(schema)),
+        "value": _to_data(reading.value, _schema_shape(schema)),
         "positions": _positions_data(reading.positions),
         "key_positions": _positions_data(reading.key_positions),
     }
 
 
-def restored(path: str, text: str, data: dict, schema: type) -> Reading:
+def restored(path: str, text: str, data: dict, schema: type[T]) -> Reading[T]:
     """Returns the Reading of `text` (the file at `path`) that `saved` made `data` of.
 
     `data` is checked as a file is: every scalar is parsed again by its kind, every field must
@@ -580,7 +595,8 @@ def restored(path: str, text: str, data: dict, schema: type) -> Reading:
     raises ValueError.
     """
     lines = split_lines(text)
-    value = _decoder(_shape(schema))(data["value"])
+    # The decoder of `schema`'s shape makes an instance of `schema` or raises.
+    value = typing.cast(T, _decoder(_schema_shape(schema))(data["value"]))
     return Reading(
         path,
         lines,
@@ -619,6 +635,7 @@ def _decoder(shape: _Shape) -> Callable[[object], object]:
     else:
         fields = [_decoder(inner) for inner in shape.fields.values()]
         schema = shape.schema
+        assert schema is not None  # a shape neither a scalar nor a list has a schema
 
         def decode(data):
             if type(data) is not list or len(data) != len(fields):

@@ -46,7 +46,7 @@ class Readings:
 
     def kept(
         self, path: str, data: bytes, text: str, context: str
-    ) -> tuple[Reading, list[list[Diagnostic]] | None] | None:
+    ) -> tuple[Reading[Role], list[list[Diagnostic]] | None] | None:
         """Returns the Reading of the role file at `path` holding `data` (decoded: `text`), and
         its checks' diagnostics if they were kept in `context`; None if the file has no sound
         entry of these bytes."""
@@ -69,7 +69,7 @@ class Readings:
         self,
         path: str,
         data: bytes,
-        reading: Reading,
+        reading: Reading[Role],
         checked: list[list[Diagnostic]],
         context: str,
     ) -> None:

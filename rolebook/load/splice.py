@@ -98,7 +98,7 @@ def checked_text(source: Source, text: str) -> str:
 # -- Finding and changing nodes ----------------------------------------------------------------
 
 
-def node_at(node: Node, *path) -> Node | None:
+def node_at(node: Node | None, *path) -> Node | None:
     """Returns the node at `path` (keys and indices) below `node`, or None."""
     for part in path:
         if isinstance(node, MappingNode):

@@ -104,7 +104,8 @@ def _names(old: list[str], new: list[str], path: tuple):
 def _texts(old: list[str], new: list[str], path: tuple):
     """Yields the changes of a list of texts, sorted by their place in the new list."""
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    gone, came = [], []
+    gone: list[int] = []
+    came: list[int] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag != "equal":
             gone += range(i1, i2)

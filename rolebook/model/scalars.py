@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, cast
 
 # Characters that have no place in a role's text: the control characters Word's XML cannot hold,
 # DEL and the C1 controls (YAML refuses them), the line and paragraph separators (YAML would take
@@ -70,7 +70,7 @@ class Pattern(Kind):
 
     def parse(self, text: str) -> str:
         """Returns `text` if it matches, else raises KindError with an example."""
-        text = super().parse(text)
+        text = cast(str, super().parse(text))  # Kind.parse returns the text itself
         if not self.regex.fullmatch(text):
             raise KindError(f"'{text}' is not {self.what}; write it like {self.example}")
         return text
@@ -86,7 +86,7 @@ class Choice(Kind):
 
     def parse(self, text: str) -> str:
         """Returns `text` if it is one of the choices, else raises KindError listing them."""
-        text = super().parse(text)
+        text = cast(str, super().parse(text))
         if text not in self.choices:
             raise KindError(f"'{text}' is not {self.what}")
         return text
@@ -101,7 +101,7 @@ class DateKind(Kind):
 
     def parse(self, text: str) -> dt.date:
         """Returns the date, or raises KindError for a wrong shape or a day that does not exist."""
-        text = super().parse(text)
+        text = cast(str, super().parse(text))
         if not self._shape.fullmatch(text):
             raise KindError(f"'{text}' is not a date; write it as YYYY-MM-DD, like 2024-03-01")
         try:
@@ -130,7 +130,7 @@ class TimeWindowKind(Kind):
 
     def parse(self, text: str) -> TimeWindow:
         """Returns the window, or raises KindError for a wrong shape, time or order."""
-        m = self._shape.fullmatch(super().parse(text))
+        m = self._shape.fullmatch(cast(str, super().parse(text)))
         hint = "write it as HH:MM–HH:MM, like 08:30–09:00"
         if not m:
             raise KindError(f"'{text}' is not a time window; {hint}")
@@ -177,14 +177,13 @@ class FileNameKind(Pattern):
         return text
 
 
-RoleId = Annotated[
-    str,
-    FileNameKind(
-        r"[a-z0-9]+(-[a-z0-9]+)*",
-        "a valid role id (lower-case letters, digits and single hyphens)",
-        "vip-department-manager",
-    ),
-]
+# The kind of a role id, for code that parses one outside a role file (RoleId's metadata).
+ROLE_ID = FileNameKind(
+    r"[a-z0-9]+(-[a-z0-9]+)*",
+    "a valid role id (lower-case letters, digits and single hyphens)",
+    "vip-department-manager",
+)
+RoleId = Annotated[str, ROLE_ID]
 Version = Annotated[
     str,
     Pattern(r"[0-9]+\.[0-9]+", "a version (MAJOR.MINOR)", '"1.0" or "2.13"'),

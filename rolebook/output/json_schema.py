@@ -18,8 +18,12 @@ FILES = {"schema/role.schema.json": Role, "schema/handbook.schema.json": Setting
 
 def document(schema: type) -> dict:
     """Returns the JSON Schema document for a schema dataclass."""
-    out = {"$schema": "https://json-schema.org/draft/2020-12/schema",
-           "title": schema.__name__, "description": schema.__doc__.strip()}
+    assert schema.__doc__ is not None  # @dataclass gives a class without one its signature
+    out = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": schema.__name__,
+        "description": schema.__doc__.strip(),
+    }
     out.update(_object(schema))
     return out
 

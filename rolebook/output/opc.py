@@ -9,7 +9,6 @@ document part (see `Package`). Names follow ECMA-376 Part 2 (Open Packaging Conv
 from __future__ import annotations
 
 import copy
-import hashlib
 import io
 import zipfile
 from dataclasses import dataclass
@@ -63,12 +62,14 @@ class Package:
         east_asian_language(styles)
         numbering = word.part.numbering_part.element
         self.abstract_list = list_of_style(styles, numbering, "ListNumber", source)
-        self.first_free_list = max((int(n.get(qn("w:numId")))
-                                    for n in numbering.findall(qn("w:num"))), default=0) + 1
+        self.first_free_list = (
+            max((int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))), default=0) + 1
+        )
         body = word.element.body
         self.section = copy.deepcopy(body.sectPr)
-        for ref in self.section.findall(qn("w:headerReference")) + \
-                self.section.findall(qn("w:footerReference")):
+        for ref in self.section.findall(qn("w:headerReference")) + self.section.findall(
+            qn("w:footerReference")
+        ):
             self.section.remove(ref)
         self.text_width = _text_width(self.section)
         self._read_parts(word, source)
@@ -77,44 +78,73 @@ class Package:
         """Keeps the reference's parts, but for those every document writes anew."""
         for child in list(word.element.body):
             word.element.body.remove(child)
-        document = etree.tostring(word.element, xml_declaration=True, encoding="UTF-8",
-                                  standalone=True).decode()
+        document = etree.tostring(
+            word.element, xml_declaration=True, encoding="UTF-8", standalone=True
+        ).decode()
         self.document_head, self.document_tail = _around(document, "<w:body/>", source)
         numbering = word.part.numbering_part.blob.decode()
         self.numbering_head, self.numbering_tail = _around(numbering, "</w:numbering>", source)
         self.files: dict[str, tuple[str, bytes]] = {}
         package = word.part.package
         for part in package.iter_parts():
-            if part.partname in ("/word/document.xml", "/word/numbering.xml",
-                                 "/docProps/core.xml", "/docProps/custom.xml"):
+            if part.partname in (
+                "/word/document.xml",
+                "/word/numbering.xml",
+                "/docProps/core.xml",
+                "/docProps/custom.xml",
+            ):
                 continue
             self.files[part.partname] = (part.content_type, part.blob)
             if len(part.rels):
                 self.files[part.partname.rels_uri] = (CT.OPC_RELATIONSHIPS, part.rels.xml)
-        self.document_rels = [Relationship(r.rId, r.reltype, r.target_ref, r.is_external)
-                              for r in word.part.rels.values()]
-        self.package_rels = [Relationship(r.rId, r.reltype, r.target_ref)
-                             for r in package.rels.values()
-                             if r.reltype not in (RT.CORE_PROPERTIES, RT.CUSTOM_PROPERTIES)]
+        self.document_rels = [
+            Relationship(r.rId, r.reltype, r.target_ref, r.is_external)
+            for r in word.part.rels.values()
+        ]
+        self.package_rels = [
+            Relationship(r.rId, r.reltype, r.target_ref)
+            for r in package.rels.values()
+            if r.reltype not in (RT.CORE_PROPERTIES, RT.CUSTOM_PROPERTIES)
+        ]
 
-    def docx(self, body: str, parts: Parts, meta: dict[str, str],
-             custom: dict[str, str]) -> bytes:
+    def docx(self, body: str, parts: Parts, meta: dict[str, str], custom: dict[str, str]) -> bytes:
         """Returns the .docx bytes of a document: the reference's parts, `body` (the content
         of w:body), the added `parts`, core properties from `meta` and custom ones."""
-        files = {"/word/document.xml": (CT.WML_DOCUMENT_MAIN, (self.document_head + "<w:body>"
-                                        + body + "</w:body>" + self.document_tail).encode()),
-                 "/word/numbering.xml": (CT.WML_NUMBERING, (
-                     self.numbering_head + "".join(parts.numbering) + "</w:numbering>"
-                     + self.numbering_tail).encode()),
-                 "/word/_rels/document.xml.rels": (CT.OPC_RELATIONSHIPS, relationships(
-                     [*self.document_rels, *parts.rels])),
-                 "/docProps/core.xml": (CT.OPC_CORE_PROPERTIES, core_properties(meta)),
-                 "/docProps/custom.xml": (CT.OFC_CUSTOM_PROPERTIES, custom_properties(custom)),
-                 "/_rels/.rels": (CT.OPC_RELATIONSHIPS, relationships([
-                     *self.package_rels,
-                     Relationship("rIdCore", RT.CORE_PROPERTIES, "docProps/core.xml"),
-                     Relationship("rIdCustom", RT.CUSTOM_PROPERTIES, "docProps/custom.xml")])),
-                 **self.files, **parts.files}
+        files = {
+            "/word/document.xml": (
+                CT.WML_DOCUMENT_MAIN,
+                (
+                    self.document_head + "<w:body>" + body + "</w:body>" + self.document_tail
+                ).encode(),
+            ),
+            "/word/numbering.xml": (
+                CT.WML_NUMBERING,
+                (
+                    self.numbering_head
+                    + "".join(parts.numbering)
+                    + "</w:numbering>"
+                    + self.numbering_tail
+                ).encode(),
+            ),
+            "/word/_rels/document.xml.rels": (
+                CT.OPC_RELATIONSHIPS,
+                relationships([*self.document_rels, *parts.rels]),
+            ),
+            "/docProps/core.xml": (CT.OPC_CORE_PROPERTIES, core_properties(meta)),
+            "/docProps/custom.xml": (CT.OFC_CUSTOM_PROPERTIES, custom_properties(custom)),
+            "/_rels/.rels": (
+                CT.OPC_RELATIONSHIPS,
+                relationships(
+                    [
+                        *self.package_rels,
+                        Relationship("rIdCore", RT.CORE_PROPERTIES, "docProps/core.xml"),
+                        Relationship("rIdCustom", RT.CUSTOM_PROPERTIES, "docProps/custom.xml"),
+                    ]
+                ),
+            ),
+            **self.files,
+            **parts.files,
+        }
         return zip_package(files)
 
 
@@ -123,9 +153,13 @@ def _around(xml: str, mark: str, source: str) -> tuple[str, str]:
     each document goes. The elements written here use the w: prefix, as Word does; a part
     that names its namespace otherwise is refused rather than given undeclared prefixes."""
     if xml.count(mark) != 1:
-        raise LocatedError(source, None, "its parts do not use Word's "
-                           "w: prefix; open it in Word and save it again as .docx, or restore "
-                           "it from git")
+        raise LocatedError(
+            source,
+            None,
+            "its parts do not use Word's "
+            "w: prefix; open it in Word and save it again as .docx, or restore "
+            "it from git",
+        )
     head, _, tail = xml.partition(mark)
     return head, tail
 
@@ -161,11 +195,11 @@ def content_types(names: dict[str, str]) -> bytes:
             overrides[name] = content_type
     root = etree.Element(f"{{{ns}}}Types", nsmap={None: ns})
     for ext in sorted(defaults):
-        etree.SubElement(root, f"{{{ns}}}Default", {"Extension": ext,
-                                                    "ContentType": defaults[ext]})
+        etree.SubElement(root, f"{{{ns}}}Default", {"Extension": ext, "ContentType": defaults[ext]})
     for name in sorted(overrides):
-        etree.SubElement(root, f"{{{ns}}}Override", {"PartName": name,
-                                                     "ContentType": overrides[name]})
+        etree.SubElement(
+            root, f"{{{ns}}}Override", {"PartName": name, "ContentType": overrides[name]}
+        )
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
@@ -173,8 +207,9 @@ def zip_package(files: dict[str, tuple[str, bytes]]) -> bytes:
     """Returns the .docx (zip) of parts by name, with [Content_Types].xml first and every
     entry dated ZIP_EPOCH, so the same parts always give the same bytes."""
     out = io.BytesIO()
-    types = content_types({name: ct for name, (ct, _) in files.items()
-                           if not name.endswith(".rels")})
+    types = content_types(
+        {name: ct for name, (ct, _) in files.items() if not name.endswith(".rels")}
+    )
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         _zip_entry(zf, "[Content_Types].xml", types)
         for name in sorted(files, key=_part_order):
@@ -195,22 +230,33 @@ def _zip_entry(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
     zf.writestr(info, data)
 
 
-_CORE = {"cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
-         "dc": "http://purl.org/dc/elements/1.1/", "dcterms": "http://purl.org/dc/terms/",
-         "xsi": "http://www.w3.org/2001/XMLSchema-instance"}
+_CORE = {
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+}
 # Core property element names, with the Document meta each is filled from.
-_CORE_FIELDS = (("dc:title", "title"), ("dc:subject", "subject"), ("dc:creator", "author"),
-                ("cp:keywords", "keywords"), ("dc:description", "description"),
-                ("cp:lastModifiedBy", "author"), ("cp:version", "version"),
-                ("dc:language", "lang"))
+_CORE_FIELDS = (
+    ("dc:title", "title"),
+    ("dc:subject", "subject"),
+    ("dc:creator", "author"),
+    ("cp:keywords", "keywords"),
+    ("dc:description", "description"),
+    ("cp:lastModifiedBy", "author"),
+    ("cp:version", "version"),
+    ("dc:language", "lang"),
+)
 
 
 def core_properties(meta: dict[str, str]) -> bytes:
     """Returns docProps/core.xml, the core properties (Word: File › Properties › Summary),
     from a Document's metadata; created and modified are its date at midnight UTC."""
+
     def name(qualified):
         prefix, local = qualified.split(":")
         return f"{{{_CORE[prefix]}}}{local}"
+
     root = etree.Element(name("cp:coreProperties"), nsmap=_CORE)
     for tag, key in _CORE_FIELDS:
         etree.SubElement(root, name(tag)).text = meta.get(key, "")
@@ -232,7 +278,8 @@ def custom_properties(values: dict[str, str]) -> bytes:
     Custom; usable in DOCPROPERTY fields and document libraries), holding `values` as text."""
     root = etree.Element(f"{{{_CUSTOM}}}Properties", nsmap={None: _CUSTOM, "vt": _VT})
     for pid, (name, value) in enumerate(values.items(), start=2):  # pids 0 and 1 are reserved
-        prop = etree.SubElement(root, f"{{{_CUSTOM}}}property",
-                                {"fmtid": _USER_DEFINED, "pid": str(pid), "name": name})
+        prop = etree.SubElement(
+            root, f"{{{_CUSTOM}}}property", {"fmtid": _USER_DEFINED, "pid": str(pid), "name": name}
+        )
         etree.SubElement(prop, f"{{{_VT}}}lpwstr").text = value
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

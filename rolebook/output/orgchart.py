@@ -97,8 +97,10 @@ def layout(chart: OrgChart) -> Layout:
     cols = _place(keys, links, order)
     shift = min(cols.values(), default=0)
     nodes = {n.id: n for n in chart.nodes}
-    layers = tuple(tuple(sorted((Box(k, nodes.get(k), cols[k] - shift) for k in layer),
-                                key=lambda b: b.col)) for layer in keys)
+    layers = tuple(
+        tuple(sorted((Box(k, nodes.get(k), cols[k] - shift) for k in layer), key=lambda b: b.col))
+        for layer in keys
+    )
     width = max((b.col + BOX_CELLS for layer in layers for b in layer), default=0)
     return Layout(width, layers, tuple(tuple(pairs) for pairs in links))
 
@@ -113,8 +115,7 @@ def _levels(ids: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
     def depth(key: str, path: set[str]) -> int:
         if key not in level:
             path.add(key)
-            level[key] = max((depth(b, path) + 1 for b in bosses[key] if b not in path),
-                             default=0)
+            level[key] = max((depth(b, path) + 1 for b in bosses[key] if b not in path), default=0)
             path.discard(key)
         return level[key]
 
@@ -140,7 +141,7 @@ def _links(edges, level: dict[str, int]) -> list[list[tuple[str, str]]]:
     return gaps
 
 
-def _place(keys: list[list[str]], links, order: dict[str, int]) -> dict[str, float]:
+def _place(keys: list[list[str]], links, order: dict[str, int]) -> dict[str, int]:
     """Returns each box's column: the first layer side by side, each next layer ordered by
     and centred under its bosses, keeping boxes STEP_CELLS apart."""
     cols: dict[str, float] = {k: i * STEP_CELLS for i, k in enumerate(keys[0])} if keys else {}

@@ -50,6 +50,7 @@ def prototyped(build):
     @functools.wraps(build)
     def fresh(*args):
         return built(*args).__copy__()  # lxml copies an element with all its descendants
+
     return fresh
 
 
@@ -91,8 +92,12 @@ def _empty_run(bold: bool, color: str, size: float):
     if color:
         rpr.append(el("w:color", {"w:val": color}))
     if size:
-        rpr.extend([el("w:sz", {"w:val": str(round(size * 2))}),
-                    el("w:szCs", {"w:val": str(round(size * 2))})])
+        rpr.extend(
+            [
+                el("w:sz", {"w:val": str(round(size * 2))}),
+                el("w:szCs", {"w:val": str(round(size * 2))}),
+            ]
+        )
     return el("w:r", None, rpr) if len(rpr) else el("w:r")
 
 
@@ -110,8 +115,10 @@ def _line_break():
 
 def field(instruction: str, cached: str = "1") -> list:
     """Returns the runs of a complex field (PAGE, NUMPAGES…) showing `cached` until updated."""
+
     def char(kind):
         return el("w:r", None, el("w:fldChar", {"w:fldCharType": kind}))
+
     instr = el("w:instrText")
     instr.text = f" {instruction} "
     instr.set(_XML_SPACE, "preserve")
@@ -137,9 +144,19 @@ def point_bookmark(p, name: str, bookmark_id: int) -> None:
 def page_numbers_restart(sect_pr) -> None:
     """Makes the pages of a section (w:sectPr) numbered from 1 again (w:pgNumType)."""
     sect_pr.insert_element_before(
-        el("w:pgNumType", {"w:start": "1"}), "w:cols", "w:formProt", "w:vAlign",
-        "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid",
-        "w:printerSettings", "w:sectPrChange")
+        el("w:pgNumType", {"w:start": "1"}),
+        "w:cols",
+        "w:formProt",
+        "w:vAlign",
+        "w:noEndnote",
+        "w:titlePg",
+        "w:textDirection",
+        "w:bidi",
+        "w:rtlGutter",
+        "w:docGrid",
+        "w:printerSettings",
+        "w:sectPrChange",
+    )
 
 
 def toc(entries, styles: dict[int, str], levels: str) -> list:
@@ -151,8 +168,13 @@ def toc(entries, styles: dict[int, str], levels: str) -> list:
     """
     paras = []
     for level, text, target, page in entries:
-        link = el("w:hyperlink", {"w:anchor": target, "w:history": "1"}, run(text), tab(),
-                  *page_ref(target, page))
+        link = el(
+            "w:hyperlink",
+            {"w:anchor": target, "w:history": "1"},
+            run(text),
+            tab(),
+            *page_ref(target, page),
+        )
         paras.append(paragraph(styles[level], [link]))
     begin = field(f'TOC \\o "{levels}" \\h \\z \\u')[:3]  # begin, instruction, separate
     first = paras[0] if paras else paragraph(styles[1])
@@ -190,8 +212,9 @@ def internal_link(anchor: str, runs: list):
 def without_links_to(body: str, bookmarks: set[str]) -> str:
     """Returns serialized body elements (see body_xml) in which every hyperlink to one of
     `bookmarks` is replaced by its runs, as plain text."""
-    holder = etree.fromstring(f'<w:body xmlns:w="{nsmap["w"]}" xmlns:r="{nsmap["r"]}">'
-                              f"{body}</w:body>", oxml_parser)
+    holder = etree.fromstring(
+        f'<w:body xmlns:w="{nsmap["w"]}" xmlns:r="{nsmap["r"]}">{body}</w:body>', oxml_parser
+    )
     for link in holder.iter(_qn("w:hyperlink")):
         if link.get(_qn("w:anchor")) in bookmarks:
             link.tag = _qn("w:dropped")
@@ -204,20 +227,36 @@ def external_link(rid: str, runs: list):
     return el("w:hyperlink", {"r:id": rid}, *runs)
 
 
-def table(style_id: str, rows: list[list[list]], widths: list[int], header_rows: int,
-          header_column: bool = False):
+def table(
+    style_id: str,
+    rows: list[list[list]],
+    widths: list[int],
+    header_rows: int,
+    header_column: bool = False,
+):
     """Returns a full-width table (w:tbl); each cell is a list of paragraphs.
 
     The table style's header-row and first-column formats apply only where the table has them.
     """
     # Word reads the attributes, LibreOffice only the older w:val bitmask: write both.
     bits = 0x0020 * (header_rows > 0) | 0x0080 * header_column | 0x0200 | 0x0400
-    look = {"w:val": f"{bits:04X}", "w:firstRow": str(int(header_rows > 0)),
-            "w:firstColumn": str(int(header_column)), "w:lastRow": "0", "w:lastColumn": "0",
-            "w:noHBand": "1", "w:noVBand": "1"}
-    tbl_pr = el("w:tblPr", None, el("w:tblStyle", {"w:val": style_id}),
-                el("w:tblW", {"w:w": "5000", "w:type": "pct"}),
-                el("w:tblLayout", {"w:type": "fixed"}), el("w:tblLook", look))
+    look = {
+        "w:val": f"{bits:04X}",
+        "w:firstRow": str(int(header_rows > 0)),
+        "w:firstColumn": str(int(header_column)),
+        "w:lastRow": "0",
+        "w:lastColumn": "0",
+        "w:noHBand": "1",
+        "w:noVBand": "1",
+    }
+    tbl_pr = el(
+        "w:tblPr",
+        None,
+        el("w:tblStyle", {"w:val": style_id}),
+        el("w:tblW", {"w:w": "5000", "w:type": "pct"}),
+        el("w:tblLayout", {"w:type": "fixed"}),
+        el("w:tblLook", look),
+    )
     grid = el("w:tblGrid", None, *(el("w:gridCol", {"w:w": str(w)}) for w in widths))
     tbl = el("w:tbl", None, tbl_pr, grid)
     for i, cells in enumerate(rows):
@@ -240,30 +279,53 @@ def _empty_row(header: bool):
 
 @prototyped
 def _empty_cell(width: int):
-    return el("w:tc", None, el("w:tcPr", None, el("w:tcW", {"w:w": str(width),
-                                                             "w:type": "dxa"})))
+    return el("w:tc", None, el("w:tcPr", None, el("w:tcW", {"w:w": str(width), "w:type": "dxa"})))
 
 
 def line_grid(widths: list[int], rows) -> object:
     """Returns a table with no borders of its own whose cells draw theirs: a diagram (the org
     chart) on a grid. Each row is (height in twips, cells); a cell is (grid columns spanned,
     the sides with a line, fill colour or "", paragraphs). A height > 0 is exact, 0 grows."""
-    none = el("w:tblBorders", None, *(el(f"w:{side}", {"w:val": "nil"}) for side in
-                                      ("top", "left", "bottom", "right", "insideH", "insideV")))
-    margins = el("w:tblCellMar", None, *(el(f"w:{side}", {"w:w": "0", "w:type": "dxa"})
-                                         for side in ("top", "left", "bottom", "right")))
-    tbl = el("w:tbl", None, el("w:tblPr", None, el("w:tblW", {"w:w": str(sum(widths)),
-                                                             "w:type": "dxa"}),
-                              el("w:jc", {"w:val": "center"}), none,
-                              el("w:tblLayout", {"w:type": "fixed"}), margins),
-             el("w:tblGrid", None, *(el("w:gridCol", {"w:w": str(w)}) for w in widths)))
+    none = el(
+        "w:tblBorders",
+        None,
+        *(
+            el(f"w:{side}", {"w:val": "nil"})
+            for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+        ),
+    )
+    margins = el(
+        "w:tblCellMar",
+        None,
+        *(
+            el(f"w:{side}", {"w:w": "0", "w:type": "dxa"})
+            for side in ("top", "left", "bottom", "right")
+        ),
+    )
+    tbl = el(
+        "w:tbl",
+        None,
+        el(
+            "w:tblPr",
+            None,
+            el("w:tblW", {"w:w": str(sum(widths)), "w:type": "dxa"}),
+            el("w:jc", {"w:val": "center"}),
+            none,
+            el("w:tblLayout", {"w:type": "fixed"}),
+            margins,
+        ),
+        el("w:tblGrid", None, *(el("w:gridCol", {"w:w": str(w)}) for w in widths)),
+    )
     for height, cells in rows:
-        rule = {"w:val": str(height), "w:hRule": "exact"} if height else {"w:val": "400",
-                                                                          "w:hRule": "atLeast"}
+        rule = (
+            {"w:val": str(height), "w:hRule": "exact"}
+            if height
+            else {"w:val": "400", "w:hRule": "atLeast"}
+        )
         tr = el("w:tr", None, el("w:trPr", None, el("w:cantSplit"), el("w:trHeight", rule)))
         col = 0
         for span, sides, fill, paras in cells:
-            tr.append(_grid_cell(sum(widths[col:col + span]), span, sides, fill, paras))
+            tr.append(_grid_cell(sum(widths[col : col + span]), span, sides, fill, paras))
             col += span
         tbl.append(tr)
     return tbl
@@ -275,9 +337,16 @@ def _grid_cell(width: int, span: int, sides, fill: str, paras):
     if span > 1:
         tc_pr.append(el("w:gridSpan", {"w:val": str(span)}))
     lines = {"w:val": "single", "w:sz": "8", "w:space": "0", "w:color": "1F3864"}
-    tc_pr.append(el("w:tcBorders", None, *(
-        el(f"w:{side}", lines if side in sides else {"w:val": "nil"})
-        for side in ("top", "left", "bottom", "right"))))
+    tc_pr.append(
+        el(
+            "w:tcBorders",
+            None,
+            *(
+                el(f"w:{side}", lines if side in sides else {"w:val": "nil"})
+                for side in ("top", "left", "bottom", "right")
+            ),
+        )
+    )
     if fill:
         tc_pr.append(el("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": fill}))
     tc_pr.append(el("w:vAlign", {"w:val": "center"}))
@@ -288,8 +357,9 @@ def list_instance(num_id: int, abstract_id: str):
     """Returns a numbering instance (w:num) `num_id` of the abstract list `abstract_id`,
     restarting at 1: each numbered list of a document gets one, so none continues another."""
     override = el("w:lvlOverride", {"w:ilvl": "0"}, el("w:startOverride", {"w:val": "1"}))
-    return el("w:num", {"w:numId": str(num_id)},
-              el("w:abstractNumId", {"w:val": abstract_id}), override)
+    return el(
+        "w:num", {"w:numId": str(num_id)}, el("w:abstractNumId", {"w:val": abstract_id}), override
+    )
 
 
 def indent(p, left: int) -> None:
@@ -299,8 +369,9 @@ def indent(p, left: int) -> None:
 
 def numbered(paras, num_id: int) -> None:
     """Makes paragraphs `paras` the items of the numbered list `num_id` (level 0)."""
-    num_pr = el("w:numPr", None, el("w:ilvl", {"w:val": "0"}),
-                el("w:numId", {"w:val": str(num_id)}))
+    num_pr = el(
+        "w:numPr", None, el("w:ilvl", {"w:val": "0"}), el("w:numId", {"w:val": str(num_id)})
+    )
     for p in paras:
         p[0].append(num_pr.__copy__())  # p[0]: the paragraph's properties, w:pPr
 
@@ -310,15 +381,23 @@ def list_of_style(styles, numbering, style_id: str, source: str) -> str:
     its paragraphs with, through a numbering instance (w:num); LocatedError at `source` (the
     styles' document, as the user names it) if it has none."""
     path = f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}"
-    num_ids = {num.get(qn("w:val")) for style in styles.findall(qn("w:style"))
-               if style.get(qn("w:styleId")) == style_id for num in style.findall(path)}
+    num_ids = {
+        num.get(qn("w:val"))
+        for style in styles.findall(qn("w:style"))
+        if style.get(qn("w:styleId")) == style_id
+        for num in style.findall(path)
+    }
     for num in numbering.findall(qn("w:num")):
         abstract = num.find(qn("w:abstractNumId"))
         if num.get(qn("w:numId")) in num_ids and abstract is not None:
             return abstract.get(qn("w:val"))
-    raise LocatedError(source, None, f"the style '{style_id}' has no list "
-                       "numbering; number it in Word (Format, Numbering) or restore the file "
-                       "from git")
+    raise LocatedError(
+        source,
+        None,
+        f"the style '{style_id}' has no list "
+        "numbering; number it in Word (Format, Numbering) or restore the file "
+        "from git",
+    )
 
 
 def east_asian_language(styles) -> None:
@@ -334,7 +413,6 @@ def east_asian_language(styles) -> None:
         rpr.append(lang_el)
     lang_el.set(qn("w:val"), "en-US")
     lang_el.set(qn("w:eastAsia"), "zh-CN")
-
 
 
 def section_properties(template, header_rid: str, footer_rid: str):
@@ -381,4 +459,4 @@ def body_xml(elements) -> str:
     body = oxml_parser.makeelement(_qn("w:body"), nsmap=_BODY_NAMESPACES)
     body.extend(elements)
     text = etree.tostring(body, encoding="unicode")
-    return text[text.index(">") + 1:-len("</w:body>")] if len(body) else ""
+    return text[text.index(">") + 1 : -len("</w:body>")] if len(body) else ""

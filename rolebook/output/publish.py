@@ -46,8 +46,9 @@ from rolebook.model.errors import OutputError, RolebookError
 LOCK = ".rolebook-lock"
 STAGING, ASIDE, DOOMED = ".rolebook-new-", ".rolebook-old-", ".rolebook-del-"
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2
-# What to do when writing fails, by errno; the default is to check the folder.
-_HINTS = {
+# What to do when writing fails, by errno (None for some OSErrors); the default is to check the
+# folder.
+_HINTS: dict[int | None, str] = {
     errno.ENOSPC: "free some disk space and build again",
     errno.EDQUOT: "free some disk space and build again",
     errno.EACCES: "make the folder writable or choose another --output",
@@ -56,8 +57,12 @@ _HINTS = {
 }
 
 
-def replace_folder(output: Path, files: dict[str, bytes], keep: Iterable[Path] = (),
-                   on_wait: Callable[[], None] | None = None) -> None:
+def replace_folder(
+    output: Path,
+    files: dict[str, bytes],
+    keep: Iterable[Path] = (),
+    on_wait: Callable[[], None] | None = None,
+) -> None:
     """Replaces the folder `output` with exactly `files`, or leaves it untouched on failure.
 
     `keep` are paths the output must neither be nor contain (the project's own files);
@@ -73,16 +78,19 @@ def replace_folder(output: Path, files: dict[str, bytes], keep: Iterable[Path] =
             _swap(_stage(output.parent, files, output), output)
     except OSError as exc:
         hint = _HINTS.get(exc.errno, "check the output folder")
-        raise OutputError(f"cannot write {output}: {exc.strerror or exc}; {hint}; the previous "
-                          "output is unchanged") from None
+        raise OutputError(
+            f"cannot write {output}: {exc.strerror or exc}; {hint}; the previous "
+            "output is unchanged"
+        ) from None
 
 
 def refuse_to_replace(output: Path, keep: Iterable[Path]) -> None:
     """Raises OutputError if the folder `output` would be, or contain, one of `keep`."""
     for path in (Path(p).resolve() for p in keep):
         if path == output or output in path.parents:
-            raise OutputError(f"the output folder {output} would replace {path}; choose "
-                              "another --output")
+            raise OutputError(
+                f"the output folder {output} would replace {path}; choose another --output"
+            )
 
 
 def _check_replaceable(output: Path) -> None:
@@ -90,13 +98,16 @@ def _check_replaceable(output: Path) -> None:
     if not output.exists():
         return
     if not output.is_dir():
-        raise OutputError(f"{output} is a file, not a folder; move it away or choose another "
-                          "--output")
+        raise OutputError(
+            f"{output} is a file, not a folder; move it away or choose another --output"
+        )
     for folder, _, _ in os.walk(output):
         if not os.access(folder, os.W_OK):
-            raise OutputError(f"cannot write {output}: {folder} is read-only; make it writable "
-                              "(chmod -R u+w) or choose another --output; the previous output "
-                              "is unchanged")
+            raise OutputError(
+                f"cannot write {output}: {folder} is read-only; make it writable "
+                "(chmod -R u+w) or choose another --output; the previous output "
+                "is unchanged"
+            )
 
 
 @contextmanager
@@ -227,7 +238,7 @@ def _rename_twice(staging: Path, output: Path) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     # Renamed before it is deleted: only a complete output is ever moved back by tidy().
-    doomed = output.parent / f"{DOOMED}{aside.name[len(ASIDE):]}"
+    doomed = output.parent / f"{DOOMED}{aside.name[len(ASIDE) :]}"
     os.rename(aside, doomed)
     return doomed
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import typing
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -60,7 +61,8 @@ class Renderer:
         self, env: jinja2.Environment, settings: Settings, roles: list[Role], labels: dict[str, str]
     ):
         self.env, self.settings, self.labels = env, settings, labels
-        self.templates = Path(env.loader.searchpath[0]).resolve()
+        loader = typing.cast(jinja2.FileSystemLoader, env.loader)  # as `environment` makes it
+        self.templates = Path(loader.searchpath[0]).resolve()
         self.roles = {role.id: role for role in roles}
         env.filters["date"] = self.date
         self.base = {
@@ -130,7 +132,8 @@ def template_error(exc: jinja2.TemplateError, template: str, templates: Path) ->
             f"templates/{exc.name}", None, "the template is missing; restore it from git"
         )
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        located = LocatedError(f"templates/{exc.name or template}", exc.lineno, exc.message)
+        message = typing.cast(str, exc.message)  # Jinja's parser always says what is wrong
+        located = LocatedError(f"templates/{exc.name or template}", exc.lineno, message)
     else:
         located = _runtime_error(exc, template, templates)
     return LocatedError(

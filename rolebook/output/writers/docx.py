@@ -18,12 +18,11 @@ handbook assembled from pieces is the same as one written whole.
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import json
 from dataclasses import dataclass, field
 
-from rolebook.output import opc, oxml
-from rolebook.output import orgchart
 from rolebook.model.document import (
     Cell,
     Document,
@@ -32,17 +31,24 @@ from rolebook.model.document import (
     OrgChart,
     Para,
     Section,
+    Span,
     Spans,
     Table,
     Toc,
 )
+from rolebook.output import opc, orgchart, oxml
 from rolebook.output.writers.base import Resources
 
 TABLE_STYLE = "RolebookTable"
 # A paragraph class of the document model: its Word style and alignment.
-PARA_STYLES = {"": ("", ""), "subtitle": ("Subtitle", ""), "title": ("Title", ""),
-               "organisation": ("Subtitle", "center"), "toc-heading": ("TOCHeading", ""),
-               "note": ("Caption", "")}
+PARA_STYLES = {
+    "": ("", ""),
+    "subtitle": ("Subtitle", ""),
+    "title": ("Title", ""),
+    "organisation": ("Subtitle", "center"),
+    "toc-heading": ("TOCHeading", ""),
+    "note": ("Caption", ""),
+}
 TOC_STYLES = {1: "TOC1", 2: "TOC2", 3: "TOC3"}
 MARK_COLOR = "C00000"  # the lifecycle mark (草稿 / DRAFT): red, as a stamp would be
 ROLE_FILL, POSITION_FILL = "DEEAF6", "EDEDED"  # org chart boxes: roles, other positions
@@ -109,28 +115,36 @@ class DocxWriter:
         # into the role's own .docx) may link to sections this document lacks: those links
         # become plain text.
         defined = {a for p in pieces for a in p.anchors}
-        missing = {oxml.bookmark_name(a) for p in pieces for a in p.links} - \
-            {oxml.bookmark_name(a) for a in defined}
+        missing = {oxml.bookmark_name(a) for p in pieces for a in p.links} - {
+            oxml.bookmark_name(a) for a in defined
+        }
         if missing:
-            sections = [(oxml.without_links_to(content, missing), end, final)
-                        for content, end, final in sections]
+            sections = [
+                (oxml.without_links_to(content, missing), end, final)
+                for content, end, final in sections
+            ]
         body = "".join(content + end for content, end, _ in sections[:-1])
         body += sections[-1][0] + sections[-1][2] if sections else ""
-        parts = opc.Parts({name: (ct, xml.encode()) for p in pieces
-                             for name, (ct, xml) in p.parts.items()},
-                            [opc.Relationship(*r) for p in pieces for r in p.rels],
-                            [num for p in pieces for num in p.numbering])
+        parts = opc.Parts(
+            {name: (ct, xml.encode()) for p in pieces for name, (ct, xml) in p.parts.items()},
+            [opc.Relationship(*r) for p in pieces for r in p.rels],
+            [num for p in pieces for num in p.numbering],
+        )
         meta = pieces[0].meta
-        custom = {"DocumentNumber": meta.get("document_number", ""),
-                  "Version": meta.get("version", ""), "Status": meta.get("status", "")}
+        custom = {
+            "DocumentNumber": meta.get("document_number", ""),
+            "Version": meta.get("version", ""),
+            "Status": meta.get("status", ""),
+        }
         return self.package.docx(body, parts, meta, custom)
 
 
 class _Build:
     """The state of writing the sections of one Document as piece `number`."""
 
-    def __init__(self, writer: DocxWriter, doc: Document, number: int,
-                 anchors: frozenset[str], single: bool):
+    def __init__(
+        self, writer: DocxWriter, doc: Document, number: int, anchors: frozenset[str], single: bool
+    ):
         self.package, self.doc, self.number = writer.package, doc, number
         self.labels = writer.labels[doc.lang]
         self.anchors, self.single = anchors, single
@@ -141,8 +155,7 @@ class _Build:
         """Returns the piece: every section of the document, written."""
         for i, section in enumerate(self.doc.sections):
             self.section(section, i)
-        if self.bookmarks >= (self.number + 1) * STRIDE or \
-                self.lists >= (self.number + 1) * STRIDE:
+        if self.bookmarks >= (self.number + 1) * STRIDE or self.lists >= (self.number + 1) * STRIDE:
             raise ValueError(f"more than {STRIDE} bookmarks or lists in one piece")
         return self.piece
 
@@ -152,13 +165,20 @@ class _Build:
         name = f"{self.number}_{index}"
         gap = self.labels["field_gap"]
         header_text = section.header_text(self.labels["field_separator"], gap)
-        mark = [oxml.run(section.mark, bold=True, color=MARK_COLOR), oxml.run(gap)] \
-            if section.mark else []
-        self.part("header", name, oxml.header_part(
-            oxml.paragraph("Header", [*mark, oxml.run(header_text)])))
+        mark = (
+            [oxml.run(section.mark, bold=True, color=MARK_COLOR), oxml.run(gap)]
+            if section.mark
+            else []
+        )
+        self.part(
+            "header",
+            name,
+            oxml.header_part(oxml.paragraph("Header", [*mark, oxml.run(header_text)])),
+        )
         self.section_end = f"_End{name}"
-        self.part("footer", name, oxml.footer_part(
-            oxml.paragraph("Footer", self.runs(section.footer))))
+        self.part(
+            "footer", name, oxml.footer_part(oxml.paragraph("Footer", self.runs(section.footer)))
+        )
         elements = [e for block in section.blocks for e in self.block(block)]
         last = [p for e in elements for p in e.iter(oxml.qn("w:p"))]
         if not last:
@@ -166,8 +186,9 @@ class _Build:
             last = elements
         self.bookmarks += 1
         oxml.point_bookmark(last[-1], self.section_end, self.bookmarks)
-        properties = oxml.section_properties(self.package.section, f"rIdheader{name}",
-                                              f"rIdfooter{name}")
+        properties = oxml.section_properties(
+            self.package.section, f"rIdheader{name}", f"rIdfooter{name}"
+        )
         # Two forms: as the document's last section (its properties in the body), or ended
         # by a paragraph holding them (which takes the element: serialize the first first).
         final = oxml.body_xml([properties])
@@ -203,8 +224,9 @@ class _Build:
         if isinstance(block, Table):
             return [self.table(block)]
         if isinstance(block, Toc):
-            entries = [(e.level, e.text, oxml.bookmark_name(e.anchor), e.page)
-                       for e in block.entries]
+            entries = [
+                (e.level, e.text, oxml.bookmark_name(e.anchor), e.page) for e in block.entries
+            ]
             levels = max((e.level for e in block.entries), default=1)
             return oxml.toc(entries, TOC_STYLES, f"1-{levels}")
         if isinstance(block, OrgChart):  # Word refuses a table without rows: no roles, no chart
@@ -225,8 +247,9 @@ class _Build:
             return [oxml.paragraph("ListBullet", self.runs(i)) for i in lst.items]
         self.lists += 1
         num_id = self.package.first_free_list + self.lists
-        self.piece.numbering.append(oxml.body_xml(
-            [oxml.list_instance(num_id, self.package.abstract_list)]))
+        self.piece.numbering.append(
+            oxml.body_xml([oxml.list_instance(num_id, self.package.abstract_list)])
+        )
         paras = [oxml.paragraph("ListNumber", self.runs(i)) for i in lst.items]
         oxml.numbered(paras, num_id)
         return paras
@@ -240,7 +263,8 @@ class _Build:
         rows = [[self.cell(c) for c in row] for row in t.rows]
         return oxml.table(TABLE_STYLE, rows, widths, header_rows, header_column)
 
-    def org_chart(self, chart: OrgChart) -> list:
+    # From here on `list` in this class is the method above: annotations say builtins.list.
+    def org_chart(self, chart: OrgChart) -> builtins.list:
         """Returns the org chart as a grid table (and a paragraph after it), or as an indented
         list if the table would be too wide to open."""
         lay = orgchart.layout(chart)
@@ -268,14 +292,19 @@ class _Build:
             rows.append((0, self.box_cells(lay.columns, layer)))
             if i < len(lay.links):
                 families = lay.families(i)
-                bars = {c for upper, family in families for c in
-                        range(min(b.centre for b in [upper, *family]),
-                              max(b.centre for b in [upper, *family]))}
+                bars = {
+                    c
+                    for upper, family in families
+                    for c in range(
+                        min(b.centre for b in [upper, *family]),
+                        max(b.centre for b in [upper, *family]),
+                    )
+                }
                 uppers = [upper.centre for upper, _ in families]
                 rows.append((CHART_LINE_HEIGHT, _line_cells(lay.columns, uppers, bars)))
         return oxml.line_grid(width, rows)
 
-    def box_cells(self, columns: int, layer) -> list:
+    def box_cells(self, columns: int, layer) -> builtins.list:
         """Returns the cells of a row of boxes: a framed, filled two-column cell per box, and a
         line through the row where a line passes a layer."""
         boxes = {b.col: b for b in layer}
@@ -285,8 +314,7 @@ class _Build:
             if box is not None and box.node is not None:
                 node = box.node
                 text = [oxml.run(node.label, bold=bool(node.ref), size=9)]
-                runs = [self.internal_link(node.ref, text)] if node.ref in self.anchors \
-                    else text
+                runs = [self.internal_link(node.ref, text)] if node.ref in self.anchors else text
                 fill = ROLE_FILL if node.ref else POSITION_FILL
                 p = oxml.paragraph("TableText", runs, "center")
                 cells.append((orgchart.BOX_CELLS, {"top", "left", "bottom", "right"}, fill, [p]))
@@ -297,10 +325,10 @@ class _Build:
             col += 1
         return cells
 
-    def cell(self, cell: Cell) -> list:
+    def cell(self, cell: Cell) -> builtins.list:
         return [oxml.paragraph("TableText", self.runs(p, bold=cell.header)) for p in cell.paras]
 
-    def runs(self, spans: Spans, bold: bool = False) -> list:
+    def runs(self, spans: Spans, bold: bool = False) -> builtins.list:
         """Returns the runs of inline spans, with links and fields."""
         out = []
         for s in spans:
@@ -311,20 +339,47 @@ class _Build:
             elif s.field:
                 out.extend(oxml.field("NUMPAGES" if s.field == "PAGES" else s.field, s.text))
             elif s.href:
-                out.append(oxml.external_link(self.link(s.href), [oxml.run(s.text)]))
+                out.append(oxml.external_link(self.link(s.href), [_marked(oxml.run(s.text), s)]))
             elif s.ref in self.anchors:
-                out.append(self.internal_link(s.ref, [oxml.run(s.text, bold or s.strong)]))
+                text = _marked(oxml.run(s.text, bold or s.strong), s)
+                out.append(self.internal_link(s.ref, [text]))
             else:
-                out.append(oxml.run(s.text, bold or s.strong))
+                out.append(_marked(oxml.run(s.text, bold or s.strong), s))
         return out
+
+
+# A span's change mark as a run property: inserted text underlined, deleted text struck through.
+CHANGE_PROPERTIES = {"insert": ("w:u", {"w:val": "single"}), "delete": ("w:strike", {})}
+
+
+def _marked(run, span: Span):
+    """Returns `run`, the text of `span`, with the run property of the span's change mark."""
+    if span.change:
+        tag, attrs = CHANGE_PROPERTIES[span.change]
+        properties = run.find(oxml.qn("w:rPr"))
+        if properties is None:
+            properties = oxml.el("w:rPr")
+            run.insert(0, properties)
+        # Appended: the run has at most w:b, which both w:strike and w:u follow in w:rPr.
+        properties.append(oxml.el(tag, attrs))
+    return run
 
 
 def _line_cells(columns: int, verticals, bars=frozenset()) -> list:
     """Returns the cells of a row of lines: a vertical line on the left edge of each column in
     `verticals`, a horizontal one under each column in `bars`."""
-    return [(1, ({"left"} if col in verticals else set()) | ({"bottom"} if col in bars else set()),
-             "", []) for col in range(columns)]
+    return [
+        (
+            1,
+            ({"left"} if col in verticals else set()) | ({"bottom"} if col in bars else set()),
+            "",
+            [],
+        )
+        for col in range(columns)
+    ]
 
 
-_HEADER_FOOTER = {"header": (opc.CT.WML_HEADER, opc.RT.HEADER),
-                  "footer": (opc.CT.WML_FOOTER, opc.RT.FOOTER)}
+_HEADER_FOOTER = {
+    "header": (opc.CT.WML_HEADER, opc.RT.HEADER),
+    "footer": (opc.CT.WML_FOOTER, opc.RT.FOOTER),
+}

@@ -31,8 +31,9 @@ class SearchWriter:
         entries = []
         for section in doc.sections:
             title = next((plain(b.spans) for b in section.blocks if isinstance(b, Heading)), "")
-            text = "\n".join([" ".join(v for _, v in section.header),
-                              *(text_of(b) for b in section.blocks)])
+            text = "\n".join(
+                [" ".join(v for _, v in section.header), *(text_of(b) for b in section.blocks)]
+            )
             entries.append({"url": f"{section.anchor}.html", "title": title, "text": text})
         return json.dumps(entries, ensure_ascii=False, separators=(",", ":")).encode()
 
