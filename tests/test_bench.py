@@ -91,6 +91,7 @@ def specialist(project: Project):
     return next(r for r in project.roles if r.id.startswith("vip-specialist"))
 
 
+@pytest.mark.external
 def test_pandoc_converts_the_roles_markdown_with_its_text_intact(generated, tmp_path):
     role = dataclasses.replace(specialist(generated), summary="含有 *星号*、<标签> 与 a|b 的文字")
     titles = {r.id: r.title.zh for r in generated.roles}
@@ -124,6 +125,7 @@ def test_docxtpl_renders_every_section_and_keeps_markup_characters(generated):
     assert role.document_control.number in word.sections[0].header.paragraphs[0].text
 
 
+@pytest.mark.external
 def test_the_benchmark_prints_every_figure(tmp_path):
     run = subprocess.run(
         [

@@ -22,6 +22,8 @@ from ruamel.yaml import YAML
 
 from rolebook.check import gather
 
+pytestmark = pytest.mark.external  # Chromium (Playwright) and an HTTP server
+
 PROJECT = gather.load(REPO)
 ROLES = {role.id: role for role in PROJECT.roles}
 LABELS = YAML(typ="safe").load((REPO / "templates" / "labels.yaml").read_text("utf-8"))[

@@ -35,6 +35,7 @@ def test_removing_a_required_section_fails_check_with_its_position(project, cli)
     )
 
 
+@pytest.mark.external
 def test_help_explains_both_commands():
     out = subprocess.run(
         [sys.executable, "build.py", "--help"], cwd=REPO, text=True, capture_output=True, check=True
@@ -49,6 +50,7 @@ def test_a_wrong_command_exits_2(cli):
     assert exc.value.code == 2
 
 
+@pytest.mark.external
 def test_build_py_runs_check_from_the_repository():
     run = subprocess.run(
         [sys.executable, "build.py", "check"], cwd=REPO, text=True, capture_output=True
@@ -66,6 +68,7 @@ def test_bad_settings_are_reported_with_their_position(project, cli):
     )
 
 
+@pytest.mark.external
 def test_check_reports_the_same_in_one_process_and_in_several(project, cli):
     edit(project / "roles" / "vip-specialist.yaml", "\nduties:", "\ndutys:")
     edit(

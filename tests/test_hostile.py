@@ -159,7 +159,11 @@ def test_there_is_a_way_to_make_every_case():
     assert set(SETUPS) <= set(CASES)
 
 
-@pytest.mark.parametrize("case", CASES)
+# The unprivileged case runs the build as a process of its own.
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(c, marks=pytest.mark.external) if c in UNPRIVILEGED else c for c in CASES],
+)
 def test_a_hostile_project_fails_with_its_message_and_loses_nothing(
     project, built, cli, tmp_path, case
 ):
@@ -291,6 +295,7 @@ def assert_only_own_scripts(page) -> None:
             assert "<" not in script.text  # the data cannot close its own element
 
 
+@pytest.mark.external
 def test_no_text_of_a_role_runs_in_a_browser(project, cli, tmp_path):
     hostile_roles(project)
     assert cli("build", "--root", project).code == 0

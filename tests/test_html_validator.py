@@ -8,6 +8,8 @@ import pytest
 
 from rolebook.cli import main
 
+pytestmark = pytest.mark.external  # Java (vnu.jar)
+
 
 @pytest.fixture(scope="module")
 def built_en(tmp_path_factory, built):

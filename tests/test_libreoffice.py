@@ -22,6 +22,8 @@ from ruamel.yaml import YAML
 from rolebook.check import gather
 from rolebook.model.schema import Role
 
+pytestmark = pytest.mark.external  # LibreOffice and poppler
+
 PROJECT = gather.load(REPO)
 ROLES = {role.id: role for role in PROJECT.roles}
 SETTINGS = PROJECT.settings

@@ -9,7 +9,11 @@ import sys
 import textwrap
 import time
 
+import pytest
+
 from rolebook.util import parallel
+
+pytestmark = pytest.mark.external  # worker processes, subprocesses and kills
 
 
 def square(x: int) -> int:

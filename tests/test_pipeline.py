@@ -77,6 +77,7 @@ def test_a_missing_template_file_is_a_clear_error(project, cli, missing):
     )
 
 
+@pytest.mark.external
 def test_a_parallel_build_writes_the_same_bytes_as_one_process(project, cli):
     assert cli("build", "--root", project, "-j", "1", "--no-cache").code == 0
     serial = snapshot(project / "output")
@@ -87,7 +88,7 @@ def test_a_parallel_build_writes_the_same_bytes_as_one_process(project, cli):
     assert snapshot(project / "parallel") == serial
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("jobs", ["1", pytest.param("2", marks=pytest.mark.external)])
 def test_a_template_error_in_a_worker_is_reported_like_any_other(project, cli, jobs):
     edit(project / "templates" / "_role.xml.j2", "{{ role.summary }}", "{{ role.summery }}")
     result = cli("build", "--root", project, "-j", jobs)

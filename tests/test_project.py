@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import edit
 
 from rolebook.check import rules
@@ -31,6 +32,7 @@ def formatted(project) -> list[str]:
     return [d.format() for d in project.diagnostics]
 
 
+@pytest.mark.external
 def test_several_processes_give_the_same_diagnostics_in_the_same_order(project):
     troubled(project)
     alone, shared = load(project, workers=1), load(project, workers=3)
@@ -39,6 +41,7 @@ def test_several_processes_give_the_same_diagnostics_in_the_same_order(project):
     assert [r.value for r in shared.readings.values()] == [r.value for r in alone.readings.values()]
 
 
+@pytest.mark.external
 def test_checks_of_one_role_give_in_the_workers_what_they_give_here(project):
     troubled(project)
     loaded = load(project, workers=2)

@@ -68,6 +68,7 @@ def litter(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.startswith(".rolebook"))
 
 
+@pytest.mark.external
 def test_a_build_killed_at_random_moments_leaves_one_complete_build_each_time(versions):
     output = versions.root / "output"
     args = ["build", "--root", str(versions.root)]
@@ -96,6 +97,7 @@ def test_a_build_killed_at_random_moments_leaves_one_complete_build_each_time(ve
     )
 
 
+@pytest.mark.external
 def test_ctrl_c_at_random_moments_stops_the_build_with_a_message_and_a_complete_output(versions):
     output = versions.root / "output"
     args = ["build", "--root", str(versions.root)]
@@ -132,6 +134,7 @@ def no_exchange() -> None:
     publish.exchange = refuse
 
 
+@pytest.mark.external
 @pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two-renames"])
 def test_publishing_killed_at_each_of_its_steps_loses_nothing(versions, exchange):
     # The child publishes the known outputs directly: every step is reached in a few ms.
@@ -176,6 +179,7 @@ def own_messages(err: str) -> str:
     return "\n".join(line for line in err.splitlines() if not line.startswith(("roles/", "    ")))
 
 
+@pytest.mark.external
 @pytest.mark.parametrize("builds", [2, 5, 10])
 def test_builds_started_together_leave_one_complete_build(versions, tmp_path, builds):
     other = tmp_path / "other"
@@ -201,6 +205,7 @@ def test_builds_started_together_leave_one_complete_build(versions, tmp_path, bu
     print(f"\n{builds} builds at once: {waited} waited for another")
 
 
+@pytest.mark.external
 def test_a_build_that_must_wait_says_so_and_then_publishes(versions):
     with open(versions.root / publish.LOCK, "w") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
@@ -230,6 +235,7 @@ def run_unprivileged(*args) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.external
 def test_a_read_only_output_folder_is_a_clear_error_and_stays_as_it_was(versions, cli):
     output = versions.root / "output"
     assert cli("build", "--root", versions.root).code == 0
@@ -249,6 +255,7 @@ def test_a_read_only_output_folder_is_a_clear_error_and_stays_as_it_was(versions
     assert litter(versions.root) == []
 
 
+@pytest.mark.external
 def test_a_folder_that_cannot_be_written_is_a_clear_error(versions, cli):
     output = versions.root / "output"
     assert cli("build", "--root", versions.root).code == 0
@@ -267,6 +274,7 @@ def test_a_folder_that_cannot_be_written_is_a_clear_error(versions, cli):
     assert versions.assert_complete(output) == "A"
 
 
+@pytest.mark.external
 def test_a_full_disk_is_a_clear_error_and_the_previous_output_stays(versions, tmp_path):
     with tmpfs(tmp_path / "disk", "4m") as disk:
         output = disk / "output"

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import edit
 
+pytestmark = pytest.mark.external  # `rolebook serve` as a process of its own
+
 SPECIALIST = "roles/vip-specialist.yaml"
 TIMEOUT = 30  # seconds for a rebuild to show; each one takes well under one
 
