@@ -23,8 +23,8 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
+from readback import docx_text
 from rolegen import free_texts, role_values, texts_of, yaml_text
-from test_hostile import docx_text
 
 from rolebook.build import outputs, pipeline
 from rolebook.load.project import read_file

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from faults import die_at_call, fork_build, fork_run, resize_tmpfs, rolebook, tmpfs, unprivileged
-from test_pipeline import snapshot
+from readback import snapshot
 
 from rolebook.cli import INTERRUPTED, main
 from rolebook.output import publish

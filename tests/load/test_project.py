@@ -3,29 +3,16 @@ whether one process reads the roles or several do."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from conftest import edit
+from readback import troubled
 
 from rolebook.check import rules
 from rolebook.check.gather import load
 
-FIXTURES = Path(__file__).parent / "fixtures" / "errors"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "errors"
 SPECIALIST = "roles/vip-specialist.yaml"
-
-
-def troubled(project: Path) -> Path:
-    """Returns the sample project with problems of every kind: files that cannot be read, checks
-    of one role, checks across roles, and both at the same place of the same file."""
-    for case in ("duplicate-key", "bad-date", "unknown-key", "wrong-type-list", "deep-nesting"):
-        shutil.copy(FIXTURES / f"{case}.yaml", project / "roles" / f"{case}.yaml")
-    # Named after neither its id nor anything else: its id is both misnamed and taken.
-    shutil.copy(project / SPECIALIST, project / "roles" / "zz-copy.yaml")
-    edit(project / SPECIALIST, "  - 其他服务内容：未明确内容可及时做到补充。", "  - TODO 第五项")
-    edit(project / SPECIALIST, "    - 客服主管\n", "    - 客服主任\n")
-    return project
 
 
 def formatted(project) -> list[str]:

@@ -28,11 +28,11 @@ from docx import Document
 from faults import rolebook, unprivileged
 from lxml import etree
 from lxml import html as lxml_html
+from readback import docx_text, snapshot
 from rolegen import FieldPath, filled_role, yaml_text
-from test_pipeline import snapshot
 
-FIXTURES = Path(__file__).parent / "fixtures" / "hostile"
-MINIMAL = Path(__file__).parent / "fixtures" / "minimal.yaml"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "hostile"
+MINIMAL = Path(__file__).parent.parent / "fixtures" / "minimal.yaml"
 
 
 def role(project: Path, name: str, text: str | None = None) -> Path:
@@ -258,15 +258,6 @@ def _paths(value, path: FieldPath = ()) -> list[FieldPath]:
     if isinstance(value, list):
         return [p for i, v in enumerate(value) for p in _paths(v, (*path, i))]
     return [path] if isinstance(value, str) and value.startswith(PAYLOAD) else []
-
-
-def docx_text(path: Path) -> str:
-    """Returns all the text of a .docx as python-docx reads it: body, tables, headers."""
-    doc = Document(path)
-    parts = [p.text for p in doc.paragraphs]
-    parts += [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
-    parts += [p.text for section in doc.sections for p in section.header.paragraphs]
-    return "\n".join(parts)
 
 
 def test_markup_and_template_syntax_in_every_text_are_printed_literally(project, cli):

@@ -3,33 +3,10 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from conftest import edit
-
-EXPECTED = {
-    "docx/handbook.docx",
-    "docx/vip-department-manager.docx",
-    "docx/vip-department-supervisor.docx",
-    "docx/vip-specialist.docx",
-    "html/index.html",
-    "html/search-index.js",
-    "html/search.js",
-    "html/style.css",
-    "html/vip-department-manager.html",
-    "html/vip-department-supervisor.html",
-    "html/vip-specialist.html",
-}
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Returns every file under `folder` with its bytes, keyed by relative path."""
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+from readback import EXPECTED, snapshot
 
 
 def test_build_writes_the_html_handbook_and_four_docx(built):

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import edit
-from test_pipeline import EXPECTED, snapshot
-from test_project import troubled
+from readback import EXPECTED, snapshot, troubled
 
 import rolebook
 from rolebook.build import cache, outputs, pipeline

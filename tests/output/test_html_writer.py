@@ -10,8 +10,8 @@ from pathlib import Path
 
 import docx
 from conftest import REPO, edit
+from readback import snapshot
 from ruamel.yaml import YAML
-from test_pipeline import snapshot
 
 from rolebook.check.gather import load
 

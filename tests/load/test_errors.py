@@ -12,12 +12,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_pipeline import snapshot
+from readback import snapshot
 
 from rolebook.load.files import MAX_FILE_BYTES
 
-FIXTURES = Path(__file__).parent / "fixtures" / "errors"
-MINIMAL = Path(__file__).parent / "fixtures" / "minimal.yaml"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "errors"
+MINIMAL = Path(__file__).parent.parent / "fixtures" / "minimal.yaml"
 
 
 def huge_file() -> bytes:
