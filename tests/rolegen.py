@@ -17,8 +17,8 @@ from collections.abc import Callable
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from rolebook.kinds import Choice, DateKind, Kind, Pattern, TimeWindowKind
-from rolebook.schema import Role, WorkflowEntry
+from rolebook.model.scalars import Choice, DateKind, Kind, Pattern, TimeWindowKind
+from rolebook.model.schema import Role, WorkflowEntry
 
 FieldPath = tuple  # field names and list indices from the role's root, e.g. ("duties", 0)
 
@@ -27,8 +27,10 @@ def walk(schema: type, leaf: Callable, many: Callable, record: Callable, path: F
     """Returns `record(schema, {field: made})`, each field made by `leaf(kind, path)` for a
     scalar, `many(made item)` for a list, or a walk of its own for a nested mapping."""
     hints = typing.get_type_hints(schema, include_extras=True)
-    made = {f.name: _field(hints[f.name], leaf, many, record, (*path, f.name))
-            for f in dataclasses.fields(schema)}
+    made = {
+        f.name: _field(hints[f.name], leaf, many, record, (*path, f.name))
+        for f in dataclasses.fields(schema)
+    }
     return record(schema, made)
 
 
@@ -50,6 +52,7 @@ def is_free_text(kind) -> bool:
 def filled_role(role_id: str, text: Callable[[FieldPath], str], when: str = "time") -> dict:
     """Returns a valid role mapping whose every free text is `text(path)`; its workflow entry
     gives a time window or, with `when="period"`, a named period (which is a free text)."""
+
     def leaf(kind, path):
         if is_free_text(kind):
             return text(path)
@@ -63,13 +66,18 @@ def filled_role(role_id: str, text: Callable[[FieldPath], str], when: str = "tim
     return walk(Role, leaf, lambda item: [item], record)
 
 
-_FIXED = {Pattern: lambda k: "1.10", Choice: lambda k: k.choices[0],
-          DateKind: lambda k: "2026-02-28", TimeWindowKind: lambda k: "08:30-09:00"}
+_FIXED = {
+    Pattern: lambda k: "1.10",
+    Choice: lambda k: k.choices[0],
+    DateKind: lambda k: "2026-02-28",
+    TimeWindowKind: lambda k: "08:30-09:00",
+}
 
 
 def role_values(role_id: str, texts: st.SearchStrategy[str]) -> st.SearchStrategy[dict]:
     """Returns the strategy of role mappings with free texts from `texts`: valid, if the texts
     are, except that required values may come out empty."""
+
     def leaf(kind, path):
         if is_free_text(kind):
             return texts
@@ -82,8 +90,12 @@ def role_values(role_id: str, texts: st.SearchStrategy[str]) -> st.SearchStrateg
         optional = {k: v for k, v in made.items() if not _required(schema, k)}
         if schema is WorkflowEntry:  # a time window or a named period, never both
             when = {k: optional.pop(k) for k in ("time", "period")}
-            return st.one_of(*(st.fixed_dictionaries({**required, k: v}, optional=optional)
-                               for k, v in when.items()))
+            return st.one_of(
+                *(
+                    st.fixed_dictionaries({**required, k: v}, optional=optional)
+                    for k, v in when.items()
+                )
+            )
         return st.fixed_dictionaries(required, optional=optional)
 
     return walk(Role, leaf, lambda item: st.lists(item, max_size=3), record)
@@ -99,8 +111,11 @@ def _windows() -> st.SearchStrategy[str]:
         return f"{minute // 60:02d}:{minute % 60:02d}"
 
     starts = st.integers(0, 24 * 60 - 2)
-    return starts.flatmap(lambda start: st.integers(start + 1, 24 * 60 - 1).map(
-        lambda end: f"{clock(start)}-{clock(end)}"))
+    return starts.flatmap(
+        lambda start: st.integers(start + 1, 24 * 60 - 1).map(
+            lambda end: f"{clock(start)}-{clock(end)}"
+        )
+    )
 
 
 _VALID = {
@@ -141,8 +156,11 @@ def texts_of(value, path: FieldPath = ()) -> list[tuple[FieldPath, str]]:
         hints = typing.get_type_hints(type(value), include_extras=True)
         out = []
         for f in dataclasses.fields(value):
-            kinds = [a.__metadata__[0] for a in (hints[f.name], *typing.get_args(hints[f.name]))
-                     if typing.get_origin(a) is typing.Annotated]
+            kinds = [
+                a.__metadata__[0]
+                for a in (hints[f.name], *typing.get_args(hints[f.name]))
+                if typing.get_origin(a) is typing.Annotated
+            ]
             child = getattr(value, f.name)
             if isinstance(child, str) and not (kinds and is_free_text(kinds[0])):
                 continue
@@ -159,8 +177,12 @@ def free_texts(schema: type, data) -> list[str]:
     if not isinstance(data, dict):
         return []
     hints = typing.get_type_hints(schema, include_extras=True)
-    return [t for f in dataclasses.fields(schema) if f.name in data
-            for t in _free_texts(hints[f.name], data[f.name])]
+    return [
+        t
+        for f in dataclasses.fields(schema)
+        if f.name in data
+        for t in _free_texts(hints[f.name], data[f.name])
+    ]
 
 
 def _free_texts(hint, value) -> list[str]:

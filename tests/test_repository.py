@@ -35,11 +35,21 @@ def test_every_role_file_starts_with_the_schema_modeline():
 def test_the_pre_commit_hook_runs_check_when_a_role_changes(project, cli, monkeypatch):
     (hook,) = load(".pre-commit-hooks.yaml")
     assert (hook["id"], hook["language"], hook["pass_filenames"]) == (
-        "rolebook-check", "python", False)
+        "rolebook-check",
+        "python",
+        False,
+    )
     files = re.compile(hook["files"])
-    assert [bool(files.search(p)) for p in (
-        "roles/vip-specialist.yaml", "handbook.yaml", "templates/_role.xml.j2", "README.md",
-        "output/html/index.html")] == [True, True, True, False, False]
+    assert [
+        bool(files.search(p))
+        for p in (
+            "roles/vip-specialist.yaml",
+            "handbook.yaml",
+            "templates/_role.xml.j2",
+            "README.md",
+            "output/html/index.html",
+        )
+    ] == [True, True, True, False, False]
     command, *args = shlex.split(hook["entry"])
     assert command == "rolebook"
     monkeypatch.chdir(project)
@@ -50,8 +60,10 @@ def test_the_pre_commit_hook_runs_check_when_a_role_changes(project, cli, monkey
 def test_the_workflow_checks_strictly_builds_and_keeps_the_output(project, cli, monkeypatch):
     steps = load(".github/workflows/handbook.yml")["jobs"]["handbook"]["steps"]
     commands = [shlex.split(s["run"]) for s in steps if s.get("run", "").startswith("rolebook")]
-    assert commands == [["rolebook", "check", "--strict", "--format", "github"],
-                        ["rolebook", "build"]]
+    assert commands == [
+        ["rolebook", "check", "--strict", "--format", "github"],
+        ["rolebook", "build"],
+    ]
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact"))
     assert upload["with"]["path"] == "output/"
     monkeypatch.chdir(project)

@@ -23,7 +23,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 import clients  # noqa: E402  (tests/clients.py: the same Chromium and LibreOffice as the tests)
 
-from rolebook import pipeline  # noqa: E402
+from rolebook.build import pipeline  # noqa: E402
 
 
 def photograph_html(output: Path) -> list[Path]:
@@ -46,8 +46,11 @@ def photograph_word(output: Path, workdir: Path) -> Path:
     LibreOffice prints it."""
     pdf = clients.docx_to_pdf(output / "docx" / "handbook.docx", workdir)
     pages = clients.pdf_pages_text(pdf)
-    number = next(i for i, text in enumerate(pages, 1)
-                  if text.strip().startswith("草稿") and re.search(r"\.\d+-1\s*$", text))
+    number = next(
+        i
+        for i, text in enumerate(pages, 1)
+        if text.strip().startswith("草稿") and re.search(r"\.\d+-1\s*$", text)
+    )
     png = clients.pdf_page_png(pdf, number, workdir / "page", dpi=60)
     target = DOCS / "word-handbook-page.png"
     shutil.copyfile(png, target)

@@ -24,33 +24,55 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from rolebook import cache, parallel, pipeline, rendering
 from rolebook.bench import peers
 from rolebook.bench.generate import Generator
-from rolebook.project import ROLES_DIR, TEMPLATES_DIR
-from rolebook.render import RecordedRoles, Renderer
-from rolebook.writers import WRITERS
+from rolebook.build import cache, jobs, pipeline, workers
+from rolebook.load.files import ROLES_DIR, TEMPLATES_DIR
+from rolebook.output.writers import WRITERS
+from rolebook.render.templating import RecordedRoles, Renderer, handbook_context
+from rolebook.util import parallel
 
 MS, MIB = 1000, 1024 * 1024
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m rolebook.bench", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m rolebook.bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--roles", type=int, default=1000, help="how many roles (default 1000)")
     p.add_argument("--runs", type=int, default=3, help="runs of each measure (default 3)")
-    p.add_argument("--root", type=Path, default=Path("."),
-                   help="the project whose roles, settings and templates are varied (default .)")
-    p.add_argument("-j", "--jobs", type=int, default=parallel.default_workers(),
-                   help="build processes (default: one per core)")
-    p.add_argument("--no-peers", dest="peers", action="store_false",
-                   help="measure rolebook only, not pandoc and docxtpl")
-    p.add_argument("--keep", type=Path, default=None,
-                   help="generate into this folder and keep it (default: a temporary folder)")
+    p.add_argument(
+        "--root",
+        type=Path,
+        default=Path("."),
+        help="the project whose roles, settings and templates are varied (default .)",
+    )
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=parallel.default_workers(),
+        help="build processes (default: one per core)",
+    )
+    p.add_argument(
+        "--no-peers",
+        dest="peers",
+        action="store_false",
+        help="measure rolebook only, not pandoc and docxtpl",
+    )
+    p.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="generate into this folder and keep it (default: a temporary folder)",
+    )
     return p
 
 
@@ -87,11 +109,13 @@ class Bench:
     def heading(self) -> str:
         """Returns what was measured and where: roles, sizes, machine."""
         sizes = [p.stat().st_size for p in (self.root / ROLES_DIR).iterdir()]
-        return (f"rolebook benchmark: {len(sizes)} roles ({min(sizes) / 1024:.1f}–"
-                f"{max(sizes) / 1024:.1f} KB each, {sum(sizes) / MIB:.1f} MiB of YAML); median "
-                f"of {self.args.runs} runs; build -j {self.args.jobs}\n"
-                f"machine: {os.cpu_count()} cores, {cpu_model()}, Python "
-                f"{platform.python_version()}, load average {os.getloadavg()[0]:.2f} at start\n")
+        return (
+            f"rolebook benchmark: {len(sizes)} roles ({min(sizes) / 1024:.1f}–"
+            f"{max(sizes) / 1024:.1f} KB each, {sum(sizes) / MIB:.1f} MiB of YAML); median "
+            f"of {self.args.runs} runs; build -j {self.args.jobs}\n"
+            f"machine: {os.cpu_count()} cores, {cpu_model()}, Python "
+            f"{platform.python_version()}, load average {os.getloadavg()[0]:.2f} at start\n"
+        )
 
     def rolebook(self) -> dict[str, float]:
         """Returns rolebook's figures: CPU seconds per role, wall seconds and bytes."""
@@ -117,19 +141,22 @@ class Bench:
     def per_role(self) -> dict[str, float]:
         """Returns CPU seconds per role: rendering the role page's template into the document
         model, then each writer, as a build renders each role's page."""
-        resources = rendering.load_resources(self.root / TEMPLATES_DIR)
+        resources = workers.load_resources(self.root / TEMPLATES_DIR)
         settings = self.project.settings
-        renderer = Renderer(resources.env, settings, self.project.roles,
-                            resources.labels[settings.language])
+        assert settings is not None  # pipeline.check raises without them
+        renderer = Renderer(
+            resources.env, settings, self.project.roles, resources.labels[settings.language]
+        )
         writers = {name: cls(resources) for name, cls in WRITERS.items()}
         roles = {role.id: role for role in self.project.roles}
-        shared = rendering.handbook_context(self.project)
+        shared = handbook_context(self.project)
 
         def render():
             started = time.process_time()
-            docs = [renderer.render("role.xml.j2", **shared, role=role,
-                                    roles=RecordedRoles(roles))
-                    for role in self.project.roles]
+            docs = [
+                renderer.render("role.xml.j2", **shared, role=role, roles=RecordedRoles(roles))
+                for role in self.project.roles
+            ]
             return time.process_time() - started, docs
 
         docs = render()[1]
@@ -138,7 +165,7 @@ class Bench:
             writer, anchors = writers[name], frozenset(roles)
             started = time.process_time()
             for number, doc in enumerate(docs, start=1):
-                if name == rendering.HANDBOOK.writer:  # a role's .docx is its handbook piece
+                if name == jobs.HANDBOOK.writer:  # a role's .docx is its handbook piece
                     writer.assemble([writer.piece(doc, number, anchors)])
                 else:
                     writer.write(doc)
@@ -164,6 +191,7 @@ class Bench:
         started = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         watch = MemoryWatch(proc.pid) if memory else None
+        assert proc.stdout is not None  # stdout=PIPE
         out = proc.stdout.read()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
@@ -172,8 +200,12 @@ class Bench:
         proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
             raise RuntimeError(f"{' '.join(argv)} failed:\n{out.decode()}")
-        return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
-                "rss": watch.peak if watch else 0, "rss_single": watch.peak_single if watch else 0}
+        return {
+            "wall": wall,
+            "cpu": usage.ru_utime + usage.ru_stime,
+            "rss": watch.peak if watch else 0,
+            "rss_single": watch.peak_single if watch else 0,
+        }
 
     def full_build(self, memory: bool = False) -> dict[str, float]:
         shutil.rmtree(self.root / cache.FOLDER, ignore_errors=True)
@@ -189,14 +221,17 @@ class Bench:
         self.edits += 1
         path = self.root / TEMPLATES_DIR / "_role.xml.j2"
         original = (self.args.root / TEMPLATES_DIR / "_role.xml.j2").read_text(encoding="utf-8")
-        path.write_text(original.replace("</section>", f"<p>{self.edits}</p>\n</section>"),
-                        encoding="utf-8")
+        path.write_text(
+            original.replace("</section>", f"<p>{self.edits}</p>\n</section>"), encoding="utf-8"
+        )
         return self.command("build")["wall"]
 
     def peers(self) -> dict[str, float]:
         """Returns the peers' CPU seconds per role on the same roles."""
         labels = YAML(typ="safe").load(
-            (self.root / TEMPLATES_DIR / "labels.yaml").read_text(encoding="utf-8"))
+            (self.root / TEMPLATES_DIR / "labels.yaml").read_text(encoding="utf-8")
+        )
+        assert self.project.settings is not None  # pipeline.check raises without them
         labels = labels[self.project.settings.language]
         titles = {role.id: role.title.zh for role in self.project.roles}
         folder = self.work / "pandoc"
@@ -206,14 +241,21 @@ class Bench:
             markdown.append(folder / f"{role.id}.md")
             markdown[-1].write_text(peers.role_markdown(role, titles, labels), encoding="utf-8")
         runs, n = self.args.runs, len(markdown)
-        figures = {fmt: median_of(runs, lambda fmt=fmt: peers.pandoc_batch(markdown, fmt,
-                                                                           folder)) / n
-                   for fmt in ("docx", "html")}
-        template = peers.docxtpl_template((self.root / TEMPLATES_DIR / "reference.docx")
-                                          .read_bytes(), labels)
+        figures = {
+            fmt: median_of(runs, lambda fmt=fmt: peers.pandoc_batch(markdown, fmt, folder)) / n
+            for fmt in ("docx", "html")
+        }
+        template = peers.docxtpl_template(
+            (self.root / TEMPLATES_DIR / "reference.docx").read_bytes(), labels
+        )
         contexts = [peers.docxtpl_context(role, titles, labels) for role in self.project.roles]
-        figures["docxtpl"] = median_of(runs, lambda: sum(
-            peers.docxtpl_render(template, context)[1] for context in contexts)) / n
+        figures["docxtpl"] = (
+            median_of(
+                runs,
+                lambda: sum(peers.docxtpl_render(template, context)[1] for context in contexts),
+            )
+            / n
+        )
         return figures
 
 
@@ -264,22 +306,35 @@ def table_of_rolebook(f: dict[str, float]) -> str:
     docx_role, html_role = f["render"] + f["docx"], f["render"] + f["html"]
     rows = [
         ("load + check, per role (CPU)", f"{f['load+check'] * MS:.2f} ms", "", ""),
-        ("`check`, all roles (wall)", f"{f['check']:.2f} s", "≤ 1.5 s",
-         _check(f["check"], 1.5)),
+        ("`check`, all roles (wall)", f"{f['check']:.2f} s", "≤ 1.5 s", _check(f["check"], 1.5)),
         ("template → document model, per role (CPU)", f"{f['render'] * MS:.2f} ms", "", ""),
         ("HTML per role (CPU: model + HTML writer)", f"{html_role * MS:.2f} ms", "", ""),
-        ("DOCX per role (CPU: model + Word writer)", f"{docx_role * MS:.2f} ms", "≤ 10 ms",
-         _check(docx_role, 0.010)),
-        ("full build: per-role docx + html, handbook.docx (wall)",
-         f"{f['build_wall']:.2f} s (CPU {f['build_cpu']:.1f} s)", "≤ 8 s",
-         _check(f["build_wall"], 8)),
+        (
+            "DOCX per role (CPU: model + Word writer)",
+            f"{docx_role * MS:.2f} ms",
+            "≤ 10 ms",
+            _check(docx_role, 0.010),
+        ),
+        (
+            "full build: per-role docx + html, handbook.docx (wall)",
+            f"{f['build_wall']:.2f} s (CPU {f['build_cpu']:.1f} s)",
+            "≤ 8 s",
+            _check(f["build_wall"], 8),
+        ),
         ("no-op rebuild (wall)", f"{f['noop']:.2f} s", "≤ 0.5 s", _check(f["noop"], 0.5)),
-        ("rebuild, one role edited (wall)", f"{f['role_edited']:.2f} s", "≤ 1 s",
-         _check(f["role_edited"], 1)),
+        (
+            "rebuild, one role edited (wall)",
+            f"{f['role_edited']:.2f} s",
+            "≤ 1 s",
+            _check(f["role_edited"], 1),
+        ),
         ("rebuild, a template edited (wall)", f"{f['template_edited']:.2f} s", "", ""),
-        ("peak RSS of the build, all processes (largest one)",
-         f"{f['build_rss'] / MIB:.0f} MiB ({f['build_rss_single'] / MIB:.0f} MiB)",
-         "≤ 400 MiB", _check(f["build_rss"] / MIB, 400)),
+        (
+            "peak RSS of the build, all processes (largest one)",
+            f"{f['build_rss'] / MIB:.0f} MiB ({f['build_rss_single'] / MIB:.0f} MiB)",
+            "≤ 400 MiB",
+            _check(f["build_rss"] / MIB, 400),
+        ),
     ]
     return _markdown(("figure", "rolebook", "target", ""), rows)
 
@@ -288,18 +343,32 @@ def table_of_peers(f: dict[str, float], p: dict[str, float]) -> str:
     """Returns the peers' figures and rolebook's speed-up as a Markdown table."""
     docx_role, html_role = f["render"] + f["docx"], f["render"] + f["html"]
     rows = [
-        (f"pandoc {peers.pandoc_version()} md → docx, one `pandoc lua` process",
-         f"{p['docx'] * MS:.2f} ms", f"{p['docx'] / docx_role:.1f}×", "≥ 5×",
-         _check(5, p["docx"] / docx_role)),
-        (f"pandoc {peers.pandoc_version()} md → html, one `pandoc lua` process",
-         f"{p['html'] * MS:.2f} ms", f"{p['html'] / html_role:.1f}×", "", ""),
-        ("docxtpl, autoescape on", f"{p['docxtpl'] * MS:.2f} ms",
-         f"{p['docxtpl'] / docx_role:.1f}×", "≥ 2×", _check(2, p["docxtpl"] / docx_role)),
+        (
+            f"pandoc {peers.pandoc_version()} md → docx, one `pandoc lua` process",
+            f"{p['docx'] * MS:.2f} ms",
+            f"{p['docx'] / docx_role:.1f}×",
+            "≥ 5×",
+            _check(5, p["docx"] / docx_role),
+        ),
+        (
+            f"pandoc {peers.pandoc_version()} md → html, one `pandoc lua` process",
+            f"{p['html'] * MS:.2f} ms",
+            f"{p['html'] / html_role:.1f}×",
+            "",
+            "",
+        ),
+        (
+            "docxtpl, autoescape on",
+            f"{p['docxtpl'] * MS:.2f} ms",
+            f"{p['docxtpl'] / docx_role:.1f}×",
+            "≥ 2×",
+            _check(2, p["docxtpl"] / docx_role),
+        ),
     ]
     return _markdown(("peer, per role (CPU)", "time", "rolebook faster by", "target", ""), rows)
 
 
-def _markdown(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+def _markdown(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines) + "\n"

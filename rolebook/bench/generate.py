@@ -17,16 +17,32 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from rolebook.project import ROLES_DIR, SETTINGS_FILE, TEMPLATES_DIR
+from rolebook.load.files import ROLES_DIR, SETTINGS_FILE, TEMPLATES_DIR
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/role.schema.json\n"
-REGIONS = [("华东", "East China"), ("华南", "South China"), ("华北", "North China"),
-           ("西南", "Southwest"), ("东北", "Northeast"), ("西北", "Northwest"),
-           ("华中", "Central China"), ("港澳", "Hong Kong and Macau")]
+REGIONS = [
+    ("华东", "East China"),
+    ("华南", "South China"),
+    ("华北", "North China"),
+    ("西南", "Southwest"),
+    ("东北", "Northeast"),
+    ("西北", "Northwest"),
+    ("华中", "Central China"),
+    ("港澳", "Hong Kong and Macau"),
+]
 # Rewordings applied to some list items: each replaces a phrase with one of the same meaning.
-REWORDINGS = [("及时", "尽快"), ("负责", "承担"), ("客户", "顾客"), ("工作", "事务"),
-              ("检查", "核查"), ("主动", "积极"), ("应", "须"), ("保证", "确保"),
-              ("汇报", "报告"), ("各项", "各类")]
+REWORDINGS = [
+    ("及时", "尽快"),
+    ("负责", "承担"),
+    ("客户", "顾客"),
+    ("工作", "事务"),
+    ("检查", "核查"),
+    ("主动", "积极"),
+    ("应", "须"),
+    ("保证", "确保"),
+    ("汇报", "报告"),
+    ("各项", "各类"),
+]
 ADDITIONS = ["并做好相关记录。", "并按月总结。", "遇到问题及时上报。", "同时注意服务礼仪。"]
 LISTS = ("duties", "precautions")
 QUALIFICATION_LISTS = ("education", "training", "experience", "skills", "attitude", "personal")
@@ -44,7 +60,8 @@ class Generator:
         self.dumper = YAML(typ="safe")
         self.dumper.allow_unicode = True
         self.dumper.default_flow_style = False
-        self.dumper.sort_base_mapping_type_on_output = False
+        # ruamel declares the attribute by its default, None (sort), so mypy takes it as None only.
+        self.dumper.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
         self.dumper.width = 4096
 
     def role_id(self, i: int) -> str:
@@ -55,8 +72,7 @@ class Generator:
         """Writes settings, templates and every role under `dest`; returns the role ids."""
         dest.mkdir(parents=True, exist_ok=True)
         self.write_settings(dest)
-        shutil.copytree(self.samples_root / TEMPLATES_DIR, dest / TEMPLATES_DIR,
-                        dirs_exist_ok=True)
+        shutil.copytree(self.samples_root / TEMPLATES_DIR, dest / TEMPLATES_DIR, dirs_exist_ok=True)
         (dest / ROLES_DIR).mkdir(exist_ok=True)
         for i in range(self.n):
             self.write_role(dest, i)
@@ -90,19 +106,26 @@ class Generator:
         zh_region, en_region = REGIONS[branch % len(REGIONS)]
         role = dict(sample)
         role["id"] = self.role_id(i)
-        role["title"] = {"zh": f"{sample['title']['zh']}（{zh_region}第{branch + 1}分部）",
-                         "en": f"{sample['title']['en']}, {en_region} branch {branch + 1}"}
+        role["title"] = {
+            "zh": f"{sample['title']['zh']}（{zh_region}第{branch + 1}分部）",
+            "en": f"{sample['title']['en']}, {en_region} branch {branch + 1}",
+        }
         role["department"] = f"{zh_region}{sample['department']}"
         role["document_control"] = {**sample["document_control"], "number": f"JD-{i + 1:05d}"}
         if revision:
             role["summary"] = f"{sample['summary']}（第{revision}次修订）"
-        role["reporting"] = {key: [self.reference(name, branch) for name in names]
-                             for key, names in sample["reporting"].items()}
+        role["reporting"] = {
+            key: [self.reference(name, branch) for name in names]
+            for key, names in sample["reporting"].items()
+        }
         for key in LISTS:
             if key in sample:
                 role[key] = self.vary(rng, sample[key])
-        role["qualifications"] = {key: self.vary(rng, items) for key, items in
-                                  sample["qualifications"].items() if key in QUALIFICATION_LISTS}
+        role["qualifications"] = {
+            key: self.vary(rng, items)
+            for key, items in sample["qualifications"].items()
+            if key in QUALIFICATION_LISTS
+        }
         if "principles" in sample:
             role["principles"] = rng.sample(sample["principles"], len(sample["principles"]))
         return role

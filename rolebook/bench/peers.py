@@ -21,7 +21,7 @@ from pathlib import Path
 
 import docx
 
-from rolebook.schema import Role
+from rolebook.model.schema import Role
 
 BATCH_LUA = """\
 -- pandoc lua batch.lua FORMAT LIST OUTDIR: converts each Markdown file named in LIST (one
@@ -44,8 +44,16 @@ print(string.format("%.6f", spent))
 """
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
-CONTROL_KEYS = ("document_number", "version", "status", "effective_date", "drafted_by",
-                "reviewed_by", "approved_by", "applies_to")
+CONTROL_KEYS = (
+    "document_number",
+    "version",
+    "status",
+    "effective_date",
+    "drafted_by",
+    "reviewed_by",
+    "approved_by",
+    "applies_to",
+)
 REPORTING_KEYS = ("reports_to", "direct_reports", "indirect_reports", "promotion", "rotation")
 QUALIFICATION_KEYS = ("education", "training", "experience", "skills", "attitude", "personal")
 
@@ -72,12 +80,16 @@ def pandoc_batch(markdown_files: list[Path], fmt: str, workdir: Path) -> float:
     listing.write_text("".join(f"{p}\n" for p in markdown_files), encoding="utf-8")
     outdir = workdir / fmt
     outdir.mkdir(exist_ok=True)
-    run = subprocess.run([pandoc_path(), "lua", str(script), fmt, str(listing), str(outdir)],
-                         capture_output=True, text=True, check=True)
+    run = subprocess.run(
+        [pandoc_path(), "lua", str(script), fmt, str(listing), str(outdir)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return float(run.stdout.split()[-1])
 
 
-def _md(text: str) -> str:
+def _md(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
@@ -89,35 +101,69 @@ def _rows(rows: list[tuple[str, str]]) -> list[str]:
 def role_markdown(role: Role, titles: dict[str, str], labels: dict[str, str]) -> str:
     """Returns a role page's content as pandoc Markdown; `titles` are the roles' titles by id."""
     dc, L = role.document_control, labels
-    values = {"document_number": dc.number, "version": dc.version,
-              "status": L[f"status_{dc.status}"],
-              "effective_date": dc.effective_date.isoformat(), "drafted_by": dc.drafted_by,
-              "reviewed_by": dc.reviewed_by, "approved_by": dc.approved_by,
-              "applies_to": dc.applies_to}
-    out = [f"# {_md(role.title.zh)}", "", f"{_md(role.title.en)} · {_md(role.department)}", "",
-           f"## {L['document_control']}", "", *_rows([(L[k], values[k]) for k in CONTROL_KEYS])]
-    out += [f"## {L['revision_history']}", "",
-            f"| {L['version']} | {L['revision_date']} | {L['revision_author']} | "
-            f"{L['revision_changes']} |", "|---|---|---|---|",
-            *(f"| {r.version} | {r.date.isoformat()} | {_md(r.author)} | {_md(r.changes)} |"
-              for r in role.revision_history), ""]
+    values = {
+        "document_number": dc.number,
+        "version": dc.version,
+        "status": L[f"status_{dc.status}"],
+        "effective_date": dc.effective_date.isoformat(),
+        "drafted_by": dc.drafted_by,
+        "reviewed_by": dc.reviewed_by,
+        "approved_by": dc.approved_by,
+        "applies_to": dc.applies_to,
+    }
+    out = [
+        f"# {_md(role.title.zh)}",
+        "",
+        f"{_md(role.title.en)} · {_md(role.department)}",
+        "",
+        f"## {L['document_control']}",
+        "",
+        *_rows([(L[k], values[k]) for k in CONTROL_KEYS]),
+    ]
+    out += [
+        f"## {L['revision_history']}",
+        "",
+        f"| {L['version']} | {L['revision_date']} | {L['revision_author']} | "
+        f"{L['revision_changes']} |",
+        "|---|---|---|---|",
+        *(
+            f"| {r.version} | {r.date.isoformat()} | {_md(r.author)} | {_md(r.changes)} |"
+            for r in role.revision_history
+        ),
+        "",
+    ]
     out += [f"## {L['summary']}", "", _md(role.summary), "", f"## {L['reporting']}", ""]
-    out += _rows([(L[k], "、".join(titles.get(n, n) for n in getattr(role.reporting, k))
-                   or L["none"]) for k in REPORTING_KEYS])
+    out += _rows(
+        [
+            (L[k], "、".join(titles.get(n, n) for n in getattr(role.reporting, k)) or L["none"])
+            for k in REPORTING_KEYS
+        ]
+    )
     out += [f"## {L['duties']}", "", *(f"1. {_md(d)}" for d in role.duties), ""]
     out += [f"## {L['qualifications']}", ""]
     for key in QUALIFICATION_KEYS:
         if getattr(role.qualifications, key):
-            out += [f"### {L[key]}", "", *(f"- {_md(q)}" for q in
-                                           getattr(role.qualifications, key)), ""]
+            out += [
+                f"### {L[key]}",
+                "",
+                *(f"- {_md(q)}" for q in getattr(role.qualifications, key)),
+                "",
+            ]
     if role.workflow:
-        out += [f"## {L['workflow']}", "", f"| {L['time_window']} | {L['steps']} | "
-                f"{L['condition']} |", "|---|---|---|"]
-        out += [f"| {_md(e.time or e.period)} | {_md(' '.join(e.steps))} | {_md(e.condition)} |"
-                for e in role.workflow] + [""]
-    for key, items in (("principles", [f"**{_md(p.name)}**：{_md(p.rule)}"
-                                       for p in role.principles]),
-                       ("precautions", [_md(p) for p in role.precautions])):
+        out += [
+            f"## {L['workflow']}",
+            "",
+            f"| {L['time_window']} | {L['steps']} | {L['condition']} |",
+            "|---|---|---|",
+        ]
+        out += [
+            f"| {_md(e.time or e.period)} | {_md(' '.join(e.steps))} | {_md(e.condition)} |"
+            for e in role.workflow
+        ] + [""]
+    for key, items in (
+        ("principles", [f"**{_md(p.name)}**：{_md(p.rule)}" for p in role.principles]),
+        ("precautions", [_md(p) for p in role.precautions]),
+    ):
         if items:
             out += [f"## {L[key]}", "", *(f"1. {item}" for item in items), ""]
     return "\n".join(out)
@@ -134,17 +180,23 @@ def docxtpl_template(reference_docx: bytes, labels: dict[str, str]) -> bytes:
     word.add_paragraph(L["document_control"], style="Heading 2")
     _loop_table(word, None, ["{{ row.label }}", "{{ row.value }}"], "control")
     word.add_paragraph(L["revision_history"], style="Heading 2")
-    _loop_table(word, [L["version"], L["revision_date"], L["revision_author"],
-                       L["revision_changes"]],
-                ["{{ row.version }}", "{{ row.date }}", "{{ row.author }}",
-                 "{{ row.changes }}"], "revisions")
+    _loop_table(
+        word,
+        [L["version"], L["revision_date"], L["revision_author"], L["revision_changes"]],
+        ["{{ row.version }}", "{{ row.date }}", "{{ row.author }}", "{{ row.changes }}"],
+        "revisions",
+    )
     word.add_paragraph(L["summary"], style="Heading 2")
     word.add_paragraph("{{ summary }}")
     word.add_paragraph(L["reporting"], style="Heading 2")
     _loop_table(word, None, ["{{ row.label }}", "{{ row.value }}"], "reporting")
-    for key, style in (("duties", "List Number"), ("qualifications", None),
-                       ("workflow", None), ("principles", "List Number"),
-                       ("precautions", "List Number")):
+    for key, style in (
+        ("duties", "List Number"),
+        ("qualifications", None),
+        ("workflow", None),
+        ("principles", "List Number"),
+        ("precautions", "List Number"),
+    ):
         _optional_section(word, L, key, style)
     out = io.BytesIO()
     word.save(out)
@@ -159,7 +211,7 @@ def _loop_table(word, header: list[str] | None, cells: list[str], loop: str) -> 
     if header:
         for cell, text in zip(t.rows[0].cells, header, strict=True):
             cell.text = text
-    body = t.rows[bool(header):]
+    body = t.rows[bool(header) :]
     body[0].cells[0].text, body[2].cells[0].text = rows[0], rows[2]
     for cell, text in zip(body[1].cells, cells, strict=True):
         cell.text = text
@@ -167,19 +219,31 @@ def _loop_table(word, header: list[str] | None, cells: list[str], loop: str) -> 
 
 def _optional_section(word, L: dict[str, str], key: str, style: str | None) -> None:
     """Adds the section `key`, shown only if the role has it."""
-    lines = [(f"{{%p if {key} %}}", "Normal"), (L[key], "Heading 2")]
+    lines: list[tuple[str, str | None]] = [(f"{{%p if {key} %}}", "Normal"), (L[key], "Heading 2")]
     if key == "qualifications":
-        lines += [("{%p for q in qualifications %}", "Normal"), ("{{ q.label }}", "Heading 3"),
-                  ("{%p for item in q.entries %}", "Normal"), ("{{ item }}", "List Bullet"),
-                  ("{%p endfor %}", "Normal"), ("{%p endfor %}", "Normal")]
+        lines += [
+            ("{%p for q in qualifications %}", "Normal"),
+            ("{{ q.label }}", "Heading 3"),
+            ("{%p for item in q.entries %}", "Normal"),
+            ("{{ item }}", "List Bullet"),
+            ("{%p endfor %}", "Normal"),
+            ("{%p endfor %}", "Normal"),
+        ]
     elif key != "workflow":
-        lines += [(f"{{%p for item in {key} %}}", "Normal"), ("{{ item }}", style),
-                  ("{%p endfor %}", "Normal")]
+        lines += [
+            (f"{{%p for item in {key} %}}", "Normal"),
+            ("{{ item }}", style),
+            ("{%p endfor %}", "Normal"),
+        ]
     for text, para_style in lines[:2]:
         word.add_paragraph(text, style=para_style)
     if key == "workflow":
-        _loop_table(word, [L["time_window"], L["steps"], L["condition"]],
-                    ["{{ row.when }}", "{{ row.steps }}", "{{ row.condition }}"], "workflow")
+        _loop_table(
+            word,
+            [L["time_window"], L["steps"], L["condition"]],
+            ["{{ row.when }}", "{{ row.steps }}", "{{ row.condition }}"],
+            "workflow",
+        )
     for text, para_style in lines[2:] + [("{%p endif %}", "Normal")]:
         word.add_paragraph(text, style=para_style)
 
@@ -187,25 +251,52 @@ def _optional_section(word, L: dict[str, str], key: str, style: str | None) -> N
 def docxtpl_context(role: Role, titles: dict[str, str], labels: dict[str, str]) -> dict:
     """Returns the docxtpl template's context for `role`."""
     dc, L = role.document_control, labels
-    control = [dc.number, dc.version, L[f"status_{dc.status}"], dc.effective_date.isoformat(),
-               dc.drafted_by, dc.reviewed_by, dc.approved_by, dc.applies_to]
+    control = [
+        dc.number,
+        dc.version,
+        L[f"status_{dc.status}"],
+        dc.effective_date.isoformat(),
+        dc.drafted_by,
+        dc.reviewed_by,
+        dc.approved_by,
+        dc.applies_to,
+    ]
     return {
         "header": f"{L['document_number']}：{dc.number}　　{L['role']}：{role.title.zh}　　"
-                  f"{L['version']}：{dc.version}",
-        "title": role.title.zh, "subtitle": f"{role.title.en} · {role.department}",
-        "control": [{"label": L[k], "value": v or "—"} for k, v in zip(CONTROL_KEYS, control,
-                                                                        strict=True)],
-        "revisions": [{"version": r.version, "date": r.date.isoformat(), "author": r.author,
-                       "changes": r.changes} for r in role.revision_history],
+        f"{L['version']}：{dc.version}",
+        "title": role.title.zh,
+        "subtitle": f"{role.title.en} · {role.department}",
+        "control": [
+            {"label": L[k], "value": v or "—"} for k, v in zip(CONTROL_KEYS, control, strict=True)
+        ],
+        "revisions": [
+            {
+                "version": r.version,
+                "date": r.date.isoformat(),
+                "author": r.author,
+                "changes": r.changes,
+            }
+            for r in role.revision_history
+        ],
         "summary": role.summary,
-        "reporting": [{"label": L[k], "value": "、".join(titles.get(n, n) for n in
-                                                        getattr(role.reporting, k)) or L["none"]}
-                      for k in REPORTING_KEYS],
+        "reporting": [
+            {
+                "label": L[k],
+                "value": "、".join(titles.get(n, n) for n in getattr(role.reporting, k))
+                or L["none"],
+            }
+            for k in REPORTING_KEYS
+        ],
         "duties": role.duties,
-        "qualifications": [{"label": L[k], "entries": getattr(role.qualifications, k)}
-                           for k in QUALIFICATION_KEYS if getattr(role.qualifications, k)],
-        "workflow": [{"when": str(e.time or e.period), "steps": " ".join(e.steps),
-                      "condition": e.condition} for e in role.workflow],
+        "qualifications": [
+            {"label": L[k], "entries": getattr(role.qualifications, k)}
+            for k in QUALIFICATION_KEYS
+            if getattr(role.qualifications, k)
+        ],
+        "workflow": [
+            {"when": str(e.time or e.period), "steps": " ".join(e.steps), "condition": e.condition}
+            for e in role.workflow
+        ],
         "principles": [f"{p.name}：{p.rule}" for p in role.principles],
         "precautions": role.precautions,
     }

@@ -1,0 +1,141 @@
+"""The build cache: output files of earlier builds, reused when nothing they depend on changed.
+
+A job (one document rendered from a template, and the files its writers make of it) is looked
+up by its key, the digest of everything it depends on that is known before rendering: rolebook's
+own code and version, the settings, every file under templates/, and the job's role (or all
+roles, for the handbook and the index). With each job the cache keeps what its template read of
+*other* roles (see RecordedRoles in render/templating.py), each with the digest of the value
+read, and the digests of the files it wrote. A job is reused only when its key matches and
+every value it read is still the same; its files are read back and checked against their
+digests, so a damaged cache entry is rebuilt, never published.
+
+The cache is a folder of its own (.cache/rolebook/ in the project): deleting it costs one full
+build and nothing else. Its index is JSON and the rest are copies of output files (the
+readings of role files, kept beside them, are rolebook/load/readings.py's); nothing in it is
+ever executed or unpickled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+FOLDER = ".cache/rolebook"
+_INDEX = "index.json"
+_FILES = "files"
+
+
+def folder_state(folder: Path) -> dict[str, list[int]]:
+    """Returns each file under `folder` with its size and modification time, in nanoseconds."""
+    state: dict[str, list[int]] = {}
+    stack = [("", str(folder))] if folder.is_dir() else []
+    while stack:
+        prefix, path = stack.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((f"{prefix}{entry.name}/", entry.path))
+                elif entry.is_file():
+                    info = entry.stat()
+                    state[prefix + entry.name] = [info.st_size, info.st_mtime_ns]
+    return dict(sorted(state.items()))
+
+
+class Cache:
+    """The cache folder of one build: the previous build's entries, and this build's."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        index = self._load_index()
+        self.old: dict[str, dict] = index.get("jobs", {})
+        self.last_build: dict = index.get("build", {})
+        self.new: dict[str, dict] = {}
+
+    def _load_index(self) -> dict:
+        """Returns the previous build's index; an unreadable or damaged one is an empty cache."""
+        try:
+            index = json.loads((self.folder / _INDEX).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return index if isinstance(index, dict) else {}
+
+    def up_to_date(self, inputs: str, output: Path) -> dict | None:
+        """Returns the last build's report if it had the same `inputs` digest and `output`
+        still holds exactly what it wrote, else None."""
+        last = self.last_build
+        try:
+            if (
+                last.get("inputs") == inputs
+                and last.get("output") == str(output.absolute())
+                and last.get("state") == folder_state(output)
+            ):
+                return last["report"]
+        except (OSError, KeyError, AttributeError):
+            pass
+        return None
+
+    def get(self, key: str, current: Callable[[str, str], str]) -> dict[str, bytes] | None:
+        """Returns the files of job `key` if they are still valid, else None.
+
+        `current(role_id, field)` gives the digest of a value as it is now.
+        """
+        # The index's JSON, unchecked: an entry missing or of the wrong shape raises below.
+        entry: Any = self.old.get(key)
+        try:
+            if any(current(role_id, field) != value for role_id, field, value in entry["reads"]):
+                return None
+            files = {path: self._read(file_digest) for path, file_digest in entry["files"].items()}
+        except (TypeError, KeyError, ValueError, OSError):
+            return None
+        self.new[key] = entry
+        return files
+
+    def _read(self, file_digest: str) -> bytes:
+        data = (self.folder / _FILES / file_digest).read_bytes()
+        if hashlib.sha256(data).hexdigest() != file_digest:
+            raise ValueError("damaged cache entry")
+        return data
+
+    def put(self, key: str, reads: list[tuple[str, str, str]], files: dict[str, bytes]) -> None:
+        """Records job `key`: the values it read of other roles and the files it wrote."""
+        digests = {path: hashlib.sha256(data).hexdigest() for path, data in files.items()}
+        self.new[key] = {"reads": reads, "files": digests}
+        # Written in place, not atomically: a file cut short by a crash fails its digest
+        # check when read, and its job is rendered again.
+        try:
+            (self.folder / _FILES).mkdir(parents=True, exist_ok=True)
+            for path, data in files.items():
+                blob = self.folder / _FILES / digests[path]
+                if not blob.exists():
+                    blob.write_bytes(data)
+        except OSError:
+            pass
+
+    def save(self, inputs: str, output: Path, report: dict) -> None:
+        """Writes this build's index and deletes files no entry uses any more.
+
+        `inputs` is the digest of the files the build read, `output` the folder it wrote and
+        `report` what it printed: the next build with the same inputs and an untouched output
+        folder reports the same without reading a role. The cache only ever saves time: if it
+        cannot be written, the build goes on without it.
+        """
+        used = {d for entry in self.new.values() for d in entry["files"].values()}
+        tmp = self.folder / f"{_INDEX}.new"
+        try:
+            build = {
+                "inputs": inputs,
+                "output": str(output.absolute()),
+                "state": folder_state(output),
+                "report": report,
+            }
+            tmp.write_bytes(json.dumps({"build": build, "jobs": self.new}, sort_keys=True).encode())
+            os.replace(tmp, self.folder / _INDEX)  # the index is replaced whole, or not at all
+            for path in (self.folder / _FILES).iterdir():
+                if path.name not in used:
+                    path.unlink()
+        except OSError:
+            pass

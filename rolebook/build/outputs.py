@@ -1,0 +1,97 @@
+"""Every output file of a checked project, in memory: from the cache where still valid, else
+rendered by the worker processes; then the assembled files and the redline pages.
+
+Nothing here writes the output: rolebook/build/pipeline.py publishes what this returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rolebook.build import cache as cache_module
+from rolebook.build.jobs import ASSEMBLED, Job, current_reads, job_keys, plan
+from rolebook.build.workers import PIECE, Runner, run
+from rolebook.load import resources
+from rolebook.load.files import TEMPLATES_DIR
+from rolebook.load.project import Project
+from rolebook.render import redline
+from rolebook.render.templating import handbook_context
+
+STATIC_FILES = {"html/style.css": "style.css", "html/search.js": "search.js"}
+
+
+@dataclass
+class Rendered:
+    """Every output file's bytes, keyed by path under output/, and which were rendered anew;
+    and the pieces of the assembled files, by path and number."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    fresh: list[str] = field(default_factory=list)
+    pieces: dict[str, dict[int, bytes]] = field(default_factory=dict)
+    fresh_pieces: set[str] = field(default_factory=set)
+
+    def add(self, job: Job, files: dict[str, bytes], fresh: bool) -> None:
+        """Adds the files and pieces of a job, rendered anew or not."""
+        for path, data in files.items():
+            if path.startswith(PIECE):
+                self.pieces.setdefault(path.removeprefix(PIECE), {})[job.number] = data
+                if fresh:
+                    self.fresh_pieces.add(path.removeprefix(PIECE))
+            else:
+                self.files[path] = data
+                if fresh:
+                    self.fresh.append(path)
+
+
+def render_all(
+    project: Project, workers: int = 1, cache: cache_module.Cache | None = None
+) -> Rendered:
+    """Returns every output file's bytes: from the cache where still valid, else rendered."""
+    templates = project.root / TEMPLATES_DIR
+    rendered = Rendered(
+        {path: resources.read(templates / source) for path, source in STATIC_FILES.items()}
+    )
+    runner = Runner(project, handbook_context(project))  # reports a broken template from here
+    if cache is None:
+        for job, files, _ in run(runner, plan(project), workers):
+            rendered.add(job, files, fresh=True)
+    else:
+        render_cached(project, runner, rendered, workers, cache)
+    for assembled in ASSEMBLED:
+        pieces = rendered.pieces.get(assembled.path, {})
+        writer = runner.writers[assembled.writer]
+        rendered.files[assembled.path] = writer.assemble([pieces[n] for n in sorted(pieces)])
+        if assembled.path in rendered.fresh_pieces:
+            rendered.fresh.append(assembled.path)
+    changes = changes_pages(project, runner)
+    rendered.files.update(changes)
+    rendered.fresh += changes
+    return rendered
+
+
+def render_cached(
+    project: Project, runner: Runner, rendered: Rendered, workers: int, cache: cache_module.Cache
+) -> None:
+    """Adds every job's files to `rendered`: from `cache` where still valid, else rendered
+    anew by up to `workers` processes and put in the cache."""
+    keys = job_keys(project, runner.shared)
+    read_now = current_reads(project)
+    todo = []
+    for job in plan(project):
+        files = cache.get(keys(job), read_now)
+        if files is None:
+            todo.append(job)
+        else:
+            rendered.add(job, files, fresh=False)
+    for job, files, reads in run(runner, todo, workers):
+        rendered.add(job, files, fresh=True)
+        cache.put(keys(job), [(i, f, read_now(i, f)) for i, f in reads], files)
+
+
+def changes_pages(project: Project, runner: Runner) -> dict[str, bytes]:
+    """Returns html/changes/<role-id>.html: the redline page of each role with a previous
+    version in git, in the standalone frame (the site's frame would link to the site's files
+    from one folder too deep)."""
+    docs = redline.documents(project.roles, runner.renderer, runner.shared["changes"])
+    html = runner.writers["html"]
+    return {f"html/changes/{role_id}.html": html.write(doc) for role_id, doc in docs.items()}

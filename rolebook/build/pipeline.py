@@ -1,0 +1,121 @@
+"""The build: gather and check everything, render every output in memory, then publish.
+
+Nothing is written until every role has been read and checked and every output rendered
+(rolebook/build/outputs.py); then rolebook/output/publish.py swaps the new output in. A build
+whose inputs and output are as the last build left them does nothing: it needs neither the
+renderer nor the writers, which are imported only when something is rendered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rolebook.build import cache as cache_module
+from rolebook.check import gather
+from rolebook.load import files, history
+from rolebook.load.files import TEMPLATES_DIR
+from rolebook.load.project import Project
+from rolebook.load.readings import Readings
+from rolebook.output import publish
+from rolebook.util import parallel
+from rolebook.util.digest import digest, folder_digest, tool_digest
+
+
+@dataclass
+class Report:
+    """What a build did: the diagnostics (formatted), how many roles and warnings, how many
+    files it wrote and which of them were rendered anew (the rest came from the cache)."""
+
+    diagnostics: list[str]
+    roles: int
+    warnings: int
+    files: int
+    rendered: list[str]
+    up_to_date: bool = False  # the output was left as it was: nothing had changed
+
+
+def check(root: Path, workers: int = 1, readings: Readings | None = None) -> Project:
+    """Returns the loaded project (role files unchanged since `readings` kept them come from
+    there); raises CheckFailed if any file has an error."""
+    project = gather.load(root, workers, readings=readings)
+    project.raise_for_errors()
+    return project
+
+
+def build(
+    root: Path,
+    output: Path,
+    lang: str | None = None,
+    on_wait: Callable[[], None] | None = None,
+    workers: int | None = None,
+    use_cache: bool = True,
+) -> Report:
+    """Checks the project, renders every output and replaces `output` with the result.
+
+    `lang`, if given, replaces the handbook's language; `on_wait` is called if another build
+    is publishing to the same place and this one waits. `workers` processes render (default:
+    one per core). With the cache (the project's .cache/rolebook/), files whose inputs did not
+    change come from it, and a build whose inputs are all unchanged, with `output` as the last
+    build left it, does nothing at all.
+    """
+    # Refused before anything is read or cached: --output must not replace the project.
+    publish.refuse_to_replace(output.resolve(), files.sources(root))
+    if not use_cache:
+        return _build(root, output, lang, on_wait, workers, None)
+    cache = cache_module.Cache(root / cache_module.FOLDER)
+    inputs = input_digest(root, lang)
+    last = cache.up_to_date(inputs, output) if inputs else None
+    if last is not None:
+        return Report(**{**last, "rendered": [], "up_to_date": True})
+    report = _build(root, output, lang, on_wait, workers, cache)
+    if inputs:
+        cache.save(inputs, output, dataclasses.asdict(report))
+    return report
+
+
+def _build(
+    root: Path,
+    output: Path,
+    lang: str | None,
+    on_wait: Callable[[], None] | None,
+    workers: int | None,
+    cache: cache_module.Cache | None,
+) -> Report:
+    workers = workers or parallel.default_workers()
+    project = check(root, workers, None if cache is None else Readings(cache.folder))
+    if lang:
+        assert project.settings is not None  # check raises if they could not be read
+        project.settings = dataclasses.replace(project.settings, language=lang)
+    from rolebook.build import outputs  # the writers and Jinja: only a real build needs them
+
+    rendered = outputs.render_all(project, workers, cache)
+    publish.replace_folder(output, rendered.files, files.sources(root), on_wait)
+    return Report(
+        [d.format() for d in project.diagnostics],
+        len(project.readings),
+        project.warnings,
+        len(rendered.files),
+        rendered.fresh,
+    )
+
+
+def input_digest(root: Path, lang: str | None = None) -> str:
+    """Returns the digest of all a build reads (rolebook itself, `lang`, today's date for the
+    checks, the git commit the changes pages compare with, the settings, the roles and the
+    templates), or "" if some of it cannot be read: the build will say what."""
+    try:
+        head = history.head(root)
+        return digest(
+            tool_digest(),
+            lang or "",
+            dt.date.today().isoformat(),
+            head,
+            *files.input_bytes(root),
+            folder_digest(root / TEMPLATES_DIR),
+        )
+    except (OSError, files.Refused):
+        return ""

@@ -1,0 +1,3 @@
+"""Checking: the rules a project must pass, the compliance rules, and the formats the diagnostics
+are printed in.
+"""

@@ -1,0 +1,69 @@
+"""`build`: check every role, render every output in memory, then publish output/."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from rolebook.build import cache
+from rolebook.commands.options import (
+    LANGUAGES,
+    jobs_argument,
+    output_argument,
+    print_lines,
+    summary_line,
+)
+from rolebook.model.errors import CheckFailed
+
+SUMMARY = "check every role, then write output/docx/ and output/html/"
+
+
+def arguments(p: argparse.ArgumentParser) -> None:
+    """Adds the options of `build`."""
+    output_argument(p)
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=None,
+        help="language of labels and dates (default: the handbook's `language`)",
+    )
+    jobs_argument(p)
+    p.add_argument(
+        "--no-cache",
+        dest="cache",
+        action="store_false",
+        help=f"render everything, ignoring and keeping {cache.FOLDER}/ as it is",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Builds the handbook and prints what was written."""
+    from rolebook.build import pipeline  # Word, Jinja and lxml, once something is to be rendered
+
+    started = time.perf_counter()
+    output = args.output or args.root / "output"
+    try:
+        built = pipeline.build(args.root, output, args.lang, _say_waiting, args.jobs, args.cache)
+    except CheckFailed as exc:
+        print_lines(exc.lines(), sys.stderr)
+        print(
+            "build failed: nothing was written; the previous output is unchanged", file=sys.stderr
+        )
+        return exc.exit_code
+    print_lines(built.diagnostics, sys.stderr)
+    seconds = time.perf_counter() - started
+    done = (
+        f"{output} is up to date"
+        if built.up_to_date
+        else (
+            f"wrote {built.files} files to {output} ({len(built.rendered)} rendered, the rest "
+            "from the cache)"
+        )
+    )
+    print(f"{summary_line(built.roles, 0, built.warnings)}; {done} in {seconds:.2f} s")
+    return 0
+
+
+def _say_waiting() -> None:
+    print("waiting for another build to finish…", file=sys.stderr, flush=True)

@@ -1,0 +1,183 @@
+"""The project's files on disk: where each kind lives, and reading one safely.
+
+A project is a folder with handbook.yaml, roles/*.yaml and templates/. Reading is defensive,
+because role files come from anywhere: a file must be a regular file inside the project (a link
+leading out of it is refused), at most MAX_FILE_BYTES long (checked before it is read) and UTF-8
+text (a UTF-8 byte-order mark is fine; UTF-16 and GBK are recognised and reported). Names
+starting with a dot (editors' temporary files) are not roles.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from rolebook.load.reader import position, split_lines
+
+SETTINGS_FILE = "handbook.yaml"
+ROLES_DIR = "roles"
+TEMPLATES_DIR = "templates"
+# A role file is a few kilobytes; anything near this size is not a role, and is refused before
+# it is read or parsed.
+MAX_FILE_BYTES = 1_000_000
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def sources(root: Path) -> list[Path]:
+    """Returns what the project is made of: a build must never write over these."""
+    return [root / SETTINGS_FILE, root / ROLES_DIR, root / TEMPLATES_DIR]
+
+
+def role_files(root: Path) -> list[str]:
+    """Returns the role files' paths relative to `root`, sorted, as roles/<name>.yaml."""
+    return list(scan_roles(root))
+
+
+def role_bytes(root: Path) -> list[tuple[str, bytes]]:
+    """Returns each role file's path and bytes, read as `load` reads them; raises Refused."""
+    return [(path, read_bytes(root, path, inside)) for path, inside in scan_roles(root).items()]
+
+
+def scan_roles(root: Path) -> dict[str, bool]:
+    """Returns the role files' paths relative to `root`, sorted, each with whether it is known
+    to be inside the project: a file, not a link, in a roles folder inside the project.
+
+    One scan of the folder tells that for all of them; only a link needs resolving.
+    """
+    folder = root / ROLES_DIR
+    if not folder.is_dir():
+        return {}
+    inside = folder.resolve().is_relative_to(root.resolve())
+    with os.scandir(folder) as entries:
+        found = {
+            entry.name: inside and not entry.is_symlink()
+            for entry in entries
+            if entry.name.endswith((".yaml", ".yml")) and not entry.name.startswith(".")
+        }
+    return {f"{ROLES_DIR}/{name}": found[name] for name in sorted(found)}
+
+
+class Refused(Exception):
+    """A file that is not read; the message says why and what to do, at a (line, col)."""
+
+    def __init__(self, message: str, where: tuple[int, int] = (1, 1), lines: list | None = None):
+        super().__init__(message)
+        self.where, self.lines = where, lines or []
+
+
+def contents(root: Path, path: str, inside: bool) -> tuple[bytes, str]:
+    """Returns the bytes and the text of root/path (see read_bytes and decode)."""
+    data = read_bytes(root, path, inside)
+    return data, decode(data)
+
+
+def read_bytes(root: Path, path: str, inside: bool = False) -> bytes:
+    """Returns the bytes of root/path, a regular file of the project of at most MAX_FILE_BYTES.
+
+    `inside`: the caller knows that the path is no link and leads to a place inside the
+    project, so it need not be resolved.
+    """
+    full = root / path
+    real = None if inside else full.resolve()
+    if real is not None and not real.is_relative_to(root.resolve()):
+        raise Refused(
+            f"the file is a link to {real}, outside the project; rolebook reads only "
+            "the project's files: copy the file here instead of linking to it"
+        )
+    try:
+        with open(full, "rb", opener=_open_no_wait) as file:
+            info = os.fstat(file.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise Refused(
+                    f"this is {_kind(info.st_mode)}, not a file; move it away or rename it"
+                )
+            # All the file holds and a byte more, to see it end; a file that grows meanwhile is
+            # read on, up to the limit. (Not MAX_FILE_BYTES at once: that buffer costs more than
+            # the read.)
+            data = file.read(min(info.st_size, MAX_FILE_BYTES) + 1)
+            if len(data) > info.st_size:
+                data += file.read(MAX_FILE_BYTES + 1 - len(data))
+    except FileNotFoundError:
+        hint = (
+            f"the link leads to {real}, which does not exist"
+            if full.is_symlink()
+            else f"create {path}"
+        )
+        raise Refused(f"file not found; {hint}") from None
+    except IsADirectoryError:
+        raise Refused("this is a folder, not a file; move it away or rename it") from None
+    except OSError as exc:
+        raise Refused(f"cannot read the file: {exc.strerror}; check its permissions") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise Refused(
+            f"the file is {max(info.st_size, len(data)) / 1e6:.1f} MB, more than the "
+            f"{MAX_FILE_BYTES // 1_000_000} MB a role or settings file may have: "
+            "check that it is the right file"
+        )
+    return data
+
+
+def _open_no_wait(path, flags: int) -> int:
+    """Opens without blocking: a named pipe put where a file should be must not hang the build."""
+    return os.open(path, flags | os.O_NONBLOCK)
+
+
+def _kind(mode: int) -> str:
+    return (
+        "a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    )
+
+
+def decode(data: bytes) -> str:
+    """Returns the text of UTF-8 `data` (with or without a byte-order mark), else raises Refused.
+
+    The message says which encoding the file seems to be in and where its first non-UTF-8 byte
+    is, with that line shown as well as it can be.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(data):
+        raise Refused(
+            "the file is UTF-16 text, not UTF-8; save it as UTF-8 in your editor "
+            "(Save As, Encoding: UTF-8)"
+        )
+    body = data.removeprefix(UTF8_BOM)
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        shown = body.decode("utf-8", errors="replace")
+        start = len(body[: exc.start].decode("utf-8"))
+        guess = " (it looks like GBK, the Chinese Windows encoding)" if _is_gbk(body) else ""
+        raise Refused(
+            f"the file is not UTF-8 text{guess}; save it as UTF-8 in your editor "
+            "(Save As, Encoding: UTF-8)",
+            position(shown, start),
+            split_lines(shown),
+        ) from None
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """Returns whether `data` without a byte-order mark is UTF-16: zero bytes in every other
+    place, as ASCII letters have in UTF-16."""
+    sample = data[:4096]
+    return any(sample[i::2].count(0) > len(sample) // 8 for i in (0, 1))
+
+
+def _is_gbk(data: bytes) -> bool:
+    """Returns whether `data` reads as Chinese in GBK (as GB2312, its common core: a stray
+    Latin-1 letter often happens to be a valid GBK pair, but rarely a GB2312 one)."""
+    try:
+        data.decode("gb2312")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def input_bytes(root: Path) -> list[bytes]:
+    """Returns the bytes of everything a load reads, settings first, then each role file's path
+    and bytes, read as a load reads them; raises Refused or OSError if any cannot be read.
+
+    Read as the load reads them: a pipe, a device or a link out of the project put where a role
+    should be must neither hang nor leak into a digest of them.
+    """
+    roles = [part for path, data in role_bytes(root) for part in (path.encode(), data)]
+    return [read_bytes(root, SETTINGS_FILE), *roles]

@@ -1,0 +1,166 @@
+"""The document model every writer takes: blocks, spans, sections and the document.
+
+Templates write a document in a small XML vocabulary (rolebook/render/markup.py reads it into
+these dataclasses); writers (rolebook/output/writers/) turn a Document into bytes. The model
+knows neither the templates' XML nor any output format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text: plain, strong, a link, a tab, or a page field (PAGE / PAGES: the pages of
+    the section); `change` marks text that one version of a document has and the other lacks:
+    "insert" (the later one added it) or "delete" (the later one took it out)."""
+
+    text: str
+    strong: bool = False
+    href: str = ""
+    ref: str = ""
+    field: str = ""
+    change: str = ""
+
+
+Spans = tuple[Span, ...]
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    spans: Spans
+    anchor: str = ""
+    number: str = ""  # "2.1": the heading's number in the handbook, printed before it
+
+
+@dataclass(frozen=True)
+class Para:
+    spans: Spans
+    style: str = ""
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    items: tuple[Spans, ...]
+    ordered: bool
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class Cell:
+    paras: tuple[Spans, ...]
+    header: bool = False
+    scope: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: tuple[tuple[Cell, ...], ...]
+    style: str = ""
+    widths: tuple[int, ...] = ()  # relative column widths; empty means equal
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    """One line of a table of contents: its level (1 = top), text, target and page label."""
+
+    level: int
+    text: str
+    anchor: str
+    page: str
+
+
+@dataclass(frozen=True)
+class Toc:
+    """A table of contents whose entries (and their page labels) the template wrote."""
+
+    entries: tuple[TocEntry, ...]
+
+
+@dataclass(frozen=True)
+class OrgNode:
+    """A box of the org chart: a role (ref set) or a position named in reporting lines."""
+
+    id: str
+    label: str
+    ref: str = ""
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class OrgChart:
+    """The org chart: positions and who reports to whom (edges go from boss to report)."""
+
+    nodes: tuple[OrgNode, ...]
+    edges: tuple[tuple[str, str], ...]
+
+
+Block = Heading | Para | ListBlock | Table | Toc | OrgChart
+
+
+@dataclass(frozen=True)
+class Section:
+    """A run of blocks with its own page header and footer; a role in the handbook."""
+
+    anchor: str
+    header: tuple[tuple[str, str], ...]
+    footer: Spans
+    blocks: tuple[Block, ...]
+    label: str = ""  # prefix of this section's page labels in the handbook: "2.1" → 2.1-1
+    mark: str = ""  # lifecycle mark on every page (草稿 / DRAFT); empty when approved
+
+    def header_text(self, separator: str, gap: str) -> str:
+        """Returns the header's fields on one line: label, separator, value, gap, label…; a
+        line too long for the page breaks between fields, never inside one."""
+        return gap.join(
+            f"{label}{separator}{value}".replace(" ", "\u00a0") for label, value in self.header
+        )
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    """A group of the site navigation: a department and the roles listed under it as
+    (ref, title); none but on the pages of its own roles."""
+
+    label: str
+    href: str
+    items: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A whole output document: metadata, links for the HTML page's frame, and sections."""
+
+    meta: dict[str, str]
+    links: dict[str, str]
+    sections: tuple[Section, ...] = field(default_factory=tuple)
+    link_titles: dict[str, str] = field(default_factory=dict)
+    nav: tuple[NavGroup, ...] = ()
+    crumbs: tuple[tuple[str, str], ...] = ()  # (href, text), outermost first; "" = this page
+    data: dict[str, object] = field(default_factory=dict)  # {"@type": .., field: str | list}
+
+    @property
+    def lang(self) -> str:
+        return self.meta.get("lang", "zh-CN")
+
+
+def plain(spans: Spans) -> str:
+    """Returns the text of `spans` without formatting."""
+    return "".join(s.text for s in spans)
+
+
+def text_of(block: Block) -> str:
+    """Returns the plain text of a block, its parts separated by newlines."""
+    if isinstance(block, (Heading, Para)):
+        return (f"{block.number} " if isinstance(block, Heading) and block.number else "") + plain(
+            block.spans
+        )
+    if isinstance(block, ListBlock):
+        return "\n".join(plain(item) for item in block.items)
+    if isinstance(block, Table):
+        return "\n".join(plain(p) for row in block.rows for cell in row for p in cell.paras)
+    if isinstance(block, Toc):
+        return "\n".join(e.text for e in block.entries)
+    return "\n".join(n.label for n in block.nodes)

@@ -1,0 +1,208 @@
+"""The schema of a role file and of the handbook settings, declared once.
+
+Each dataclass is both the declaration the reader validates YAML against and the model the
+templates render; each field's docstring is its `doc`, which also becomes the JSON Schema
+description. A field without a default is always required. The role's *sections* (fields made with
+`section`) are optional here: which of them a handbook requires is set in its settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from typing import Annotated
+
+from rolebook.model.scalars import Choice, Date, Language, RoleId, Status, Text, Version, Window
+
+# The grounds of discrimination a role may acknowledge a requirement on (acknowledged_warnings);
+# rolebook/check/compliance.py has a rule for each, in this order.
+GROUNDS = (
+    "sex",
+    "age",
+    "height",
+    "marital-status",
+    "ethnicity",
+    "religion",
+    "appearance",
+    "health",
+    "origin",
+)
+
+
+def doc(text: str, default=MISSING, default_factory=MISSING):
+    """Returns a dataclass field documented by `text`; required unless a default is given."""
+    return field(default=default, default_factory=default_factory, metadata={"doc": text})
+
+
+def section(text: str, default_factory=str):
+    """Returns an optional role field that the handbook settings may require."""
+    return field(default_factory=default_factory, metadata={"doc": text, "section": True})
+
+
+@dataclass(frozen=True)
+class Title:
+    """A role's title in Chinese and in English."""
+
+    zh: Text = doc("The title in Chinese, as used in the handbook, e.g. 贵宾部经理.")
+    en: Text = doc("The title in English, e.g. VIP Department Manager.")
+
+    def in_language(self, language: str) -> str:
+        """Returns the title in `language` (a handbook language: en, else Chinese)."""
+        return self.en if language == "en" else self.zh
+
+    def beside(self, language: str) -> str:
+        """Returns the title in the other language, printed beside the one in `language`."""
+        return self.zh if language == "en" else self.en
+
+
+@dataclass(frozen=True)
+class DocumentControl:
+    """The document-control block printed at the start of the role and in its page header."""
+
+    number: Text = doc("Document number, unique in the handbook, e.g. VIP-JD-002.")
+    version: Version = doc('Current version, MAJOR.MINOR; quote it ("1.10") in YAML.')
+    status: Status = doc("Lifecycle status: draft, review, approved or retired.")
+    effective_date: Date = doc("Date from which this version applies, YYYY-MM-DD.")
+    drafted_by: Text = doc("Who drafted the document (起草人).", default="")
+    reviewed_by: Text = doc("Who reviewed the document (审核人).", default="")
+    approved_by: Text = doc("Who approved the document (批准人); empty while a draft.", default="")
+    applies_to: Text = doc(
+        "Departments and people the document applies to (涉及部门和人).", default=""
+    )
+    next_review: Date | None = doc(
+        "When the document is next due for review, YYYY-MM-DD.", default=None
+    )
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One entry of the revision history."""
+
+    version: Version = doc("The version this entry produced, MAJOR.MINOR.")
+    date: Date = doc("Date of the revision, YYYY-MM-DD.")
+    author: Text = doc("Who made the revision.")
+    changes: Text = doc("What changed and why.")
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """Reporting lines, promotion and rotation; each entry is a role id or a position's name."""
+
+    reports_to: list[Text] = doc("Whom the role reports to (直接上级).", default_factory=list)
+    direct_reports: list[Text] = doc("Direct reports (直接下级).", default_factory=list)
+    indirect_reports: list[Text] = doc("Indirect reports (间接下级).", default_factory=list)
+    promotion: list[Text] = doc(
+        "Roles this role can be promoted to (晋升级别).", default_factory=list
+    )
+    rotation: list[Text] = doc("Roles this role can rotate to (轮换岗位).", default_factory=list)
+
+
+@dataclass(frozen=True)
+class Qualifications:
+    """What a holder of the role must bring (任职资格)."""
+
+    education: list[Text] = doc("Education background (教育背景).", default_factory=list)
+    training: list[Text] = doc("Training received (培训经历).", default_factory=list)
+    experience: list[Text] = doc("Work experience (经验).", default_factory=list)
+    skills: list[Text] = doc("Skills and techniques (技能技巧).", default_factory=list)
+    attitude: list[Text] = doc("Attitude (态度).", default_factory=list)
+    personal: list[Text] = doc("Personal requirements (自身条件).", default_factory=list)
+
+
+@dataclass(frozen=True)
+class WorkflowEntry:
+    """Steps done in one time window of the day, or in a named period; give `time` or `period`."""
+
+    steps: list[Text] = doc("The steps, in order; numbered through the whole workflow.")
+    time: Window | None = doc(
+        "Time window of the day, HH:MM–HH:MM, e.g. 08:30–09:00.", default=None
+    )
+    period: Text = doc("A named period instead of a time window, e.g. 每交易周结束后.", default="")
+    condition: Text = doc("When the steps apply, e.g. 如果客户有这方面需求.", default="")
+
+    def problems(self):
+        """Yields (field, message) for a time and a period given together or both missing."""
+        if self.time is None and not self.period:
+            yield "steps", "a workflow entry needs a 'time' (08:30–09:00) or a 'period'"
+        if self.time is not None and self.period:
+            yield "period", "give either 'time' or 'period' in a workflow entry, not both"
+
+
+@dataclass(frozen=True)
+class Principle:
+    """A work principle: its name and the rule it sets."""
+
+    name: Text = doc("The principle's name, e.g. 保密性原则.")
+    rule: Text = doc("What the principle requires.")
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """A flagged requirement the role keeps on purpose; its compliance warning then stops."""
+
+    rule: Annotated[str, Choice(*GROUNDS)] = doc("The rule the warning names, e.g. age or sex.")
+    text: Text = doc(
+        "Words of the flagged line, as the warning quotes them, e.g. 年龄28-36岁; "
+        "the acknowledgement holds while a qualification line contains them."
+    )
+    reason: Text = doc("Why the requirement stays and who decided it, e.g. a legal review.")
+
+
+@dataclass(frozen=True)
+class Role:
+    """One job description: a file roles/<id>.yaml."""
+
+    id: RoleId = doc("The role's id; the file must be named <id>.yaml.")
+    title: Title = doc("The role's title in Chinese and English.")
+    document_control: DocumentControl = doc("Document control: number, version, status, sign-off.")
+    department: Text = section("The department the role belongs to; the index groups by it.")
+    summary: Text = section("One or two sentences on the role's purpose.")
+    revision_history: list[Revision] = section(
+        "Revisions, oldest first; the newest is the current version.", list
+    )
+    reporting: Reporting = section("Reporting lines, promotion path and rotation.", Reporting)
+    duties: list[Text] = section("The duties (岗位职责), in order.", list)
+    qualifications: Qualifications = section("Qualifications (任职资格).", Qualifications)
+    workflow: list[WorkflowEntry] = section("The daily workflow (业务流程) by time window.", list)
+    principles: list[Principle] = section(
+        "Work principles (工作原则), each a name and a rule.", list
+    )
+    precautions: list[Text] = section("Precautions (注意事项).", list)
+    acknowledged_warnings: list[Acknowledgement] = doc(
+        "Compliance warnings this role acknowledges, each with the rule, the words and the "
+        "reason; `check` no longer reports them.",
+        default_factory=list,
+    )
+
+
+def filled(value) -> bool:
+    """Returns whether a value holds any text: not None, "", [] or a dataclass of empties."""
+    if is_dataclass(value):
+        return any(filled(getattr(value, f.name)) for f in fields(value))
+    if isinstance(value, (list, tuple)):
+        return any(filled(v) for v in value)
+    return value is not None and value != ""
+
+
+SECTIONS = tuple(f.name for f in fields(Role) if f.metadata.get("section"))
+SectionName = Annotated[str, Choice(*SECTIONS)]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The handbook's settings: handbook.yaml at the project's root."""
+
+    title: Text = doc("The handbook's title, e.g. VIP岗位职责手册.")
+    organisation: Text = doc("The organisation that issues the handbook.")
+    document_number: Text = doc("The handbook's own document number.")
+    version: Version = doc("The handbook's version, MAJOR.MINOR.")
+    effective_date: Date = doc("Date from which this handbook version applies.")
+    language: Language = doc("Language of labels and dates: zh-CN or en.", default="zh-CN")
+    required_sections: list[SectionName] = doc(
+        "Role sections that must be present and not empty; `check` fails without them.",
+        default_factory=lambda: list(SECTIONS),
+    )
+    external_positions: list[Text] = doc(
+        "Positions outside the handbook (e.g. 总监) that reporting lines, promotion and rotation "
+        "may name; every other name there must be a role id.",
+        default_factory=list,
+    )

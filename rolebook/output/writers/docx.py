@@ -1,0 +1,385 @@
+"""The Word writer: a Document in, .docx bytes out.
+
+Styles come from templates/reference.docx (HR can restyle it in Word, as with pandoc's
+--reference-doc); this writer only names style ids. Each Section of the Document becomes a Word
+section starting on a new page, with its own version header (and lifecycle mark) and its own
+footer, its pages numbered from 1.
+
+"Page X of Y" counts the pages of the section: Y is a PAGEREF to a bookmark at the section's
+end, not SECTIONPAGES, which LibreOffice (7.4) does not compute; in a one-section document it
+is NUMPAGES.
+
+A large document (the handbook) can be written in pieces: `piece` writes the sections of one
+Document as piece number n of it, and `assemble` puts a Document and the pieces after it into
+one .docx. A piece's names and numbers (bookmarks, lists, headers, footers, relationships) are
+made from n, so pieces written apart, in other processes or other builds, never collide, and a
+handbook assembled from pieces is the same as one written whole.
+"""
+
+from __future__ import annotations
+
+import builtins
+import dataclasses
+import json
+from dataclasses import dataclass, field
+
+from rolebook.model.document import (
+    Cell,
+    Document,
+    Heading,
+    ListBlock,
+    OrgChart,
+    Para,
+    Section,
+    Span,
+    Spans,
+    Table,
+    Toc,
+)
+from rolebook.output import opc, orgchart, oxml
+from rolebook.output.writers.base import Resources
+
+TABLE_STYLE = "RolebookTable"
+# A paragraph class of the document model: its Word style and alignment.
+PARA_STYLES = {
+    "": ("", ""),
+    "subtitle": ("Subtitle", ""),
+    "title": ("Title", ""),
+    "organisation": ("Subtitle", "center"),
+    "toc-heading": ("TOCHeading", ""),
+    "note": ("Caption", ""),
+}
+TOC_STYLES = {1: "TOC1", 2: "TOC2", 3: "TOC3"}
+MARK_COLOR = "C00000"  # the lifecycle mark (草稿 / DRAFT): red, as a stamp would be
+ROLE_FILL, POSITION_FILL = "DEEAF6", "EDEDED"  # org chart boxes: roles, other positions
+CHART_LINE_HEIGHT = 200  # twips: each of the two rows of lines between two layers of boxes
+# Word opens no table of more than 63 columns: a wider chart is written as an indented list.
+MAX_CHART_COLUMNS = 63
+OUTLINE_INDENT = 420  # twips per level of an org chart written as a list
+# Bookmarks and numbered lists a piece may have: their numbers are piece * STRIDE + 1, 2…
+STRIDE = 10_000
+
+
+@dataclass
+class Piece:
+    """Sections written for one document, ready to be put into it: the document's properties
+    (in its first piece), the anchors the sections define, each section's body (its content,
+    then the paragraph that ends it or, as the document's last section, its final
+    properties), the anchors they link to, and the parts, relationships and numbered lists they
+    use."""
+
+    meta: dict[str, str] = field(default_factory=dict)
+    anchors: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # the anchors its sections link to
+    sections: list[tuple[str, str, str]] = field(default_factory=list)
+    parts: dict[str, tuple[str, str]] = field(default_factory=dict)
+    rels: list[tuple[str, str, str, bool]] = field(default_factory=list)
+    numbering: list[str] = field(default_factory=list)
+
+    def to_bytes(self) -> bytes:
+        return json.dumps(dataclasses.asdict(self), ensure_ascii=False).encode()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Piece:
+        return cls(**json.loads(data))
+
+
+class DocxWriter:
+    """Writes Documents as .docx files styled by the reference document."""
+
+    extension = "docx"
+
+    def __init__(self, resources: Resources):
+        self.package = opc.Package(resources.reference_docx, resources.reference_name)
+        self.labels = resources.labels
+
+    def write(self, doc: Document) -> bytes:
+        """Returns the .docx bytes for `doc`."""
+        anchors = frozenset(s.anchor for s in doc.sections)
+        return self._assemble([_Build(self, doc, 0, anchors, len(doc.sections) == 1).run()])
+
+    def piece(self, doc: Document, number: int, anchors: frozenset[str]) -> bytes:
+        """Returns the sections of `doc` written as piece `number` (0, 1…) of a document with
+        several sections, whose sections have the `anchors` that links may point to."""
+        return _Build(self, doc, number, anchors, single=False).run().to_bytes()
+
+    def assemble(self, pieces: list[bytes]) -> bytes:
+        """Returns the .docx bytes of the document made of `pieces`, in order; its properties
+        are those of the first piece's Document."""
+        return self._assemble([Piece.from_bytes(p) for p in pieces])
+
+    def _assemble(self, pieces: list[Piece]) -> bytes:
+        """Returns the .docx bytes of the document made of `pieces`, in order."""
+        sections = [s for p in pieces for s in p.sections]
+        # A piece written for a larger document (a role's section of the handbook, put alone
+        # into the role's own .docx) may link to sections this document lacks: those links
+        # become plain text.
+        defined = {a for p in pieces for a in p.anchors}
+        missing = {oxml.bookmark_name(a) for p in pieces for a in p.links} - {
+            oxml.bookmark_name(a) for a in defined
+        }
+        if missing:
+            sections = [
+                (oxml.without_links_to(content, missing), end, final)
+                for content, end, final in sections
+            ]
+        body = "".join(content + end for content, end, _ in sections[:-1])
+        body += sections[-1][0] + sections[-1][2] if sections else ""
+        parts = opc.Parts(
+            {name: (ct, xml.encode()) for p in pieces for name, (ct, xml) in p.parts.items()},
+            [opc.Relationship(*r) for p in pieces for r in p.rels],
+            [num for p in pieces for num in p.numbering],
+        )
+        meta = pieces[0].meta
+        custom = {
+            "DocumentNumber": meta.get("document_number", ""),
+            "Version": meta.get("version", ""),
+            "Status": meta.get("status", ""),
+        }
+        return self.package.docx(body, parts, meta, custom)
+
+
+class _Build:
+    """The state of writing the sections of one Document as piece `number`."""
+
+    def __init__(
+        self, writer: DocxWriter, doc: Document, number: int, anchors: frozenset[str], single: bool
+    ):
+        self.package, self.doc, self.number = writer.package, doc, number
+        self.labels = writer.labels[doc.lang]
+        self.anchors, self.single = anchors, single
+        self.bookmarks = self.lists = number * STRIDE
+        self.piece = Piece(meta=dict(doc.meta), anchors=[s.anchor for s in doc.sections])
+
+    def run(self) -> Piece:
+        """Returns the piece: every section of the document, written."""
+        for i, section in enumerate(self.doc.sections):
+            self.section(section, i)
+        if self.bookmarks >= (self.number + 1) * STRIDE or self.lists >= (self.number + 1) * STRIDE:
+            raise ValueError(f"more than {STRIDE} bookmarks or lists in one piece")
+        return self.piece
+
+    def section(self, section: Section, index: int) -> None:
+        """Writes one section: its page header and footer, then its blocks, then a bookmark
+        at its end for the footer's page count."""
+        name = f"{self.number}_{index}"
+        gap = self.labels["field_gap"]
+        header_text = section.header_text(self.labels["field_separator"], gap)
+        mark = (
+            [oxml.run(section.mark, bold=True, color=MARK_COLOR), oxml.run(gap)]
+            if section.mark
+            else []
+        )
+        self.part(
+            "header",
+            name,
+            oxml.header_part(oxml.paragraph("Header", [*mark, oxml.run(header_text)])),
+        )
+        self.section_end = f"_End{name}"
+        self.part(
+            "footer", name, oxml.footer_part(oxml.paragraph("Footer", self.runs(section.footer)))
+        )
+        elements = [e for block in section.blocks for e in self.block(block)]
+        last = [p for e in elements for p in e.iter(oxml.qn("w:p"))]
+        if not last:
+            elements.append(oxml.paragraph())
+            last = elements
+        self.bookmarks += 1
+        oxml.point_bookmark(last[-1], self.section_end, self.bookmarks)
+        properties = oxml.section_properties(
+            self.package.section, f"rIdheader{name}", f"rIdfooter{name}"
+        )
+        # Two forms: as the document's last section (its properties in the body), or ended
+        # by a paragraph holding them (which takes the element: serialize the first first).
+        final = oxml.body_xml([properties])
+        ended = oxml.body_xml([oxml.section_break(properties)])
+        self.piece.sections.append((oxml.body_xml(elements), ended, final))
+
+    def part(self, kind: str, name: str, xml: bytes) -> None:
+        """Adds a page header or footer part (`kind`) called `name` and its relationship."""
+        content_type, reltype = _HEADER_FOOTER[kind]
+        self.piece.parts[f"/word/{kind}{name}.xml"] = (content_type, xml.decode())
+        self.piece.rels.append((f"rId{kind}{name}", reltype, f"{kind}{name}.xml", False))
+
+    def internal_link(self, anchor: str, runs: list):
+        """Returns a link to the section or heading `anchor`, noting it in the piece."""
+        self.piece.links.append(anchor)
+        return oxml.internal_link(anchor, runs)
+
+    def link(self, url: str) -> str:
+        """Returns the id of a new relationship to `url`, for a hyperlink."""
+        rid = f"rIdlink{self.number}_{len(self.piece.rels)}"
+        self.piece.rels.append((rid, opc.RT.HYPERLINK, url, True))
+        return rid
+
+    def block(self, block) -> list:
+        """Returns the body elements of one block."""
+        if isinstance(block, Heading):
+            return [self.heading(block)]
+        if isinstance(block, Para):
+            style, align = PARA_STYLES.get(block.style, ("", ""))
+            return [oxml.paragraph(style, self.runs(block.spans), align)]
+        if isinstance(block, ListBlock):
+            return self.list(block)
+        if isinstance(block, Table):
+            return [self.table(block)]
+        if isinstance(block, Toc):
+            entries = [
+                (e.level, e.text, oxml.bookmark_name(e.anchor), e.page) for e in block.entries
+            ]
+            levels = max((e.level for e in block.entries), default=1)
+            return oxml.toc(entries, TOC_STYLES, f"1-{levels}")
+        if isinstance(block, OrgChart):  # Word refuses a table without rows: no roles, no chart
+            return self.org_chart(block) if block.nodes else []
+        raise TypeError(f"no Word form for {type(block).__name__}")
+
+    def heading(self, h: Heading):
+        number = [oxml.run(f"{h.number} ")] if h.number else []
+        p = oxml.paragraph(f"Heading{h.level}", [*number, *self.runs(h.spans)])
+        if h.anchor:
+            self.bookmarks += 1
+            oxml.bookmark(p, oxml.bookmark_name(h.anchor), self.bookmarks)
+        return p
+
+    def list(self, lst: ListBlock) -> list:
+        """Returns one paragraph per item; a numbered list restarts at 1."""
+        if not lst.ordered:
+            return [oxml.paragraph("ListBullet", self.runs(i)) for i in lst.items]
+        self.lists += 1
+        num_id = self.package.first_free_list + self.lists
+        self.piece.numbering.append(
+            oxml.body_xml([oxml.list_instance(num_id, self.package.abstract_list)])
+        )
+        paras = [oxml.paragraph("ListNumber", self.runs(i)) for i in lst.items]
+        oxml.numbered(paras, num_id)
+        return paras
+
+    def table(self, t: Table):
+        shares = t.widths or (1,) * max(len(row) for row in t.rows)
+        width = self.package.text_width
+        widths = [width * s // sum(shares) for s in shares]
+        header_rows = sum(1 for row in t.rows if all(c.header for c in row))
+        header_column = all(row[0].header for row in t.rows[header_rows:])
+        rows = [[self.cell(c) for c in row] for row in t.rows]
+        return oxml.table(TABLE_STYLE, rows, widths, header_rows, header_column)
+
+    # From here on `list` in this class is the method above: annotations say builtins.list.
+    def org_chart(self, chart: OrgChart) -> builtins.list:
+        """Returns the org chart as a grid table (and a paragraph after it), or as an indented
+        list if the table would be too wide to open."""
+        lay = orgchart.layout(chart)
+        if lay.columns > MAX_CHART_COLUMNS:
+            return [self.outline_entry(depth, node) for depth, node in orgchart.outline(chart)]
+        return [self.chart_grid(lay), oxml.paragraph()]
+
+    def outline_entry(self, depth: int, node):
+        """Returns one position of an org chart written as a list, indented by its depth."""
+        text = [oxml.run(node.label, bold=bool(node.ref))]
+        runs = [self.internal_link(node.ref, text)] if node.ref in self.anchors else text
+        p = oxml.paragraph("ListBullet", runs)
+        oxml.indent(p, OUTLINE_INDENT * (depth + 1))
+        return p
+
+    def chart_grid(self, lay: orgchart.Layout):
+        """Returns the org chart as a grid table: boxes in rows, lines drawn by cell borders
+        in the two rows between each layer of boxes and the next."""
+        width = [self.package.text_width // max(lay.columns, 1)] * lay.columns
+        rows = []
+        for i, layer in enumerate(lay.layers):
+            if i:
+                lowers = [b.centre for _, family in lay.families(i - 1) for b in family]
+                rows.append((CHART_LINE_HEIGHT, _line_cells(lay.columns, lowers)))
+            rows.append((0, self.box_cells(lay.columns, layer)))
+            if i < len(lay.links):
+                families = lay.families(i)
+                bars = {
+                    c
+                    for upper, family in families
+                    for c in range(
+                        min(b.centre for b in [upper, *family]),
+                        max(b.centre for b in [upper, *family]),
+                    )
+                }
+                uppers = [upper.centre for upper, _ in families]
+                rows.append((CHART_LINE_HEIGHT, _line_cells(lay.columns, uppers, bars)))
+        return oxml.line_grid(width, rows)
+
+    def box_cells(self, columns: int, layer) -> builtins.list:
+        """Returns the cells of a row of boxes: a framed, filled two-column cell per box, and a
+        line through the row where a line passes a layer."""
+        boxes = {b.col: b for b in layer}
+        cells, col = [], 0
+        while col < columns:
+            box = boxes.get(col)
+            if box is not None and box.node is not None:
+                node = box.node
+                text = [oxml.run(node.label, bold=bool(node.ref), size=9)]
+                runs = [self.internal_link(node.ref, text)] if node.ref in self.anchors else text
+                fill = ROLE_FILL if node.ref else POSITION_FILL
+                p = oxml.paragraph("TableText", runs, "center")
+                cells.append((orgchart.BOX_CELLS, {"top", "left", "bottom", "right"}, fill, [p]))
+                col += orgchart.BOX_CELLS
+                continue
+            through = any(b.node is None and b.centre == col for b in layer)
+            cells.append((1, {"left"} if through else set(), "", []))
+            col += 1
+        return cells
+
+    def cell(self, cell: Cell) -> builtins.list:
+        return [oxml.paragraph("TableText", self.runs(p, bold=cell.header)) for p in cell.paras]
+
+    def runs(self, spans: Spans, bold: bool = False) -> builtins.list:
+        """Returns the runs of inline spans, with links and fields."""
+        out = []
+        for s in spans:
+            if s.field == "TAB":
+                out.append(oxml.tab())
+            elif s.field == "PAGES" and not self.single:
+                out.extend(oxml.page_ref(self.section_end, s.text))
+            elif s.field:
+                out.extend(oxml.field("NUMPAGES" if s.field == "PAGES" else s.field, s.text))
+            elif s.href:
+                out.append(oxml.external_link(self.link(s.href), [_marked(oxml.run(s.text), s)]))
+            elif s.ref in self.anchors:
+                text = _marked(oxml.run(s.text, bold or s.strong), s)
+                out.append(self.internal_link(s.ref, [text]))
+            else:
+                out.append(_marked(oxml.run(s.text, bold or s.strong), s))
+        return out
+
+
+# A span's change mark as a run property: inserted text underlined, deleted text struck through.
+CHANGE_PROPERTIES = {"insert": ("w:u", {"w:val": "single"}), "delete": ("w:strike", {})}
+
+
+def _marked(run, span: Span):
+    """Returns `run`, the text of `span`, with the run property of the span's change mark."""
+    if span.change:
+        tag, attrs = CHANGE_PROPERTIES[span.change]
+        properties = run.find(oxml.qn("w:rPr"))
+        if properties is None:
+            properties = oxml.el("w:rPr")
+            run.insert(0, properties)
+        # Appended: the run has at most w:b, which both w:strike and w:u follow in w:rPr.
+        properties.append(oxml.el(tag, attrs))
+    return run
+
+
+def _line_cells(columns: int, verticals, bars=frozenset()) -> list:
+    """Returns the cells of a row of lines: a vertical line on the left edge of each column in
+    `verticals`, a horizontal one under each column in `bars`."""
+    return [
+        (
+            1,
+            ({"left"} if col in verticals else set()) | ({"bottom"} if col in bars else set()),
+            "",
+            [],
+        )
+        for col in range(columns)
+    ]
+
+
+_HEADER_FOOTER = {
+    "header": (opc.CT.WML_HEADER, opc.RT.HEADER),
+    "footer": (opc.CT.WML_FOOTER, opc.RT.FOOTER),
+}

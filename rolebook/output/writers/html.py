@@ -1,0 +1,243 @@
+"""The HTML writer: a Document in, one UTF-8 HTML page out.
+
+The blocks become semantic HTML; a frame template puts them in a page. The Document's meta
+"frame" chooses it: "site" (the default, templates/page.html.j2: head, navigation, search,
+version header, print headers; the page sits among the site's files) or "standalone"
+(templates/changes_page.html.j2: its style inline, no scripts, no links to the site's files;
+the page also works as a file on its own, as the redline of `rolebook diff --html` must). All
+text is escaped here, whatever it holds.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+from markupsafe import Markup
+
+from rolebook.model.document import (
+    Block,
+    Cell,
+    Document,
+    Heading,
+    ListBlock,
+    OrgChart,
+    OrgNode,
+    Para,
+    Spans,
+    Table,
+    Toc,
+)
+from rolebook.output import orgchart
+from rolebook.output.writers.base import Resources
+
+# The frames a Document may choose with its meta "frame", and their templates.
+FRAMES = {"site": "page.html.j2", "standalone": "changes_page.html.j2"}
+# The elements that mark a span's change (Span.change) from one version to the next.
+CHANGE_TAGS = {"insert": "ins", "delete": "del"}
+
+
+class HtmlWriter:
+    """Writes Documents as HTML pages; role references link to <id>.html."""
+
+    extension = "html"
+
+    def __init__(self, resources: Resources):
+        self.frames = {name: resources.env.get_template(t) for name, t in FRAMES.items()}
+        self.labels = resources.labels
+
+    def write(self, doc: Document) -> bytes:
+        """Returns the HTML page for `doc`, in the frame its meta "frame" names."""
+        frame = doc.meta.get("frame", "site")
+        if frame not in self.frames:
+            raise ValueError(f"no HTML frame '{frame}'; the frames are {', '.join(self.frames)}")
+        labels = self.labels[doc.lang]
+        sections = [
+            {
+                "anchor": s.anchor,
+                "header": s.header,
+                "mark": s.mark,
+                "body": Markup(blocks(s.blocks)),
+                "print_header_text": s.header_text(labels["field_separator"], labels["field_gap"]),
+            }
+            for s in doc.sections
+        ]
+        html = self.frames[frame].render(
+            doc=doc, sections=sections, L=labels, json_ld=json_ld(doc.data), css_string=css_string
+        )
+        return html.encode("utf-8")
+
+
+def json_ld(data: dict) -> Markup:
+    """Returns `data` as schema.org JSON-LD, safe inside <script>: every <, > and & is a JSON
+    escape, so no text can close the element or open a comment."""
+    if not data:
+        return Markup("")
+    text = json.dumps({"@context": "https://schema.org", **data}, ensure_ascii=False, indent=1)
+    for char in "<>&\u2028\u2029":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return Markup(text)
+
+
+def css_string(text: str) -> Markup:
+    """Returns `text` as a quoted CSS string, safe inside <style>: quotes, backslashes, angle
+    brackets, ampersands and control characters are CSS escapes."""
+    escaped = re.sub(r'["\\<>&\x00-\x1f\x7f]', lambda m: f"\\{ord(m.group()):x} ", text)
+    return Markup(f'"{escaped}"')
+
+
+def blocks(items: tuple[Block, ...]) -> str:
+    """Returns the HTML of a sequence of blocks."""
+    return "\n".join(_WRITE[type(b)](b) for b in items)
+
+
+def spans(items: Spans) -> str:
+    """Returns the HTML of inline spans: escaped text, <strong>, change marks and links."""
+    out = []
+    for s in items:
+        text = escape(s.text if s.field != "TAB" else " ", quote=False)
+        if s.strong:
+            text = f"<strong>{text}</strong>"
+        if s.change:
+            tag = CHANGE_TAGS[s.change]
+            text = f"<{tag}>{text}</{tag}>"
+        href = s.href or (f"{s.ref}.html" if s.ref else "")
+        if href:
+            text = f'<a href="{escape(href)}">{text}</a>'
+        out.append(text)
+    return "".join(out)
+
+
+def _heading(h: Heading) -> str:
+    anchor = f' id="{escape(h.anchor)}"' if h.anchor else ""
+    number = f'<span class="number">{escape(h.number)}</span> ' if h.number else ""
+    return f"<h{h.level}{anchor}>{number}{spans(h.spans)}</h{h.level}>"
+
+
+def _para(p: Para) -> str:
+    cls = f' class="{escape(p.style)}"' if p.style else ""
+    return f"<p{cls}>{spans(p.spans)}</p>"
+
+
+def _list(lst: ListBlock) -> str:
+    tag = "ol" if lst.ordered else "ul"
+    items = "".join(f"<li>{spans(item)}</li>" for item in lst.items)
+    return f"<{tag}>{items}</{tag}>"
+
+
+def _cell(cell: Cell) -> str:
+    tag = "th" if cell.header else "td"
+    scope = f' scope="{escape(cell.scope)}"' if cell.scope else ""
+    if len(cell.paras) == 1:
+        return f"<{tag}{scope}>{spans(cell.paras[0])}</{tag}>"
+    inner = "".join(f"<p>{spans(p)}</p>" for p in cell.paras)
+    return f"<{tag}{scope}>{inner}</{tag}>"
+
+
+def _table(t: Table) -> str:
+    cls = f' class="{escape(t.style)}"' if t.style else ""
+    rows = "\n".join(f"<tr>{''.join(_cell(c) for c in row)}</tr>" for row in t.rows)
+    return f"<table{cls}>\n{_colgroup(t.widths)}{rows}\n</table>"
+
+
+def _colgroup(widths: tuple[int, ...]) -> str:
+    """Returns the <colgroup> giving columns their relative widths, or "" for equal ones."""
+    if not widths:
+        return ""
+    cols = "".join(f'<col style="width: {100 * w / sum(widths):.1f}%">' for w in widths)
+    return f"<colgroup>{cols}</colgroup>\n"
+
+
+def _toc(toc: Toc) -> str:
+    items = "".join(
+        f'<li class="level-{e.level}"><a href="#{escape(e.anchor)}">{escape(e.text)}</a></li>'
+        for e in toc.entries
+    )
+    return f'<nav class="toc"><ol>{items}</ol></nav>'
+
+
+# The org chart's SVG geometry, in CSS pixels: a grid cell, a box's height per line of text,
+# the height of each of the two rows of lines between layers, the margin around.
+CELL, LINE, GAP, PAD, FONT = 56, 17, 14, 4, 13
+BOX_WIDTH = CELL * orgchart.BOX_CELLS - 8
+
+
+def _org_chart(chart: OrgChart) -> str:
+    """Returns the org chart as inline SVG: a box per position (a role's box links to its
+    page), lines from each boss down to each report."""
+    lay = orgchart.layout(chart)
+    labels = {n.id: _wrap(n.label) for n in chart.nodes}
+    box_h = LINE * max((len(v) for v in labels.values()), default=1) + 12
+    row = box_h + 2 * GAP
+    width, height = lay.columns * CELL + 2 * PAD, len(lay.layers) * row - 2 * GAP + 2 * PAD
+    paths, boxes = [], []
+    for i, layer in enumerate(lay.layers):
+        top = PAD + i * row
+        for box in layer:
+            if box.node is None:
+                paths.append(f"M{_x(box.centre)} {top}V{top + box_h}")
+            else:
+                boxes.append(_svg_box(box, box.node, labels[box.key], top, box_h))
+        for upper, family in lay.families(i) if i < len(lay.links) else []:
+            bar = top + box_h + GAP
+            xs = [_x(b.centre) for b in [upper, *family]]
+            paths.append(f"M{_x(upper.centre)} {top + box_h}V{bar}M{min(xs)} {bar}H{max(xs)}")
+            paths += [f"M{_x(b.centre)} {bar}V{top + row}" for b in family]
+    title = '<title id="orgchart-title">{}</title>'.format(
+        escape(" / ".join(n.label for n in chart.nodes))
+    )
+    return (
+        f'<figure class="orgchart"><svg xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'aria-labelledby="orgchart-title">{title}'
+        f'<path class="lines" d="{"".join(paths)}"/>{"".join(boxes)}</svg></figure>'
+    )
+
+
+def _x(centre: int) -> int:
+    return PAD + centre * CELL
+
+
+def _svg_box(box: orgchart.Box, node: OrgNode, lines: list[str], top: int, height: int) -> str:
+    """Returns one box of the SVG org chart, that of `node`: a link when it is a role."""
+    x = _x(box.col) + 4
+    first = top + height / 2 - (len(lines) - 1) * LINE / 2 + FONT * 0.35
+    text = "".join(
+        f'<tspan x="{x + BOX_WIDTH / 2:g}" y="{first + i * LINE:g}">{escape(t)}</tspan>'
+        for i, t in enumerate(lines)
+    )
+    kind = "role" if node.ref else "position"
+    shape = (
+        f'<rect class="{kind}" x="{x}" y="{top}" width="{BOX_WIDTH}" height="{height}" '
+        f'rx="4"/><text class="{kind}">{text}</text>'
+    )
+    if node.ref:
+        return f'<a href="{escape(node.ref)}.html">{shape}</a>'
+    return shape
+
+
+def _wrap(label: str, width: float = (BOX_WIDTH - 10) / FONT) -> list[str]:
+    """Returns `label` in lines that fit a box (a CJK character is 1 em wide, other characters
+    about 0.55 em); Latin text breaks at spaces, CJK text anywhere."""
+    lines, line, size = [], "", 0.0
+    for token in re.findall(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+|\s+", label):
+        wide = sum(1.0 if ord(c) >= 0x2E80 else 0.55 for c in token)
+        if line and size + wide > width and not token.isspace():
+            lines.append(line.rstrip())
+            line, size = "", 0.0
+        if line or not token.isspace():
+            line, size = line + token, size + wide
+    return [*lines, line.rstrip()] if line.strip() else lines or [""]
+
+
+_WRITE: dict[type, Callable[[Any], str]] = {
+    Heading: _heading,
+    Para: _para,
+    ListBlock: _list,
+    Table: _table,
+    Toc: _toc,
+    OrgChart: _org_chart,
+}

@@ -1,0 +1,3 @@
+"""Rendering: the Jinja templates turned into the document model, with the org chart and redline
+pages they show.
+"""

@@ -1,0 +1,3 @@
+"""Utilities that every stage may use and that know nothing of rolebook: worker processes and
+digests.
+"""

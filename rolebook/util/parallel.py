@@ -1,0 +1,90 @@
+"""Worker processes: a map over many items, in order, by up to N processes.
+
+Reading roles and rendering them is CPU work in Python, so processes, not threads. Where the
+platform can fork, workers start as copies of this process, with everything already loaded in
+memory instead of a pickled copy of it; elsewhere they start afresh.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+
+
+def default_workers() -> int:
+    """Returns the number of cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def map_in_order(
+    func: Callable,
+    items: Iterable,
+    workers: int,
+    chunk: int = 1,
+    initializer: Callable | None = None,
+    initargs: tuple = (),
+) -> Iterator:
+    """Yields func(item) for each item, in order, computed by up to `workers` processes.
+
+    Each worker runs `initializer(*initargs)` first; with one worker (or one item) everything
+    runs in this process. Items go to workers `chunk` at a time. An exception raised by `func`
+    is raised here, so it must survive pickling.
+    """
+    items = list(items)
+    if workers <= 1 or len(items) <= 1:
+        if initializer is not None:
+            initializer(*initargs)
+        yield from map(func, items)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    pool = ProcessPoolExecutor(
+        min(workers, len(items)),
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(os.getpid(), initializer, initargs),
+    )
+    try:
+        yield from pool.map(func, items, chunksize=chunk)
+    finally:
+        _shut_down(pool)
+
+
+def _shut_down(pool: ProcessPoolExecutor) -> None:
+    """Waits for the workers of `pool` to end, cancelling what they have not started."""
+    try:
+        pool.shutdown(wait=True, cancel_futures=True)
+    except RuntimeError:
+        # Ctrl-C landed while the pool was starting: its manager thread never ran, so no one
+        # will tell the workers to stop, and this process would wait for them at exit. They
+        # are this process's only children; the KeyboardInterrupt being raised goes on.
+        for child in multiprocessing.active_children():
+            child.terminate()
+            child.join()
+
+
+def _start_worker(parent: int, initializer: Callable | None, initargs: tuple) -> None:
+    """Starts a worker: it dies with the build that made it, then runs `initializer`.
+
+    A build killed outright (SIGKILL, a closed terminal) cannot stop its workers itself; left
+    alone they would run on and keep its output streams open.
+    """
+    _die_with_parent()
+    if os.getppid() != parent:  # the build was gone before the line above took effect
+        os._exit(1)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def _die_with_parent() -> None:
+    """Asks Linux to kill this process when its parent dies (prctl PR_SET_PDEATHSIG)."""
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)

@@ -1,0 +1,83 @@
+"""The build as a whole: what it writes, that it is reproducible, and that failures lose nothing."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from conftest import edit
+from readback import EXPECTED, snapshot
+
+
+def test_build_writes_the_html_handbook_and_four_docx(built):
+    assert set(snapshot(built)) == EXPECTED
+
+
+def test_two_builds_give_identical_bytes(project, cli):
+    assert cli("build", "--root", project).code == 0
+    first = snapshot(project / "output")
+    assert cli("build", "--root", project, "--output", project / "again").code == 0
+    assert snapshot(project / "again") == first
+
+
+def test_a_failed_check_leaves_the_previous_output_untouched(project, cli):
+    assert cli("build", "--root", project).code == 0
+    before = snapshot(project / "output")
+    stamps = {p: p.stat().st_mtime_ns for p in (project / "output").rglob("*")}
+    edit(project / "roles" / "vip-specialist.yaml", "qualifications:", "qualification:")
+    result = cli("build", "--root", project)
+    assert result.code == 1
+    assert snapshot(project / "output") == before
+    assert {p: p.stat().st_mtime_ns for p in (project / "output").rglob("*")} == stamps
+
+
+def test_a_rebuild_replaces_the_output_and_removes_stale_files(project, cli):
+    assert cli("build", "--root", project).code == 0
+    (project / "output" / "stale.txt").write_text("old")
+    # The specialist is the one role no other role names in its reporting lines.
+    os.remove(project / "roles" / "vip-specialist.yaml")
+    assert cli("build", "--root", project).code == 0
+    files = set(snapshot(project / "output"))
+    assert "stale.txt" not in files
+    assert "docx/vip-specialist.docx" not in files
+    assert [p.name for p in project.iterdir() if p.name.startswith(".rolebook")] == []
+
+
+@pytest.mark.parametrize("missing", ["reference.docx", "labels.yaml"])
+def test_a_missing_template_file_is_a_clear_error(project, cli, missing):
+    os.remove(project / "templates" / missing)
+    result = cli("build", "--root", project)
+    assert result.code == 1
+    assert result.err == (
+        f"templates/{missing}: error: cannot read it (No such file or "
+        "directory); restore it from git\n"
+    )
+
+
+@pytest.mark.external
+def test_a_parallel_build_writes_the_same_bytes_as_one_process(project, cli):
+    assert cli("build", "--root", project, "-j", "1", "--no-cache").code == 0
+    serial = snapshot(project / "output")
+    result = cli(
+        "build", "--root", project, "-j", "3", "--no-cache", "--output", project / "parallel"
+    )
+    assert result.code == 0
+    assert snapshot(project / "parallel") == serial
+
+
+@pytest.mark.parametrize("jobs", ["1", pytest.param("2", marks=pytest.mark.external)])
+def test_a_template_error_in_a_worker_is_reported_like_any_other(project, cli, jobs):
+    edit(project / "templates" / "_role.xml.j2", "{{ role.summary }}", "{{ role.summery }}")
+    result = cli("build", "--root", project, "-j", jobs)
+    assert result.code == 1
+    assert result.err.startswith("templates/_role.xml.j2:")
+    assert "'summery'" in result.err
+    assert not (project / "output").exists()
+
+
+@pytest.mark.parametrize("jobs", ["0", "two"])
+def test_a_wrong_number_of_jobs_is_a_command_line_error(cli, capsys, jobs):
+    with pytest.raises(SystemExit) as exc:
+        cli("build", "-j", jobs)
+    assert exc.value.code == 2
+    assert f"'{jobs}' is not a whole number of 1 or more" in capsys.readouterr().err

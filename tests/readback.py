@@ -1,0 +1,57 @@
+"""What several test modules read back or set up: a build's files, a .docx's text, and a project
+with problems of every kind."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import edit
+from docx import Document
+
+FIXTURES = Path(__file__).parent / "fixtures" / "errors"
+SPECIALIST = "roles/vip-specialist.yaml"
+
+EXPECTED = {
+    "docx/handbook.docx",
+    "docx/vip-department-manager.docx",
+    "docx/vip-department-supervisor.docx",
+    "docx/vip-specialist.docx",
+    "html/index.html",
+    "html/search-index.js",
+    "html/search.js",
+    "html/style.css",
+    "html/vip-department-manager.html",
+    "html/vip-department-supervisor.html",
+    "html/vip-specialist.html",
+}
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Returns every file under `folder` with its bytes, keyed by relative path."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def troubled(project: Path) -> Path:
+    """Returns the sample project with problems of every kind: files that cannot be read, checks
+    of one role, checks across roles, and both at the same place of the same file."""
+    for case in ("duplicate-key", "bad-date", "unknown-key", "wrong-type-list", "deep-nesting"):
+        shutil.copy(FIXTURES / f"{case}.yaml", project / "roles" / f"{case}.yaml")
+    # Named after neither its id nor anything else: its id is both misnamed and taken.
+    shutil.copy(project / SPECIALIST, project / "roles" / "zz-copy.yaml")
+    edit(project / SPECIALIST, "  - 其他服务内容：未明确内容可及时做到补充。", "  - TODO 第五项")
+    edit(project / SPECIALIST, "    - 客服主管\n", "    - 客服主任\n")
+    return project
+
+
+def docx_text(path: Path) -> str:
+    """Returns all the text of a .docx as python-docx reads it: body, tables, headers."""
+    doc = Document(path)
+    parts = [p.text for p in doc.paragraphs]
+    parts += [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+    parts += [p.text for section in doc.sections for p in section.header.paragraphs]
+    return "\n".join(parts)

@@ -1,0 +1,67 @@
+"""Rendering: templates fail loudly, YAML text is data (escaped, never evaluated)."""
+
+from __future__ import annotations
+
+from conftest import edit
+from docx import Document
+
+
+def test_a_typo_in_a_template_fails_the_build_naming_file_and_line(project, cli):
+    edit(
+        project / "templates" / "_role.xml.j2",
+        "<p>{{ role.summary }}</p>",
+        "<p>{{ role.sumary }}</p>",
+    )
+    result = cli("build", "--root", project)
+    assert result.code == 1
+    assert result.err.splitlines() == [
+        "templates/_role.xml.j2:63: error: 'rolebook.model.schema.Role object' has no attribute "
+        "'sumary'; fix the template, or restore it from git"
+    ]
+    assert not (project / "output").exists()
+
+
+def test_a_template_syntax_error_names_file_and_line(project, cli):
+    edit(project / "templates" / "index.xml.j2", "{% endfor %}\n</table>", "{% endfro %}\n</table>")
+    result = cli("build", "--root", project)
+    assert result.code == 1
+    assert result.err.startswith(
+        "templates/index.xml.j2:39: error: Encountered unknown tag 'endfro'."
+    )
+
+
+def test_markup_and_template_syntax_in_yaml_are_printed_literally(project, cli):
+    hostile = "<script>alert(1)</script> {{ 7*7 }} {% if true %}x{% endif %} a & b"
+    edit(
+        project / "roles" / "vip-specialist.yaml",
+        "  - 咨询信息服务",
+        f"  - '{hostile}'\n  - 咨询信息服务",
+    )
+    assert cli("build", "--root", project).code == 0
+    html = (project / "output/html/vip-specialist.html").read_text(encoding="utf-8")
+    assert (
+        "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} {% if true %}x{% endif %} a &amp; b"
+    ) in html
+    assert "<script>" not in html and "49" not in html
+    docx_text = [p.text for p in Document(project / "output/docx/vip-specialist.docx").paragraphs]
+    assert hostile in docx_text
+
+
+def test_an_empty_optional_value_never_prints_none(built):
+    html = (built / "html/vip-department-manager.html").read_text(encoding="utf-8")
+    doc = Document(built / "docx/vip-department-manager.docx")
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert "None" not in html
+    assert "None" not in cells
+    assert "—" in cells  # the manager's approved_by is empty: shown as a dash
+
+
+def test_an_unquoted_version_prints_as_written(project, cli):
+    path = project / "roles" / "vip-specialist.yaml"
+    text = path.read_text(encoding="utf-8").replace('"1.1"', "1.10")
+    path.write_text(text, encoding="utf-8")
+    assert cli("build", "--root", project).code == 0
+    html = (project / "output/html/vip-specialist.html").read_text(encoding="utf-8")
+    header = Document(project / "output/docx/vip-specialist.docx").sections[0].header
+    assert "<dd>1.10</dd>" in html
+    assert "版本：1.10" in header.paragraphs[0].text
