@@ -100,7 +100,20 @@ def _rows(rows: list[tuple[str, str]]) -> list[str]:
 
 def role_markdown(role: Role, titles: dict[str, str], labels: dict[str, str]) -> str:
     """Returns a role page's content as pandoc Markdown; `titles` are the roles' titles by id."""
-    dc, L = role.document_control, labels
+    L = labels
+    out = [f"# {_md(role.title.zh)}", "", f"{_md(role.title.en)} · {_md(role.department)}", ""]
+    out += [f"## {L['document_control']}", "", *_rows(control_rows(role, L))]
+    out += _md_revisions(role, L)
+    out += [f"## {L['summary']}", "", _md(role.summary), "", f"## {L['reporting']}", ""]
+    out += _rows(reporting_rows(role, titles, L))
+    out += [f"## {L['duties']}", "", *(f"1. {_md(d)}" for d in role.duties), ""]
+    out += _md_qualifications(role, L) + _md_workflow(role, L) + _md_principles(role, L)
+    return "\n".join(out)
+
+
+def control_rows(role: Role, L: dict[str, str]) -> list[tuple[str, str]]:
+    """Returns the document-control rows of `role`: (label, value), in CONTROL_KEYS order."""
+    dc = role.document_control
     values = {
         "document_number": dc.number,
         "version": dc.version,
@@ -111,62 +124,59 @@ def role_markdown(role: Role, titles: dict[str, str], labels: dict[str, str]) ->
         "approved_by": dc.approved_by,
         "applies_to": dc.applies_to,
     }
-    out = [
-        f"# {_md(role.title.zh)}",
-        "",
-        f"{_md(role.title.en)} · {_md(role.department)}",
-        "",
-        f"## {L['document_control']}",
-        "",
-        *_rows([(L[k], values[k]) for k in CONTROL_KEYS]),
-    ]
-    out += [
+    return [(L[k], values[k]) for k in CONTROL_KEYS]
+
+
+def reporting_rows(role: Role, titles: dict[str, str], L: dict[str, str]) -> list[tuple[str, str]]:
+    """Returns the reporting lines of `role`: (label, the positions' titles or "none")."""
+    names = ((k, getattr(role.reporting, k)) for k in REPORTING_KEYS)
+    return [(L[k], "、".join(titles.get(n, n) for n in found) or L["none"]) for k, found in names]
+
+
+def _md_revisions(role: Role, L: dict[str, str]) -> list[str]:
+    header = f"| {L['version']} | {L['revision_date']} | {L['revision_author']} | "
+    rows = (
+        f"| {r.version} | {r.date.isoformat()} | {_md(r.author)} | {_md(r.changes)} |"
+        for r in role.revision_history
+    )
+    return [
         f"## {L['revision_history']}",
         "",
-        f"| {L['version']} | {L['revision_date']} | {L['revision_author']} | "
-        f"{L['revision_changes']} |",
+        header + f"{L['revision_changes']} |",
         "|---|---|---|---|",
-        *(
-            f"| {r.version} | {r.date.isoformat()} | {_md(r.author)} | {_md(r.changes)} |"
-            for r in role.revision_history
-        ),
+        *rows,
         "",
     ]
-    out += [f"## {L['summary']}", "", _md(role.summary), "", f"## {L['reporting']}", ""]
-    out += _rows(
-        [
-            (L[k], "、".join(titles.get(n, n) for n in getattr(role.reporting, k)) or L["none"])
-            for k in REPORTING_KEYS
-        ]
-    )
-    out += [f"## {L['duties']}", "", *(f"1. {_md(d)}" for d in role.duties), ""]
-    out += [f"## {L['qualifications']}", ""]
+
+
+def _md_qualifications(role: Role, L: dict[str, str]) -> list[str]:
+    out = [f"## {L['qualifications']}", ""]
     for key in QUALIFICATION_KEYS:
-        if getattr(role.qualifications, key):
-            out += [
-                f"### {L[key]}",
-                "",
-                *(f"- {_md(q)}" for q in getattr(role.qualifications, key)),
-                "",
-            ]
-    if role.workflow:
-        out += [
-            f"## {L['workflow']}",
-            "",
-            f"| {L['time_window']} | {L['steps']} | {L['condition']} |",
-            "|---|---|---|",
-        ]
-        out += [
-            f"| {_md(e.time or e.period)} | {_md(' '.join(e.steps))} | {_md(e.condition)} |"
-            for e in role.workflow
-        ] + [""]
+        if entries := getattr(role.qualifications, key):
+            out += [f"### {L[key]}", "", *(f"- {_md(q)}" for q in entries), ""]
+    return out
+
+
+def _md_workflow(role: Role, L: dict[str, str]) -> list[str]:
+    if not role.workflow:
+        return []
+    head = [f"## {L['workflow']}", "", f"| {L['time_window']} | {L['steps']} | {L['condition']} |"]
+    rows = [
+        f"| {_md(e.time or e.period)} | {_md(' '.join(e.steps))} | {_md(e.condition)} |"
+        for e in role.workflow
+    ]
+    return [*head, "|---|---|---|", *rows, ""]
+
+
+def _md_principles(role: Role, L: dict[str, str]) -> list[str]:
+    out: list[str] = []
     for key, items in (
         ("principles", [f"**{_md(p.name)}**：{_md(p.rule)}" for p in role.principles]),
         ("precautions", [_md(p) for p in role.precautions]),
     ):
         if items:
             out += [f"## {L[key]}", "", *(f"1. {item}" for item in items), ""]
-    return "\n".join(out)
+    return out
 
 
 def docxtpl_template(reference_docx: bytes, labels: dict[str, str]) -> bytes:
@@ -251,24 +261,12 @@ def _optional_section(word, L: dict[str, str], key: str, style: str | None) -> N
 def docxtpl_context(role: Role, titles: dict[str, str], labels: dict[str, str]) -> dict:
     """Returns the docxtpl template's context for `role`."""
     dc, L = role.document_control, labels
-    control = [
-        dc.number,
-        dc.version,
-        L[f"status_{dc.status}"],
-        dc.effective_date.isoformat(),
-        dc.drafted_by,
-        dc.reviewed_by,
-        dc.approved_by,
-        dc.applies_to,
-    ]
     return {
         "header": f"{L['document_number']}：{dc.number}　　{L['role']}：{role.title.zh}　　"
         f"{L['version']}：{dc.version}",
         "title": role.title.zh,
         "subtitle": f"{role.title.en} · {role.department}",
-        "control": [
-            {"label": L[k], "value": v or "—"} for k, v in zip(CONTROL_KEYS, control, strict=True)
-        ],
+        "control": [{"label": k, "value": v or "—"} for k, v in control_rows(role, L)],
         "revisions": [
             {
                 "version": r.version,
@@ -279,14 +277,7 @@ def docxtpl_context(role: Role, titles: dict[str, str], labels: dict[str, str]) 
             for r in role.revision_history
         ],
         "summary": role.summary,
-        "reporting": [
-            {
-                "label": L[k],
-                "value": "、".join(titles.get(n, n) for n in getattr(role.reporting, k))
-                or L["none"],
-            }
-            for k in REPORTING_KEYS
-        ],
+        "reporting": [{"label": k, "value": v} for k, v in reporting_rows(role, titles, L)],
         "duties": role.duties,
         "qualifications": [
             {"label": L[k], "entries": getattr(role.qualifications, k)}

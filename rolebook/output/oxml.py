@@ -286,49 +286,46 @@ def line_grid(widths: list[int], rows) -> object:
     """Returns a table with no borders of its own whose cells draw theirs: a diagram (the org
     chart) on a grid. Each row is (height in twips, cells); a cell is (grid columns spanned,
     the sides with a line, fill colour or "", paragraphs). A height > 0 is exact, 0 grows."""
-    none = el(
-        "w:tblBorders",
-        None,
-        *(
-            el(f"w:{side}", {"w:val": "nil"})
-            for side in ("top", "left", "bottom", "right", "insideH", "insideV")
-        ),
-    )
-    margins = el(
-        "w:tblCellMar",
-        None,
-        *(
-            el(f"w:{side}", {"w:w": "0", "w:type": "dxa"})
-            for side in ("top", "left", "bottom", "right")
-        ),
-    )
     tbl = el(
         "w:tbl",
         None,
-        el(
-            "w:tblPr",
-            None,
-            el("w:tblW", {"w:w": str(sum(widths)), "w:type": "dxa"}),
-            el("w:jc", {"w:val": "center"}),
-            none,
-            el("w:tblLayout", {"w:type": "fixed"}),
-            margins,
-        ),
+        _grid_properties(sum(widths)),
         el("w:tblGrid", None, *(el("w:gridCol", {"w:w": str(w)}) for w in widths)),
     )
     for height, cells in rows:
-        rule = (
-            {"w:val": str(height), "w:hRule": "exact"}
-            if height
-            else {"w:val": "400", "w:hRule": "atLeast"}
-        )
-        tr = el("w:tr", None, el("w:trPr", None, el("w:cantSplit"), el("w:trHeight", rule)))
-        col = 0
-        for span, sides, fill, paras in cells:
-            tr.append(_grid_cell(sum(widths[col : col + span]), span, sides, fill, paras))
-            col += span
-        tbl.append(tr)
+        tbl.append(_grid_row(widths, height, cells))
     return tbl
+
+
+def _grid_properties(width: int):
+    """Returns the w:tblPr of a line grid: centred, fixed layout, no borders, no cell margins."""
+    sides = ("top", "left", "bottom", "right")
+    no_borders = (el(f"w:{side}", {"w:val": "nil"}) for side in (*sides, "insideH", "insideV"))
+    no_margins = (el(f"w:{side}", {"w:w": "0", "w:type": "dxa"}) for side in sides)
+    return el(
+        "w:tblPr",
+        None,
+        el("w:tblW", {"w:w": str(width), "w:type": "dxa"}),
+        el("w:jc", {"w:val": "center"}),
+        el("w:tblBorders", None, *no_borders),
+        el("w:tblLayout", {"w:type": "fixed"}),
+        el("w:tblCellMar", None, *no_margins),
+    )
+
+
+def _grid_row(widths: list[int], height: int, cells) -> object:
+    """Returns one w:tr of a line grid: its height (exact, or at least 400 twips for 0)."""
+    rule = (
+        {"w:val": str(height), "w:hRule": "exact"}
+        if height
+        else {"w:val": "400", "w:hRule": "atLeast"}
+    )
+    tr = el("w:tr", None, el("w:trPr", None, el("w:cantSplit"), el("w:trHeight", rule)))
+    col = 0
+    for span, sides, fill, paras in cells:
+        tr.append(_grid_cell(sum(widths[col : col + span]), span, sides, fill, paras))
+        col += span
+    return tr
 
 
 def _grid_cell(width: int, span: int, sides, fill: str, paras):
