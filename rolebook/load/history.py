@@ -91,6 +91,20 @@ class History:
         )
         return next(found, None)
 
+    def recorded(self, path: str, version: str) -> Earlier | None:
+        """Returns the file at `path` as it was committed when `version` was recorded (the
+        oldest of the newest commits holding `version`); when the newest commit holds another
+        version (`version` is not committed yet), that commit; None without history."""
+        versions = self.committed(path)
+        found = next(versions, None)
+        if found is None or found.role.document_control.version != version:
+            return found
+        for earlier in versions:
+            if earlier is None or earlier.role.document_control.version != version:
+                break
+            found = earlier
+        return found
+
     def show(self, commits: list[str], path: str) -> list[str | None]:
         """Returns the text of `path` in each of `commits` (None where it is missing or not
         text)."""
