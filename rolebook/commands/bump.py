@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from rolebook.check.rules import version_key
 from rolebook.commands.options import date_argument, role_id_argument
+from rolebook.load.history import Earlier, History
 from rolebook.load.splice import (
     Source,
     Splice,
@@ -20,10 +22,13 @@ from rolebook.load.splice import (
     load_source,
     set_scalar,
 )
+from rolebook.model.changes import compare
 from rolebook.model.errors import RolebookError
 from rolebook.output import publish
 
 SUMMARY = "raise a role's version and add a revision-history entry"
+# What a bump itself edits: a change here alone is no change to the role.
+BOOKKEEPING = ("document_control", "revision_history")
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
@@ -56,7 +61,9 @@ def arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Raises a role's version, adds the revision entry and prints what changed."""
+    """Raises a role's version, adds the revision entry and prints what changed; warns when
+    the role itself has not changed since its current version was recorded."""
+    unchanged = unchanged_since(args.root, load_source(args.root, args.role_id))
     done = bump(args.root, args.role_id, args.note, args.major, args.date, args.author)
     print(f"{done.path}: version {done.old} → {done.new}, revision of {done.date} added")
     if done.effective_moved:
@@ -68,6 +75,13 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"status is still 'approved': set it to draft or review until version {done.new} "
             "is approved"
+        )
+    if unchanged:
+        print(
+            f"warning: {done.path}: nothing but document_control and revision_history has "
+            f"changed since version {unchanged.role.document_control.version} "
+            f"({unchanged.label}); version {done.new} records no change to the role",
+            file=sys.stderr,
         )
     return 0
 
@@ -132,6 +146,18 @@ def bump(
     return Bump(
         source.path, role.document_control.version, new, date, moved, role.document_control.status
     )
+
+
+def unchanged_since(root: Path, source: Source) -> Earlier | None:
+    """Returns the committed role that `source` still equals apart from BOOKKEEPING, as it was
+    when its current version was recorded (see History.recorded); None if the role changed
+    since, or git has no committed version of it."""
+    version = source.role.document_control.version
+    recorded = History(root).recorded(source.path, version)
+    if recorded is None:
+        return None
+    changes = compare(recorded.role, source.role)
+    return None if any(c.path[0] not in BOOKKEEPING for c in changes) else recorded
 
 
 def _newline_before(source: Source, at: int) -> str:

@@ -261,24 +261,37 @@ def _libc():
 
 
 def write_file(path: Path, data: bytes) -> None:
-    """Replaces the file at `path` with `data` in one rename: never left half-written. The file
-    keeps its permissions; a new one gets those the user's umask gives."""
+    """Replaces the file at `path` with `data` in one rename: never left half-written, and no
+    temporary file left behind. The file keeps its permissions (and its owner and group where
+    the user may set them); a new one gets those the user's umask gives."""
+    temp = ""
     try:
         fd, temp = tempfile.mkstemp(prefix=".rolebook-", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
-            os.fchmod(f.fileno(), _mode_for(path))
+            _keep_access(f.fileno(), path)
             f.write(data)
+            f.flush()
+            os.fsync(f.fileno())  # the data is on disk before the name points to it
         os.replace(temp, path)
     except OSError as exc:
+        if temp:
+            with suppress(OSError):
+                os.unlink(temp)
         raise RolebookError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def _mode_for(path: Path) -> int:
-    """Returns the permissions of the file at `path`, or those a new file gets (0666 less the
-    umask), which mkstemp's 0600 would not give."""
+def _keep_access(fd: int, path: Path) -> None:
+    """Gives the open file `fd` the permissions, owner and group of the file at `path`, or the
+    permissions a new file gets (0666 less the umask), which mkstemp's 0600 would not give."""
     try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except OSError:
+        info = path.stat()
+    except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)
-        return 0o666 & ~umask
+        os.fchmod(fd, 0o666 & ~umask)
+        return
+    with suppress(OSError):  # a member of the group may keep it
+        os.fchown(fd, -1, info.st_gid)
+    with suppress(OSError):  # only root may give a file to its owner
+        os.fchown(fd, info.st_uid, -1)
+    os.fchmod(fd, stat.S_IMODE(info.st_mode))  # after chown, which clears set-id bits

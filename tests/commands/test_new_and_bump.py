@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from pathlib import Path
 
 import pytest
 from conftest import REPO, edit
+from gitrepo import committed, git
 
 from rolebook.commands.bump import next_version
 from rolebook.commands.new import next_number
@@ -269,3 +271,59 @@ def test_bump_adds_to_a_history_at_the_end_of_a_file_without_a_final_newline(pro
         '    changes: 新建。\n  - version: "1.1"\n    date: 2026-01-01\n    author: 人力资源部\n'
         "    changes: 末尾\n"
     )
+
+
+# -- bump with nothing changed -------------------------------------------------------------------
+
+
+def bumped(cli, project: Path, note: str = "复审。"):
+    """Returns the result of bumping the specialist, which must succeed."""
+    result = cli(
+        "bump", "vip-specialist", "--note", note, "--date", "2026-12-01", "--root", project
+    )
+    assert result.code == 0, result.err
+    return result
+
+
+def unchanged_warning(project: Path, version: str, new: str) -> str:
+    """Returns bump's warning that nothing changed since `version`, recorded in HEAD."""
+    commit = git(project, "log", "-1", "--format=%h %cs", "--abbrev=7").split()
+    return (
+        f"warning: {SPECIALIST}: nothing but document_control and revision_history has changed "
+        f"since version {version} (git {commit[0]}, {commit[1]}); version {new} records no "
+        "change to the role\n"
+    )
+
+
+@pytest.mark.external
+def test_bump_with_nothing_changed_since_the_last_version_warns_and_bumps(project, cli):
+    committed(project)
+    edit(project / SPECIALIST, "status: approved", "status: review")  # document control only
+    result = bumped(cli, project)
+    assert result.err == unchanged_warning(project, "1.1", "1.2")
+    assert result.out.startswith(f"{SPECIALIST}: version 1.1 → 1.2")
+
+
+@pytest.mark.external
+def test_bump_after_an_edit_does_not_warn(project, cli):
+    committed(project)
+    edit(project / SPECIALIST, "  - 其他服务内容", "  - 其他服务内容（含节假日）")
+    assert bumped(cli, project).err == ""
+
+
+@pytest.mark.external
+def test_bump_counts_edits_committed_since_the_version_was_recorded(project, cli):
+    committed(project)
+    edit(project / SPECIALIST, "  - 其他服务内容", "  - 其他服务内容（含节假日）")
+    bumped(cli, project)
+    git(project, "commit", "-q", "-am", "Specialist 1.2")
+    recorded = unchanged_warning(project, "1.2", "1.3")
+    edit(project / SPECIALIST, "（含节假日）", "（含节假日及夜班）")
+    git(project, "commit", "-q", "-am", "Specialist: a duty reworded, no new version")
+    assert bumped(cli, project).err == ""  # changed since 1.2, though not since the last commit
+    git(project, "reset", "-q", "--hard", "HEAD~1")
+    assert bumped(cli, project).err == recorded
+
+
+def test_bump_outside_git_does_not_warn(project, cli):
+    assert bumped(cli, project).err == ""
