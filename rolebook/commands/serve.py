@@ -68,7 +68,9 @@ def serve(root: Path, output: Path, port: int) -> int:
     """Builds, serves output/html until Ctrl-C and rebuilds on every save; returns 0."""
     import watchfiles  # only this command needs the file watcher
 
-    root, output, state = root.resolve(), output.resolve(), State()
+    # Refused before serving: the server would show a folder that is not the handbook's.
+    root = root.resolve()
+    output, state = pipeline.check_output(root, output), State()
     handler = partial(Handler, state=state, directory=str(output / "html"))
     try:
         server = ThreadingHTTPServer(("127.0.0.1", port), handler)

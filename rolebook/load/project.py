@@ -96,20 +96,29 @@ def load(
         settings_reading = read_file(root, SETTINGS_FILE, Settings)
         project = Project(root, settings_reading.value, today=today or dt.date.today())
         project.diagnostics += settings_reading.diagnostics
-        if not (root / ROLES_DIR).is_dir():
-            project.diagnostics.append(
-                Diagnostic(
-                    ROLES_DIR,
-                    1,
-                    1,
-                    "folder not found; create it and put one <id>.yaml file per role in it",
-                )
-            )
         found = _read_roles(project, workers, readings, checks)
+        if not project.readings:
+            project.diagnostics.append(_no_roles(root))
         if project.settings is not None:
             project.diagnostics += checks.project(project, found)
     project.diagnostics.sort(key=lambda d: (d.path != SETTINGS_FILE, d.path, d.line, d.col))
     return project
+
+
+def _no_roles(root: Path) -> Diagnostic:
+    """Returns the error of a project without role files: a handbook of no roles is a mistake
+    (an emptied folder), never to be published over the last good one."""
+    if not (root / ROLES_DIR).is_dir():
+        return Diagnostic(
+            ROLES_DIR, 1, 1, "folder not found; create it and put one <id>.yaml file per role in it"
+        )
+    return Diagnostic(
+        ROLES_DIR,
+        1,
+        1,
+        "no role files in the folder; a handbook needs at least one: put one <id>.yaml file "
+        "per role in it (`new <id>` writes one), or restore those deleted by mistake",
+    )
 
 
 @contextlib.contextmanager

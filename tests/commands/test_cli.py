@@ -35,6 +35,26 @@ def test_removing_a_required_section_fails_check_with_its_position(project, cli)
     )
 
 
+def test_check_fails_on_a_project_whose_roles_were_all_deleted(project, cli):
+    for path in (project / "roles").glob("*.yaml"):
+        path.unlink()
+    result = cli("check", "--root", project)
+    assert result.code == 1
+    assert result.err == (
+        "roles:1:1: error: no role files in the folder; a handbook needs at least one: put one "
+        "<id>.yaml file per role in it (`new <id>` writes one), or restore those deleted by "
+        "mistake\n"
+    )
+    assert result.out == "0 roles: 1 error, 0 warnings\n"
+
+
+def test_new_writes_the_first_role_of_a_project_without_roles(project, cli):
+    for path in (project / "roles").glob("*.yaml"):
+        path.unlink()
+    assert cli("new", "--root", project, "vip-hostess").code == 0
+    assert [p.name for p in (project / "roles").iterdir()] == ["vip-hostess.yaml"]
+
+
 @pytest.mark.external
 def test_help_explains_both_commands():
     out = subprocess.run(

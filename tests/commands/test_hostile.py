@@ -31,6 +31,9 @@ from lxml import html as lxml_html
 from readback import docx_text, snapshot
 from rolegen import FieldPath, filled_role, yaml_text
 
+from rolebook.commands import serve
+from rolebook.output import publish
+
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "hostile"
 MINIMAL = Path(__file__).parent.parent / "fixtures" / "minimal.yaml"
 
@@ -122,6 +125,60 @@ def truncate(path: Path) -> None:
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
 
+def someones_files(project: Path, outside: Path) -> None:
+    (project / "reports" / "2025").mkdir(parents=True)
+    (project / "reports" / "2025" / "q4.txt").write_text("someone's report")
+
+
+def fake_repository(project: Path, outside: Path) -> None:
+    """Makes the project's .git, as far as a build pointed at it could see."""
+    (project / ".git" / "refs" / "heads").mkdir(parents=True)
+    (project / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (project / ".git" / "refs" / "heads" / "main").write_text("0" * 40 + "\n")
+
+
+def unmarked_with_notes(project: Path, outside: Path) -> None:
+    """Leaves a build's docx/ and html/ without the marker, as a rolebook before it wrote them,
+    beside someone's notes."""
+    (project / "output" / publish.MARKER).unlink()
+    (project / "output" / "notes.txt").write_text("mine")
+
+
+def marker_linked(project: Path, outside: Path) -> None:
+    (outside / "marker").write_bytes(publish.MARKER_TEXT)
+    (project / "output" / publish.MARKER).unlink()
+    (project / "output" / publish.MARKER).symlink_to(outside / "marker")
+
+
+def output_linked(project: Path, outside: Path) -> None:
+    """Moves the output folder outside the project and leaves a link to it in its place."""
+    shutil.move(project / "output", outside / "output")
+    (project / "output").symlink_to(outside / "output")
+
+
+def output_linked_nowhere(project: Path, outside: Path) -> None:
+    shutil.rmtree(project / "output")
+    (project / "output").symlink_to(outside / "gone")
+
+
+def output_link_loop(project: Path, outside: Path) -> None:
+    shutil.rmtree(project / "output")
+    (project / "output").symlink_to(project / "loop")
+    (project / "loop").symlink_to(project / "output")
+
+
+def no_role_files(project: Path, outside: Path) -> None:
+    for path in (project / "roles").glob("*.yaml"):
+        path.unlink()
+
+
+def only_other_files(project: Path, outside: Path) -> None:
+    """Leaves in roles/ only files that are not roles: notes, a backup, an editor's file."""
+    no_role_files(project, outside)
+    for name in ("README.md", "vip-specialist.yaml.bak", ".vip-specialist.yaml.swp"):
+        (project / "roles" / name).write_text("not a role")
+
+
 SETUPS = {
     "settings-missing": lambda p, o: (p / "handbook.yaml").unlink(),
     "settings-link-outside": link_settings_outside,
@@ -147,9 +204,30 @@ SETUPS = {
     ),
     "template-missing": lambda p, o: (p / "templates" / "page.html.j2").unlink(),
     "stylesheet-missing": lambda p, o: (p / "templates" / "style.css").unlink(),
+    "roles-folder-empty": no_role_files,
+    "roles-folder-without-roles": only_other_files,
+    "output-someones-files": someones_files,
+    "output-git": fake_repository,
+    "output-unmarked-with-other-files": unmarked_with_notes,
+    "output-marker-is-a-link": marker_linked,
+    "output-link": output_linked,
+    "output-link-broken": output_linked_nowhere,
+    "output-read-only": lambda p, o: (p / "output").chmod(0o555),  # refused also for root
+    "output-unreadable": lambda p, o: (p / "output").chmod(0),
+    "output-link-loop": output_link_loop,
+    "output-inside-a-file": lambda p, o: None,  # OUTPUTS points --output into handbook.yaml
+    "lock-folder": lambda p, o: (p / publish.LOCK).mkdir(),
+    "lock-link": lambda p, o: (p / publish.LOCK).symlink_to(o / "lock"),
+    "lock-named-pipe": lambda p, o: os.mkfifo(p / publish.LOCK),
 }
 # Cases a privileged process would not notice: run as a process file permissions apply to.
-UNPRIVILEGED = {"role-unreadable"}
+UNPRIVILEGED = {"role-unreadable", "output-unreadable"}
+# Cases that build with --output: the folder, in the project, they point it at.
+OUTPUTS = {
+    "output-someones-files": "reports",
+    "output-git": ".git",
+    "output-inside-a-file": "handbook.yaml/output",
+}
 CASES = sorted(p.stem for p in FIXTURES.glob("*.expected"))
 
 
@@ -167,31 +245,71 @@ def test_there_is_a_way_to_make_every_case():
 def test_a_hostile_project_fails_with_its_message_and_loses_nothing(
     project, built, cli, tmp_path, case
 ):
+    output, outside = make_case(case, project, built, tmp_path)
+    before, litter = snapshot(output), rolebook_files(project)
+    args = ["build", "--root", project, *output_option(case, output)]
+    if case in UNPRIVILEGED:
+        run = subprocess.run(
+            unprivileged(rolebook(*args)), capture_output=True, text=True, timeout=120
+        )
+        code, err = run.returncode, run.stderr
+    else:
+        result = cli(*args)
+        code, err = result.code, result.err
+    assert code == 1
+    assert err.splitlines()[0] == expected_line(case, project, outside)
+    assert "Traceback" not in err
+    assert snapshot(output) == before
+    assert rolebook_files(project) == litter
+
+
+def make_case(case: str, project: Path, built: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """Makes `case` of the sample project, with a build in output/; returns the folder the
+    case builds into and the folder outside the project that it may use."""
     shutil.copytree(built, project / "output")
-    before = snapshot(project / "output")
     outside = tmp_path / "outside"
     (outside / "roles").mkdir(parents=True)
     if (FIXTURES / case).is_dir():
         shutil.copytree(FIXTURES / case, project, dirs_exist_ok=True)
     if case in SETUPS:
         SETUPS[case](project, outside)
-    if case in UNPRIVILEGED:
-        run = subprocess.run(
-            unprivileged(rolebook("build", "--root", project)),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        code, err = run.returncode, run.stderr
-    else:
-        result = cli("build", "--root", project)
-        code, err = result.code, result.err
+    return project / OUTPUTS.get(case, "output"), outside
+
+
+def output_option(case: str, output: Path) -> list:
+    """Returns the --output option that `case` builds with, if any."""
+    return ["--output", output] if case in OUTPUTS else []
+
+
+def expected_line(case: str, project: Path, outside: Path) -> str:
+    """Returns the first line a build of `case` prints, its placeholders filled in."""
     expected = (FIXTURES / f"{case}.expected").read_text(encoding="utf-8").strip()
-    assert code == 1
-    assert err.splitlines()[0] == expected.replace("{outside}", str(outside))
-    assert "Traceback" not in err
-    assert snapshot(project / "output") == before
-    assert [p.name for p in project.iterdir() if p.name.startswith(".rolebook")] == []
+    return expected.replace("{outside}", str(outside)).replace("{project}", str(project))
+
+
+def rolebook_files(project: Path) -> list[str]:
+    """Returns the names of what publishing keeps beside the output folder (a lock, staging)."""
+    return sorted(p.name for p in project.iterdir() if p.name.startswith(".rolebook"))
+
+
+# Run in this process, so not the cases that need file permissions to apply.
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.startswith("output-") and c not in UNPRIVILEGED]
+)
+def test_serve_refuses_the_output_folders_that_build_refuses(
+    project, built, cli, tmp_path, monkeypatch, case
+):
+    output, outside = make_case(case, project, built, tmp_path)
+    before = snapshot(output)
+
+    def started(*args, **kwargs):
+        raise AssertionError(f"serve started on {output}")
+
+    monkeypatch.setattr(serve, "ThreadingHTTPServer", started)
+    result = cli("serve", "--root", project, "--port", "0", *output_option(case, output))
+    assert result.code == 1
+    assert result.err.splitlines()[0] == expected_line(case, project, outside)
+    assert snapshot(output) == before
 
 
 # Hostile input that must build.
