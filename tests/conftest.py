@@ -1,8 +1,10 @@
-"""Shared fixtures: a fresh copy of the sample project, and running the CLI on it."""
+"""Shared fixtures: a fresh copy of the sample project (also as a git repository), and running
+the CLI on it."""
 
 from __future__ import annotations
 
 import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +59,24 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def git(project: Path, *args: str) -> None:
+    """Runs `git ARGS…` in `project`, committing as HR; fails if git does."""
+    subprocess.run(
+        ["git", "-c", "user.name=HR", "-c", "user.email=hr@example.org", *args],
+        cwd=project,
+        check=True,
+        capture_output=True,
+    )
+
+
+def committed(project: Path) -> Path:
+    """Returns the project as a git repository with the sample roles committed."""
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    git(project, "commit", "-q", "-m", "Handbook 1.1")
+    return project
 
 
 def handbook_numbers(roles) -> dict[str, tuple[int, int]]:

@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urldefrag, urljoin
 
 import pytest
-from conftest import edit
+from conftest import committed, edit
 from lxml import html as lxml_html
 
 from rolebook.build.pipeline import Report
@@ -170,15 +170,6 @@ def test_a_port_in_use_is_a_clear_error(project, server):
 # -- Every link works ------------------------------------------------------------------------
 
 
-def git(project: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=HR", "-c", "user.email=hr@example.org", *args],
-        cwd=project,
-        check=True,
-        capture_output=True,
-    )
-
-
 def get(url: str) -> tuple[int, str, bytes, str]:
     """Returns the status, content type, body and final URL (after redirects) of `url`."""
     try:
@@ -216,9 +207,7 @@ def crawl(base: str, pages: list[str]) -> dict[str, tuple[int, set[str]]]:
 
 @pytest.mark.external
 def test_every_link_of_every_page_works_in_serve(project, cli):
-    git(project, "init", "-q")
-    git(project, "add", "-A")
-    git(project, "commit", "-q", "-m", "Handbook 1.1")
+    committed(project)
     assert cli("bump", "vip-specialist", "--root", project, "--note", "改").code == 0
     with serving(project) as (_, base):
         html = project / "output" / "html"

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from clients import chromium_dom
-from conftest import REPO, edit
+from conftest import REPO, committed, edit, git
 from lxml import etree
 
 from rolebook.build.workers import load_resources
@@ -72,23 +71,6 @@ EXPECTED = [
     f"removed   qualifications.personal 1: {PERSONAL}",
     "added     qualifications.personal 1: 身体健康，能适应夜间营业的工作安排。",
 ]
-
-
-def git(project: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=HR", "-c", "user.email=hr@example.org", *args],
-        cwd=project,
-        check=True,
-        capture_output=True,
-    )
-
-
-def committed(project: Path) -> Path:
-    """Returns the project as a git repository with the sample roles committed."""
-    git(project, "init", "-q")
-    git(project, "add", "-A")
-    git(project, "commit", "-q", "-m", "Handbook 1.1")
-    return project
 
 
 # -- Comparing -----------------------------------------------------------------------------------
