@@ -122,6 +122,21 @@ def truncate(path: Path) -> None:
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
 
+def link_loop(project: Path, outside: Path) -> None:
+    """Links roles/a.yaml to roles/b.yaml and back."""
+    (project / "roles" / "a.yaml").symlink_to("b.yaml")
+    (project / "roles" / "b.yaml").symlink_to("a.yaml")
+
+
+def link_to_itself(path: Path) -> None:
+    """Replaces the file or folder at `path` with a link to itself."""
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+    path.symlink_to(path.name)
+
+
 SETUPS = {
     "settings-missing": lambda p, o: (p / "handbook.yaml").unlink(),
     "settings-link-outside": link_settings_outside,
@@ -147,9 +162,14 @@ SETUPS = {
     ),
     "template-missing": lambda p, o: (p / "templates" / "page.html.j2").unlink(),
     "stylesheet-missing": lambda p, o: (p / "templates" / "style.css").unlink(),
+    "role-link-loop": link_loop,
+    "roles-folder-link-loop": lambda p, o: link_to_itself(p / "roles"),
+    "templates-folder-link-loop": lambda p, o: link_to_itself(p / "templates"),
+    "settings-link-loop": lambda p, o: link_to_itself(p / "handbook.yaml"),
+    "roles-folder-unreadable": lambda p, o: (p / "roles").chmod(0),
 }
 # Cases a privileged process would not notice: run as a process file permissions apply to.
-UNPRIVILEGED = {"role-unreadable"}
+UNPRIVILEGED = {"role-unreadable", "roles-folder-unreadable"}
 CASES = sorted(p.stem for p in FIXTURES.glob("*.expected"))
 
 
