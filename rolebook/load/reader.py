@@ -43,7 +43,7 @@ except ImportError:  # no C extension on this Python: ruamel's own parser gives 
     CParser = None
 
 from rolebook.model.errors import ERROR, Diagnostic
-from rolebook.model.scalars import INVISIBLE, Kind, KindError, invisible_message
+from rolebook.model.scalars import INVISIBLE, Kind, KindError, find_invisible, invisible_message
 
 # The tags plain YAML resolves by itself; any other (!!python/…, !custom) is refused.
 _TAG = "tag:yaml.org,2002:"
@@ -158,11 +158,11 @@ def _report_invisible(reading: Reading, text: str) -> bool:
     They are reported before parsing because YAML refuses some of them without saying which
     line they are on, and reads others as line breaks.
     """
-    if not INVISIBLE.search(text):
+    if not find_invisible(text):
         return False
     found = 0
     for number, line in enumerate(reading.lines, 1):
-        match = INVISIBLE.search(line)
+        match = find_invisible(line)
         if match:
             reading.report((number, match.start() + 1), invisible_message(match.group()))
             found += 1

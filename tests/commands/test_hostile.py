@@ -333,3 +333,15 @@ def test_yaml_typing_traps_print_as_written(project, cli):
     assert "版本：1.10" in header and "文件编号：01234" in header
     assert "<dd>1.10</dd>" in page and "<dd>01234</dd>" in page
     assert "None" not in page and "None" not in words and "1.1 " not in header
+
+
+# Zero-width joiners and tag characters are refused, except inside emoji: those print as written.
+EMOJI = "👩\u200d💻 ❤\ufe0f\u200d🔥 🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+
+
+def test_emoji_sequences_print_with_their_joiners(project, cli):
+    path = role(project, "emoji")
+    edit(path, "第一项职责。", f"第一项职责 {EMOJI}")
+    assert cli("build", "--root", project).code == 0
+    assert f"第一项职责 {EMOJI}" in (project / "output/html/emoji.html").read_text(encoding="utf-8")
+    assert f"第一项职责 {EMOJI}" in docx_text(project / "output/docx/emoji.docx")
