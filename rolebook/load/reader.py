@@ -13,7 +13,6 @@ comes back is checked as strictly as a file.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import itertools
 import re
 import types
@@ -43,7 +42,14 @@ except ImportError:  # no C extension on this Python: ruamel's own parser gives 
     CParser = None
 
 from rolebook.model.errors import ERROR, Diagnostic
-from rolebook.model.scalars import INVISIBLE, Kind, KindError, find_invisible, invisible_message
+from rolebook.model.scalars import (
+    INVISIBLE,
+    Kind,
+    KindError,
+    closest,
+    find_invisible,
+    invisible_message,
+)
 
 # The tags plain YAML resolves by itself; any other (!!python/…, !custom) is refused.
 _TAG = "tag:yaml.org,2002:"
@@ -519,7 +525,7 @@ class _Walker:
             if self.reading.full:
                 continue
             names = list(shape.fields)
-            close = _closest(name, names)
+            close = closest(name, names)
             if close:
                 self.reading.suggested.add(path + (close,))
             self.reading.report(key.where, _unknown_key(name, names, close, path))
@@ -554,14 +560,6 @@ class _Walker:
         owner = next((f"'{p}'" for p in reversed(path) if isinstance(p, str)), "the file")
         owner = f"this entry of {owner}" if path and isinstance(path[-1], int) else owner
         self.reading.report(node.where, f"missing required key '{name}' in {owner}")
-
-
-def _closest(name, names: list[str]) -> str:
-    """Returns the valid key nearest to a misspelt one, or "" if none is near."""
-    if not isinstance(name, str):
-        return ""
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-    return close[0] if close else ""
 
 
 def _unknown_key(name, names: list[str], close: str, path: Path) -> str:

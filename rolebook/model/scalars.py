@@ -8,6 +8,7 @@ a document. Each kind says what it accepts (for error messages) and its JSON Sch
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -84,6 +85,15 @@ def invisible_message(char: str) -> str:
     )
 
 
+def closest(name: object, names: list[str]) -> str:
+    """Returns the one of `names` nearest to the unknown `name`, or "" if none is near: the
+    "did you mean" of every unknown key, word or name."""
+    if not isinstance(name, str):
+        return ""
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    return close[0] if close else ""
+
+
 class KindError(ValueError):
     """A scalar's text does not fit its kind; the message says what to write instead."""
 
@@ -130,7 +140,9 @@ class Choice(Kind):
         """Returns `text` if it is one of the choices, else raises KindError listing them."""
         text = cast(str, super().parse(text))
         if text not in self.choices:
-            raise KindError(f"'{text}' is not {self.what}")
+            close = closest(text, list(self.choices))
+            hint = f"; did you mean '{close}'?" if close else ""
+            raise KindError(f"'{text}' is not {self.what}{hint}")
         return text
 
 
