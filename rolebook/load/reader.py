@@ -85,10 +85,14 @@ class Reading(typing.Generic[T]):
     suggested: set[Path] = field(default_factory=set)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
+    def line(self, number: int) -> str:
+        """Returns the file's line `number` (1-based), or "" if it has no such line."""
+        return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
+
     def diagnostic(self, where: tuple[int, int], message: str, severity: str = ERROR) -> Diagnostic:
         """Returns a Diagnostic of this file at a 1-based (line, col), with its source line."""
         line, col = where
-        source = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        source = self.line(line)
         if len(source) > col + MAX_SHOWN:  # a minified or binary line: show where it goes wrong
             source = source[: col + MAX_SHOWN] + "…"
         return Diagnostic(self.path, line, col, printable(message), severity, printable(source))
@@ -494,9 +498,30 @@ class _Walker:
         item = shape.item
         assert item is not None  # convert reads only a shape with an item as a list
         items = [self.convert(child, item, path + (i,)) for i, child in enumerate(node.value)]
-        if any(value is INVALID for value in items):
+        empty = [c for c, value in zip(node.value, items, strict=True) if value in (None, "")]
+        for child in empty:
+            self._report_empty_item(child, path, "text" if item.kind else "entry")
+        if empty or any(value is INVALID for value in items):
             return INVALID
-        return [value for value in items if value is not None and value != ""]
+        return items
+
+    def _report_empty_item(self, child: Node, path: Path, what: str) -> None:
+        """Reports an empty item of the list at `path` (of texts or of entries, `what` says):
+        at its '-' if nothing follows that."""
+        name = next((p for p in reversed(path) if isinstance(p, str)), "the list")
+        line, col = child.where
+        source = self.reading.line(line)
+        dash = source.rfind("-", 0, col - 1)
+        if dash < 0 or source[dash + 1 :].split("#")[0].strip():  # '- ""', '- ~', '[a, ""]'
+            self.reading.report(
+                child.where, f"empty item in '{name}'; write its {what}, or delete it"
+            )
+            return
+        self.reading.report(
+            (line, dash + 1),
+            f"empty item in '{name}': a '-' with nothing after it; write the {what} after "
+            "'- ', or delete the line",
+        )
 
     def _mapping(self, node: Node, shape: _Shape, path: Path):
         if not isinstance(node, MappingNode):

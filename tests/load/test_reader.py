@@ -38,9 +38,14 @@ def test_time_windows_accept_hyphen_or_en_dash_and_print_with_an_en_dash():
         assert str(entry.time) == "08:30–09:00"
 
 
-def test_empty_items_are_dropped_from_lists():
-    entry = read("x.yaml", "period: 每周\nsteps: [a, '', ~, b]\n", WorkflowEntry).value
-    assert entry.steps == ["a", "b"]
+def test_an_empty_list_item_is_an_error_not_dropped():
+    # Dropped, it would renumber the items after it without a word.
+    reading = read("x.yaml", "period: 每周\nsteps: [a, '', ~, b]\n", WorkflowEntry)
+    assert reading.value is None
+    assert [(d.line, d.col, d.message) for d in reading.diagnostics] == [
+        (2, 12, "empty item in 'steps'; write its text, or delete it"),
+        (2, 16, "empty item in 'steps'; write its text, or delete it"),
+    ]
 
 
 def test_an_alias_bomb_is_refused_without_expanding_it():
