@@ -12,6 +12,7 @@ comes back is checked as strictly as a file.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import itertools
 import re
@@ -41,6 +42,7 @@ try:  # ruamel.yaml.clib's parser; the loader ruamel wraps around it costs more 
 except ImportError:  # no C extension on this Python: ruamel's own parser gives the same events
     CParser = None
 
+from rolebook.load.slips import slips
 from rolebook.model.errors import ERROR, Diagnostic
 from rolebook.model.scalars import (
     INVISIBLE,
@@ -66,6 +68,8 @@ MAX_INVISIBLE_REPORTS = 10
 # How much of a long source line a message shows after the column it points at.
 MAX_SHOWN = 60
 _UNPRINTABLE = re.compile(f"{INVISIBLE.pattern[:-1]}\r\n]")
+# A colon YAML reads as a key's: followed by a space or the end of the line.
+_COLON = re.compile(r":(?=\s|$)")
 # YAML's line breaks: the only ones left once INVISIBLE has refused U+0085, U+2028 and U+2029.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 Path = tuple  # keys and indices from the document's root, e.g. ("duties", 3)
@@ -125,22 +129,68 @@ def read(path: str, text: str, schema: type[T]) -> Reading[T]:
     reading: Reading[T] = Reading(path, split_lines(text))
     if _report_invisible(reading, text):
         return reading
+    _read_value(reading, text, schema)
+    if reading.diagnostics:
+        _blame_slips(reading, text, schema)
+    return reading
+
+
+def _read_value(reading: Reading[T], text: str, schema: type[T]) -> None:
+    """Reads `text` into reading.value, reporting every problem."""
     composer = _Composer(reading)
     node = composer.compose(text)
     if node is None:
         if not reading.diagnostics:
             reading.report((1, 1), "the file is empty; it must hold a mapping of keys to values")
-        return reading
+        return
     if not isinstance(node, MappingNode):
         reading.report(
             node.where,
             "the file must hold a mapping of keys to values "
             "('key: value' lines), not a list or a single text",
         )
-        return reading
+        return
     value = _Walker(reading).convert(node, _schema_shape(schema), ())
     reading.value = None if value is INVALID or composer.refused else value
-    return reading
+
+
+def _blame_slips(reading: Reading, text: str, schema: type) -> None:
+    """Replaces the problems of `reading` with the slips of a Chinese keyboard in its lines, if
+    it has any: a slip throws YAML off, and what it then says is about something else.
+
+    What YAML read as a text is text, whatever it looks like, unless a problem was found on the
+    lines it spans; a slip is at the start of a line, so only a text starting there can hold it.
+    """
+    found = list(slips(reading.lines, _keys_of(_schema_shape(schema))))
+    if not found:
+        return
+    texts = _scalar_lines(text)
+    flagged = {d.line for d in reading.diagnostics}
+    found = [
+        (where, message)
+        for where, message in found
+        if not any(
+            first <= where[0] <= last and not flagged.intersection(range(first, last + 1))
+            for first, last in texts
+        )
+    ]
+    if found:
+        reading.diagnostics.clear()
+        for where, message in found:
+            reading.report(where, message)
+
+
+def _scalar_lines(text: str) -> list[tuple[int, int]]:
+    """Returns the first and last 1-based line of each scalar YAML reads in `text`, up to a
+    syntax error. (Parsed again: only a file with problems comes here.)"""
+    spans = []
+    with contextlib.suppress(MarkedYAMLError):
+        for event in _events(text):
+            if type(event) is ScalarEvent:
+                start, end = event.start_mark, event.end_mark
+                # A block scalar ends at the start of the line after it.
+                spans.append((start.line + 1, end.line + 1 if end.column else end.line))
+    return spans
 
 
 def printable(text: str) -> str:
@@ -428,6 +478,15 @@ def _shape(hint) -> _Shape:
     )
 
 
+@cache
+def _keys_of(shape: _Shape) -> frozenset[str]:
+    """Returns every key a file of `shape` may hold, at any depth."""
+    if shape.item is not None:
+        return _keys_of(shape.item)
+    nested = (_keys_of(inner) for inner in shape.fields.values())
+    return frozenset(shape.fields).union(*nested)
+
+
 def _schema_shape(schema: type) -> _Shape:
     """Returns the _Shape of the dataclass `schema`. (Typed `type`, which mypy takes for
     Hashable, as _shape's cache needs; it takes no type[T], python/mypy#11470.)"""
@@ -483,6 +542,13 @@ class _Walker:
         return INVALID
 
     def _scalar(self, node: Node, shape: _Shape, path: Path):
+        if (
+            isinstance(node, MappingNode)
+            and len(node.value) == 1
+            and isinstance(node.value[0][0], ScalarNode)
+            and isinstance(node.value[0][1], ScalarNode)
+        ):
+            return self._colon_in_text(node.value[0][0])
         if not isinstance(node, ScalarNode):
             return self._wrong_type(node, shape, path)
         assert shape.kind is not None  # convert reads only a shape with a kind as a scalar
@@ -522,6 +588,18 @@ class _Walker:
             f"empty item in '{name}': a '-' with nothing after it; write the {what} after "
             "'- ', or delete the line",
         )
+
+    def _colon_in_text(self, key: ScalarNode) -> _Invalid:
+        """Reports a text that YAML read as 'key: value' for the ': ' in it, at that colon."""
+        line, col = key.where
+        colon = _COLON.search(self.reading.line(line), col - 1)
+        words = key.value if len(key.value) <= 20 else key.value[:20] + "…"
+        self.reading.report(
+            (line, colon.start() + 1) if colon else key.where,
+            f"ASCII colon ': ' after '{words}' makes YAML read the text as 'key: value'; put "
+            "the whole text in quotes, or type a full-width colon '：'",
+        )
+        return INVALID
 
     def _mapping(self, node: Node, shape: _Shape, path: Path):
         if not isinstance(node, MappingNode):
