@@ -158,18 +158,7 @@ def read_bytes(root: Path, path: str, inside: bool = False) -> bytes:
             "the project's files: copy the file here instead of linking to it"
         )
     try:
-        with open(full, "rb", opener=_open_no_wait) as file:
-            info = os.fstat(file.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise Refused(
-                    f"this is {_kind(info.st_mode)}, not a file; move it away or rename it"
-                )
-            # All the file holds and a byte more, to see it end; a file that grows meanwhile is
-            # read on, up to the limit. (Not MAX_FILE_BYTES at once: that buffer costs more than
-            # the read.)
-            data = file.read(min(info.st_size, MAX_FILE_BYTES) + 1)
-            if len(data) > info.st_size:
-                data += file.read(MAX_FILE_BYTES + 1 - len(data))
+        data, size = _read_regular(full)
     except FileNotFoundError:
         hint = (
             f"the link leads to {real}, which does not exist"
@@ -185,11 +174,27 @@ def read_bytes(root: Path, path: str, inside: bool = False) -> bytes:
         raise Refused(f"cannot read the file: {exc.strerror}; check its permissions") from None
     if len(data) > MAX_FILE_BYTES:
         raise Refused(
-            f"the file is {max(info.st_size, len(data)) / 1e6:.1f} MB, more than the "
+            f"the file is {max(size, len(data)) / 1e6:.1f} MB, more than the "
             f"{MAX_FILE_BYTES // 1_000_000} MB a role or settings file may have: "
             "check that it is the right file"
         )
     return data
+
+
+def _read_regular(full: Path) -> tuple[bytes, int]:
+    """Returns what the file at `full` holds (at most a byte more than MAX_FILE_BYTES) and the
+    size it had when opened; raises Refused if it is not a regular file, OSError if it cannot
+    be read."""
+    with open(full, "rb", opener=_open_no_wait) as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise Refused(f"this is {_kind(info.st_mode)}, not a file; move it away or rename it")
+        # All the file holds and a byte more, to see it end; a file that grows meanwhile is read
+        # on, up to the limit. (Not MAX_FILE_BYTES at once: that buffer costs more than the read.)
+        data = file.read(min(info.st_size, MAX_FILE_BYTES) + 1)
+        if len(data) > info.st_size:
+            data += file.read(MAX_FILE_BYTES + 1 - len(data))
+    return data, info.st_size
 
 
 def _open_no_wait(path, flags: int) -> int:
