@@ -326,7 +326,7 @@ def test_an_acknowledgement_needs_a_known_rule(cli, project):
         f.write(ACKNOWLEDGED.replace("rule: age", "rule: aged"))
     assert problems(check(cli, project)) == [
         f"{MANAGER}:79:11: error: 'aged' is not one of sex, age, height, marital-status, "
-        "ethnicity, religion, appearance, health, origin"
+        "ethnicity, religion, appearance, health, origin; did you mean 'age'?"
     ]
 
 

@@ -179,6 +179,21 @@ def only_other_files(project: Path, outside: Path) -> None:
         (project / "roles" / name).write_text("not a role")
 
 
+def link_loop(project: Path, outside: Path) -> None:
+    """Links roles/a.yaml to roles/b.yaml and back."""
+    (project / "roles" / "a.yaml").symlink_to("b.yaml")
+    (project / "roles" / "b.yaml").symlink_to("a.yaml")
+
+
+def link_to_itself(path: Path) -> None:
+    """Replaces the file or folder at `path` with a link to itself."""
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+    path.symlink_to(path.name)
+
+
 SETUPS = {
     "settings-missing": lambda p, o: (p / "handbook.yaml").unlink(),
     "settings-link-outside": link_settings_outside,
@@ -219,9 +234,14 @@ SETUPS = {
     "lock-folder": lambda p, o: (p / publish.LOCK).mkdir(),
     "lock-link": lambda p, o: (p / publish.LOCK).symlink_to(o / "lock"),
     "lock-named-pipe": lambda p, o: os.mkfifo(p / publish.LOCK),
+    "role-link-loop": link_loop,
+    "roles-folder-link-loop": lambda p, o: link_to_itself(p / "roles"),
+    "templates-folder-link-loop": lambda p, o: link_to_itself(p / "templates"),
+    "settings-link-loop": lambda p, o: link_to_itself(p / "handbook.yaml"),
+    "roles-folder-unreadable": lambda p, o: (p / "roles").chmod(0),
 }
 # Cases a privileged process would not notice: run as a process file permissions apply to.
-UNPRIVILEGED = {"role-unreadable", "output-unreadable"}
+UNPRIVILEGED = {"role-unreadable", "output-unreadable", "roles-folder-unreadable"}
 # Cases that build with --output: the folder, in the project, they point it at.
 OUTPUTS = {
     "output-someones-files": "reports",
@@ -431,3 +451,15 @@ def test_yaml_typing_traps_print_as_written(project, cli):
     assert "版本：1.10" in header and "文件编号：01234" in header
     assert "<dd>1.10</dd>" in page and "<dd>01234</dd>" in page
     assert "None" not in page and "None" not in words and "1.1 " not in header
+
+
+# Zero-width joiners and tag characters are refused, except inside emoji: those print as written.
+EMOJI = "👩\u200d💻 ❤\ufe0f\u200d🔥 🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+
+
+def test_emoji_sequences_print_with_their_joiners(project, cli):
+    path = role(project, "emoji")
+    edit(path, "第一项职责。", f"第一项职责 {EMOJI}")
+    assert cli("build", "--root", project).code == 0
+    assert f"第一项职责 {EMOJI}" in (project / "output/html/emoji.html").read_text(encoding="utf-8")
+    assert f"第一项职责 {EMOJI}" in docx_text(project / "output/docx/emoji.docx")

@@ -245,7 +245,8 @@ def test_bump_refuses_a_role_with_errors_and_shows_them(project, cli):
     result = cli("bump", "vip-department-manager", "--note", "x", "--root", project)
     assert result.code == 1
     assert result.err.splitlines()[0] == (
-        f"{MANAGER}:14:11: error: 'drafted' is not one of draft, review, approved, retired"
+        f"{MANAGER}:14:11: error: 'drafted' is not one of draft, review, approved, retired; "
+        "did you mean 'draft'?"
     )
     assert (project / MANAGER).read_bytes() == before
 
