@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import difflib
 import re
 import sys
 from pathlib import Path
@@ -20,7 +19,7 @@ from rolebook.commands.options import date_argument, jobs_argument, print_lines,
 from rolebook.load.files import ROLES_DIR, SETTINGS_FILE, scan_roles
 from rolebook.load.project import Project
 from rolebook.model.errors import Diagnostic, RolebookError
-from rolebook.model.scalars import INVISIBLE
+from rolebook.model.scalars import INVISIBLE, closest
 from rolebook.util import parallel
 
 SUMMARY = "check every role and print each problem as file:line:col"
@@ -112,8 +111,8 @@ def _not_checkable(root: Path, name: str, path: str | None, known: list[str]) ->
             f"({ROLES_DIR}/<id>.yaml) or {SETTINGS_FILE} (--root says which project)"
         )
     if not Path(name).exists() and not Path(name).is_symlink():
-        close = difflib.get_close_matches(path, known, n=1)
-        hint = f"did you mean {close[0]}?" if close else f"the role files are in {ROLES_DIR}/"
+        close = closest(path, known)
+        hint = f"did you mean {close}?" if close else f"the role files are in {ROLES_DIR}/"
         return f"{shown} does not exist; {hint}"
     return (
         f"{shown} is not a role file ({ROLES_DIR}/<id>.yaml) nor {SETTINGS_FILE}; check "

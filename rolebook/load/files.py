@@ -56,10 +56,9 @@ def scan_roles(root: Path) -> dict[str, bool]:
 
     One scan of the folder tells that for all of them; only a link needs resolving.
     """
-    folder = root / ROLES_DIR
     try:
         inside = real_path(root, ROLES_DIR, "folder").is_relative_to(real_path(root, ".", "folder"))
-        if not folder.is_dir():
+        if not is_folder(root, ROLES_DIR):
             return {}
         found = {
             name: inside and not link for name, link in _folder_entries(root, ROLES_DIR).items()
@@ -107,6 +106,21 @@ class Refused(Exception):
         """Returns this refusal as the error that stops a command: one that a whole project
         cannot be read past (a folder that cannot be listed, a loop of links)."""
         return CheckFailed([Diagnostic(self.path, *self.where, str(self))])
+
+
+def is_folder(root: Path, path: str) -> bool:
+    """Returns whether root/path is a folder; raises Refused if the project folder cannot be
+    searched for it (Path.is_dir would raise PermissionError)."""
+    try:
+        return stat.S_ISDIR((root / path).stat().st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as exc:
+        raise Refused(
+            f"cannot reach the folder: {exc.strerror}; check the permissions of the project "
+            "folder (whoever runs rolebook must be able to open it)",
+            path=path,
+        ) from None
 
 
 def real_path(root: Path, path: str, what: str = "file") -> Path:

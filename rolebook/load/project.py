@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import functools
 import gc
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -108,7 +109,7 @@ def load(
 def _no_roles(root: Path) -> Diagnostic:
     """Returns the error of a project without role files: a handbook of no roles is a mistake
     (an emptied folder), never to be published over the last good one."""
-    if not (root / ROLES_DIR).is_dir():
+    if not os.path.isdir(root / ROLES_DIR):  # unreachable folders were refused by the scan
         return Diagnostic(
             ROLES_DIR, 1, 1, "folder not found; create it and put one <id>.yaml file per role in it"
         )

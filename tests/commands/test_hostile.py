@@ -239,9 +239,16 @@ SETUPS = {
     "templates-folder-link-loop": lambda p, o: link_to_itself(p / "templates"),
     "settings-link-loop": lambda p, o: link_to_itself(p / "handbook.yaml"),
     "roles-folder-unreadable": lambda p, o: (p / "roles").chmod(0),
+    # Listable but not searchable: names can be read, nothing in it opened or stat'ed.
+    "project-folder-unsearchable": lambda p, o: p.chmod(0o644),
 }
 # Cases a privileged process would not notice: run as a process file permissions apply to.
-UNPRIVILEGED = {"role-unreadable", "output-unreadable", "roles-folder-unreadable"}
+UNPRIVILEGED = {
+    "role-unreadable",
+    "output-unreadable",
+    "roles-folder-unreadable",
+    "project-folder-unsearchable",
+}
 # Cases that build with --output: the folder, in the project, they point it at.
 OUTPUTS = {
     "output-someones-files": "reports",

@@ -74,3 +74,23 @@ def test_a_roles_folder_that_cannot_be_listed_stops_check_with_one_line_for_a_us
         "roles:1:1: error: cannot read the folder: Permission denied; check its permissions "
         "(whoever runs rolebook must be able to list it)"
     ]
+
+
+@pytest.mark.external
+def test_a_project_folder_that_cannot_be_searched_stops_check_with_one_line_for_a_user(project):
+    # Its names can be listed, but nothing in it reached: Path.is_dir() raises there.
+    project.chmod(0o644)
+    try:
+        run = subprocess.run(
+            unprivileged(rolebook("check", "--root", project)),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        project.chmod(0o755)
+    assert run.returncode == 1
+    assert run.stderr.splitlines() == [
+        "roles:1:1: error: cannot reach the folder: Permission denied; check the permissions of "
+        "the project folder (whoever runs rolebook must be able to open it)"
+    ]
