@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rolebook.check.rules import version_key
 from rolebook.commands.options import date_argument, role_id_argument
+from rolebook.load.files import real_path
 from rolebook.load.history import Earlier, History
 from rolebook.load.splice import (
     Source,
@@ -140,8 +141,10 @@ def bump(
     moved = date if date > role.document_control.effective_date else None
     if moved:
         splices += set_scalar(source, date.isoformat(), "document_control", "effective_date")
+    # A role linked from roles/ to a file elsewhere in the project stays a link: its file is
+    # edited (a link out of the project was refused when the role was read).
     publish.write_file(
-        root / source.path, checked_text(source, apply(source.text, splices)).encode("utf-8")
+        real_path(root, source.path), checked_text(source, apply(source.text, splices)).encode()
     )
     return Bump(
         source.path, role.document_control.version, new, date, moved, role.document_control.status

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from rolebook.load.files import ROLES_DIR
+from rolebook.load.files import ROLES_DIR, Refused, decode, read_bytes
 from rolebook.load.reader import read
 from rolebook.model.errors import CheckFailed, RolebookError
 from rolebook.model.schema import Role
@@ -185,11 +185,7 @@ def earlier(root: Path, path: str, role: Role, against: str | None) -> Earlier:
     """Returns what to compare the role at `path` with: the file or git revision `against`, or
     else the previous version in git history."""
     if against and Path(against).is_file():
-        text = Path(against).read_bytes().decode("utf-8-sig", "replace")
-        reading = read(against, text, Role)
-        if reading.value is None:
-            raise CheckFailed(reading.diagnostics)
-        return Earlier(against, reading.value)
+        return _from_file(against)
     if against:
         return at_revision(root, path, against)
     found = History(root).previous(path, role.document_control.version)
@@ -199,6 +195,20 @@ def earlier(root: Path, path: str, role: Role, against: str | None) -> Earlier:
             "--against <git-rev> or --against <file>"
         )
     return found
+
+
+def _from_file(against: str) -> Earlier:
+    """Returns the role in the file `against`, read as carefully as a role file of the project
+    (a regular file, not too large, UTF-8) though it may lie anywhere."""
+    file = Path(against)
+    try:
+        text = decode(read_bytes(file.parent, file.name, inside=True))
+    except Refused as exc:
+        raise RolebookError(f"--against {against}: {exc}") from None
+    reading = read(against, text, Role)
+    if reading.value is None:
+        raise CheckFailed(reading.diagnostics)
+    return Earlier(against, reading.value)
 
 
 def previous_versions(project) -> dict[str, Earlier]:

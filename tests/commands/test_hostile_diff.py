@@ -158,6 +158,21 @@ REPORTS: dict[str, tuple[Setup, list[str], str]] = {
         "that cannot be read); name another file",
     ),
 }
+# Files given to --against are read as carefully as the project's own role files.
+AGAINST_FILES: dict[str, tuple[Setup, list[str], str]] = {
+    "against-huge-file": (
+        lambda p: (p / "big.yaml").write_bytes(b"a" * 1_200_000),
+        ["vip-specialist", "--against", "{p}/big.yaml"],
+        "error: --against {p}/big.yaml: the file is 1.2 MB, more than the 1 MB a role or "
+        "settings file may have: check that it is the right file",
+    ),
+    "against-utf16-file": (
+        lambda p: (p / "old.yaml").write_bytes("id: x\n".encode("utf-16")),
+        ["vip-specialist", "--against", "{p}/old.yaml"],
+        "error: --against {p}/old.yaml: the file is UTF-16 text, not UTF-8; save it as UTF-8 in "
+        "your editor (Save As, Encoding: UTF-8)",
+    ),
+}
 
 
 def refused(cli, project: Path, case: tuple[Setup, list[str], str], head: str = "") -> None:
@@ -224,3 +239,8 @@ def test_a_forced_report_replaces_an_existing_one(project, cli):
     )
     assert (forced.code, forced.out.splitlines()[-1]) == (0, f"wrote {report}")
     assert "<p>两个版本内容相同。</p>" in report.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", sorted(AGAINST_FILES))
+def test_a_file_to_compare_with_is_read_as_carefully_as_a_role(project, cli, case):
+    refused(cli, project.resolve(), AGAINST_FILES[case])

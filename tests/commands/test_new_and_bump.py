@@ -328,3 +328,16 @@ def test_bump_counts_edits_committed_since_the_version_was_recorded(project, cli
 
 def test_bump_outside_git_does_not_warn(project, cli):
     assert bumped(cli, project).err == ""
+
+
+def test_bump_edits_the_file_a_role_links_to_and_keeps_the_link(project, cli):
+    # A role kept elsewhere in the project and linked into roles/ must stay a link.
+    (project / "shared").mkdir()
+    (project / "roles" / "vip-specialist.yaml").rename(project / "shared" / "specialist.yaml")
+    (project / "roles" / "vip-specialist.yaml").symlink_to("../shared/specialist.yaml")
+    result = cli(
+        "bump", "vip-specialist", "--note", "改版。", "--date", "2027-01-05", "--root", project
+    )
+    assert result.code == 0
+    assert (project / "roles" / "vip-specialist.yaml").is_symlink()
+    assert 'version: "1.2"' in (project / "shared" / "specialist.yaml").read_text(encoding="utf-8")
