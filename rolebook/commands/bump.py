@@ -127,17 +127,9 @@ def bump(
             f"({newest.date}); give a date on or after it"
         )
     new = next_version(role.document_control.version, major)
-    entry = {
-        "version": new,
-        "date": date.isoformat(),
-        "author": author or newest.author,
-        "changes": note,
-    }
-    at = end_of_content(source.text, history)
-    lines = entry_lines(entry, history.value[-1], source)
-    splices = set_scalar(source, new, "document_control", "version") + [
-        Splice(at, at, _newline_before(source, at) + source.newline.join(lines) + source.newline)
-    ]
+    entry = {"version": new, "date": date.isoformat(), "author": author or newest.author}
+    splices = set_scalar(source, new, "document_control", "version")
+    splices.append(_revision(source, history, {**entry, "changes": note}))
     moved = date if date > role.document_control.effective_date else None
     if moved:
         splices += set_scalar(source, date.isoformat(), "document_control", "effective_date")
@@ -149,6 +141,14 @@ def bump(
     return Bump(
         source.path, role.document_control.version, new, date, moved, role.document_control.status
     )
+
+
+def _revision(source: Source, history, entry: dict[str, str]) -> Splice:
+    """Returns the splice that adds `entry` at the end of the revision history `history`,
+    written like its last entry."""
+    at = end_of_content(source.text, history)
+    lines = entry_lines(entry, history.value[-1], source)
+    return Splice(at, at, _newline_before(source, at) + source.newline.join(lines) + source.newline)
 
 
 def unchanged_since(root: Path, source: Source) -> Earlier | None:
