@@ -147,6 +147,23 @@ SETUPS = {
     ),
     "template-missing": lambda p, o: (p / "templates" / "page.html.j2").unlink(),
     "stylesheet-missing": lambda p, o: (p / "templates" / "style.css").unlink(),
+    "template-malformed-in-include": lambda p, o: edit(
+        p / "templates" / "_role.xml.j2", "<li>{{ duty }}</li>", "<li>{{ duty }}"
+    ),
+    "template-malformed-in-macro": lambda p, o: edit(
+        p / "templates" / "_role.xml.j2", "</ul>", "</ul"
+    ),
+    "template-unknown-element-in-include": lambda p, o: edit(
+        p / "templates" / "_role.xml.j2",
+        "<p>{{ role.summary }}</p>",
+        "<para>{{ role.summary }}</para>",
+    ),
+    "template-python-error-in-include": lambda p, o: edit(
+        p / "templates" / "_role.xml.j2", "{{ role.summary }}", "{{ role.summary | date }}"
+    ),
+    "template-error-in-page-frame": lambda p, o: edit(
+        p / "templates" / "page.html.j2", "<title>", "<title>{{ doc.nothing }}"
+    ),
 }
 # Cases a privileged process would not notice: run as a process file permissions apply to.
 UNPRIVILEGED = {"role-unreadable"}

@@ -65,3 +65,47 @@ def test_an_unquoted_version_prints_as_written(project, cli):
     header = Document(project / "output/docx/vip-specialist.docx").sections[0].header
     assert "<dd>1.10</dd>" in html
     assert "版本：1.10" in header.paragraphs[0].text
+
+
+# -- Errors inside included templates ------------------------------------------------------------
+
+DUTY_TYPO = ("{{ duty }}", "{{ duty.text }}")
+DUTY_TYPO_MESSAGE = (
+    "templates/_role.xml.j2:81: error: 'str object' has no attribute 'text'; fix the template, "
+    "or restore it from git"
+)
+
+
+def test_an_error_in_an_included_template_is_named_there_with_the_default_root(
+    project, cli, monkeypatch
+):
+    # `build` run in the project folder: Jinja names the templates relative to it.
+    edit(project / "templates" / "_role.xml.j2", *DUTY_TYPO)
+    monkeypatch.chdir(project)
+    result = cli("build")
+    assert (result.code, result.err.splitlines()) == (1, [DUTY_TYPO_MESSAGE])
+
+
+def test_an_error_in_an_included_template_is_named_there_through_a_linked_folder(
+    project, cli, tmp_path
+):
+    edit(project / "templates" / "_role.xml.j2", *DUTY_TYPO)
+    (tmp_path / "link").symlink_to(project)
+    result = cli("build", "--root", tmp_path / "link")
+    assert (result.code, result.err.splitlines()) == (1, [DUTY_TYPO_MESSAGE])
+
+
+def test_a_malformed_line_is_found_in_its_template_whatever_the_roles_text_holds(project, cli):
+    # The roles' text holds the very markup the template got wrong, escaped: it cannot mislead
+    # the search for the template line that wrote the fault.
+    edit(project / "templates" / "_role.xml.j2", "<li>{{ duty }}</li>", "<li>{{ duty }}")
+    edit(
+        project / "roles" / "vip-specialist.yaml",
+        "  - 咨询信息服务",
+        "  - '<li>\n\n</ol></li>'\n  - 咨询信息服务",
+    )
+    result = cli("build", "--root", project)
+    assert result.err.splitlines() == [
+        "templates/_role.xml.j2:83: error: the template wrote a malformed document: Opening and "
+        "ending tag mismatch: li line 81 and ol; fix the template, or restore it from git"
+    ]
