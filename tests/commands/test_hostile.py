@@ -164,6 +164,18 @@ SETUPS = {
     "template-error-in-page-frame": lambda p, o: edit(
         p / "templates" / "page.html.j2", "<title>", "<title>{{ doc.nothing }}"
     ),
+    "settings-external-is-a-role-title": lambda p, o: edit(
+        p / "handbook.yaml", "  - 总监\n", "  - 总监\n  - 贵宾部经理\n"
+    ),
+    "settings-external-is-a-role-english-title": lambda p, o: edit(
+        p / "handbook.yaml", "  - 总监\n", "  - 总监\n  - VIP specialist\n"
+    ),
+    "settings-external-is-a-role-id": lambda p, o: edit(
+        p / "handbook.yaml", "  - 总监\n", "  - 总监\n  - vip-department-supervisor\n"
+    ),
+    "settings-external-spelt-twice": lambda p, o: edit(
+        p / "handbook.yaml", "  - 总经理\n", "  - 总经理\n  - 总 经理\n"
+    ),
 }
 # Cases a privileged process would not notice: run as a process file permissions apply to.
 UNPRIVILEGED = {"role-unreadable"}
