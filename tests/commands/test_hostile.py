@@ -31,6 +31,8 @@ from lxml import html as lxml_html
 from readback import docx_text, snapshot
 from rolegen import FieldPath, filled_role, yaml_text
 
+from rolebook.model.schema import Role, is_printed
+
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "hostile"
 MINIMAL = Path(__file__).parent.parent / "fixtures" / "minimal.yaml"
 
@@ -262,12 +264,8 @@ def hostile_roles(project: Path) -> dict[str, dict[FieldPath, str]]:
 
         value = filled_role(name, text, when)
         role(project, name, yaml_text(value, "block"))
-        # Acknowledgements steer the check and are not printed; every other text is.
-        texts[name] = {
-            path: text(path)
-            for path in _paths(value)
-            if path and path[0] != "acknowledged_warnings"
-        }
+        # The schema says which texts the documents print.
+        texts[name] = {path: text(path) for path in _paths(value) if is_printed(Role, path)}
     declare_external(
         project, [t for paths in texts.values() for p, t in paths.items() if p[0] == "reporting"]
     )
