@@ -184,12 +184,17 @@ def test_a_cycle_of_reporting_lines_is_an_error_naming_it(project, cli):
     ]
 
 
+REPORTS_TO_ITSELF = (
+    f"{SPECIALIST}:32:7: error: 'vip-specialist' in reports_to is this role itself; a role cannot "
+    "report to itself: write the role or position it reports to"
+)
+
+
 def test_a_role_reporting_to_itself_is_one_error_each_entry_with_its_fix(project, cli):
     edit(project / SPECIALIST, "    - 客服主管\n", "    - vip-specialist\n")
     edit(project / SPECIALIST, "  direct_reports: []", "  direct_reports: [vip-specialist]")
     assert problems(check(cli, project)) == [
-        f"{SPECIALIST}:32:7: error: 'vip-specialist' in reports_to is this role itself; a role "
-        "cannot report to itself: write the role or position it reports to",
+        REPORTS_TO_ITSELF,
         f"{SPECIALIST}:33:20: error: 'vip-specialist' in direct_reports is this role itself; a "
         "role cannot be its own direct report: delete this entry",
     ]
@@ -198,10 +203,7 @@ def test_a_role_reporting_to_itself_is_one_error_each_entry_with_its_fix(project
 def test_reporting_to_itself_alone_is_not_sent_on_to_the_cycle_error(project, cli):
     # Once "add it to direct_reports" was the hint, and following it made a cycle.
     edit(project / SPECIALIST, "    - 客服主管\n", "    - vip-specialist\n")
-    assert problems(check(cli, project)) == [
-        f"{SPECIALIST}:32:7: error: 'vip-specialist' in reports_to is this role itself; a role "
-        "cannot report to itself: write the role or position it reports to"
-    ]
+    assert problems(check(cli, project)) == [REPORTS_TO_ITSELF]
 
 
 def test_a_role_naming_itself_by_title_in_any_line_is_the_same_error(project, cli):
