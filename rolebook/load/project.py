@@ -40,6 +40,8 @@ class Project:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # The day date checks compare with (a review date in the past is overdue).
     today: dt.date = field(default_factory=dt.date.today)
+    # Where each setting is in handbook.yaml, for checks that point at one (external_positions).
+    settings_reading: Reading[Settings] | None = None
 
     @property
     def errors(self) -> int:
@@ -95,7 +97,12 @@ def load(
     are run on them."""
     with _collector_paused():
         settings_reading = read_file(root, SETTINGS_FILE, Settings)
-        project = Project(root, settings_reading.value, today=today or dt.date.today())
+        project = Project(
+            root,
+            settings_reading.value,
+            today=today or dt.date.today(),
+            settings_reading=settings_reading,
+        )
         project.diagnostics += settings_reading.diagnostics
         found = _read_roles(project, workers, readings, checks)
         if not project.readings:

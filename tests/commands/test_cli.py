@@ -193,8 +193,8 @@ def test_check_of_named_files_reports_theirs_with_the_whole_project(project, cli
     monkeypatch.chdir(project)
     edit(project / MANAGER, "number: VIP-JD-002", "number: VIP-JD-001")  # the specialist's
     duplicate = (
-        f"{SPECIALIST}:11:3: error: document number 'VIP-JD-001' is already used by "
-        f"{MANAGER}:12; give each role a number of its own"
+        f"{SPECIALIST}:11:3: error: document number 'VIP-JD-001' is used by both "
+        f"{MANAGER}:12 and {SPECIALIST}:11; give each role a number of its own"
     )
     result = cli("check", SPECIALIST)
     assert (result.code, result.out) == (1, "1 role: 1 error, 0 warnings\n")

@@ -32,6 +32,7 @@ from readback import docx_text, snapshot
 from rolegen import FieldPath, filled_role, yaml_text
 
 from rolebook.commands import serve
+from rolebook.model.schema import Role, is_printed
 from rolebook.output import publish
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "hostile"
@@ -241,6 +242,35 @@ SETUPS = {
     "roles-folder-unreadable": lambda p, o: (p / "roles").chmod(0),
     # Listable but not searchable: names can be read, nothing in it opened or stat'ed.
     "project-folder-unsearchable": lambda p, o: p.chmod(0o644),
+    "template-malformed-in-include": lambda p, o: edit(
+        p / "templates" / "_role.xml.j2", "<li>{{ duty }}</li>", "<li>{{ duty }}"
+    ),
+    "template-malformed-in-macro": lambda p, o: edit(
+        p / "templates" / "_role.xml.j2", "</ul>", "</ul"
+    ),
+    "template-unknown-element-in-include": lambda p, o: edit(
+        p / "templates" / "_role.xml.j2",
+        "<p>{{ role.summary }}</p>",
+        "<para>{{ role.summary }}</para>",
+    ),
+    "template-python-error-in-include": lambda p, o: edit(
+        p / "templates" / "_role.xml.j2", "{{ role.summary }}", "{{ role.summary | date }}"
+    ),
+    "template-error-in-page-frame": lambda p, o: edit(
+        p / "templates" / "page.html.j2", "<title>", "<title>{{ doc.nothing }}"
+    ),
+    "settings-external-is-a-role-title": lambda p, o: edit(
+        p / "handbook.yaml", "  - 总监\n", "  - 总监\n  - 贵宾部经理\n"
+    ),
+    "settings-external-is-a-role-english-title": lambda p, o: edit(
+        p / "handbook.yaml", "  - 总监\n", "  - 总监\n  - VIP specialist\n"
+    ),
+    "settings-external-is-a-role-id": lambda p, o: edit(
+        p / "handbook.yaml", "  - 总监\n", "  - 总监\n  - vip-department-supervisor\n"
+    ),
+    "settings-external-spelt-twice": lambda p, o: edit(
+        p / "handbook.yaml", "  - 总经理\n", "  - 总经理\n  - 总 经理\n"
+    ),
 }
 # Cases a privileged process would not notice: run as a process file permissions apply to.
 UNPRIVILEGED = {
@@ -378,12 +408,8 @@ def hostile_roles(project: Path) -> dict[str, dict[FieldPath, str]]:
 
         value = filled_role(name, text, when)
         role(project, name, yaml_text(value, "block"))
-        # Acknowledgements steer the check and are not printed; every other text is.
-        texts[name] = {
-            path: text(path)
-            for path in _paths(value)
-            if path and path[0] != "acknowledged_warnings"
-        }
+        # The schema says which texts the documents print.
+        texts[name] = {path: text(path) for path in _paths(value) if is_printed(Role, path)}
     declare_external(
         project, [t for paths in texts.values() for p, t in paths.items() if p[0] == "reporting"]
     )
