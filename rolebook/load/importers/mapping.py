@@ -1,0 +1,277 @@
+"""From source blocks to role mappings: which text goes to which section, and what fits none.
+
+The pieces of the blocks (segments.py) are read in order, as a person reads the document: a
+label opens its section (or fills its field), numbers and list paragraphs make items, a title
+after content starts the next role. Every piece that fits no section is kept, with where it
+was, as the role's unmapped text. What the mapping read beyond labels (a superior named in a
+duty, a time window starting a step) is listed in `notes` for the report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rolebook.load.importers import sections
+from rolebook.load.importers.blocks import CELL, HEADING, ITEM, Block
+from rolebook.load.importers.sections import CONTROL, FIELD, PART, QUALIFICATION_PARTS, REPORTING
+from rolebook.load.importers.segments import SECTION_STYLES, Numbering, Piece, pieces
+
+LISTS = ("duties", "workflow", "principles", "precautions", *QUALIFICATION_PARTS)
+REPORTING_SLOTS = ("reports_to", "direct_reports", "indirect_reports", "promotion", "rotation")
+# The document-control fields a role file keeps; the source's own number, version and page
+# count are not the handbook's, and stay as unmapped text for HR to read.
+UNKEPT_CONTROL = ("number", "version", "pages")
+TITLE_HEADING = re.compile(
+    r"(?P<t>[^，,。；;：:、（(《》\s][^，,。；;：:、（(《》]{0,19}?)\s*"
+    r"(?:岗位职责说明书|岗位说明书|职位说明书|工作说明书|职务说明书|岗位职责|岗位描述|职位描述)"
+)
+TITLE_EN = re.compile(
+    r"(?:(?:job|position|role)\s+description\s*[:：\-–—]\s*(?P<a>.+))"
+    r"|(?:(?P<b>.+?)\s*[\-–—:：]\s*(?:job|position|role)\s+description)\s*$",
+    re.IGNORECASE,
+)
+TITLE_SUFFIX = re.compile(r"(岗位职责说明书|岗位说明书|职位说明书|岗位职责|职责)$")
+OPEN_END = re.compile(r"[^。.;；!！?？:：]$")
+SENTENCE = re.compile(r"(?<=[;；])\s*")
+HEADING_LIKE = re.compile(r"^[^，,。；;]{1,15}[:：]$")
+
+
+@dataclass
+class Entry:
+    """One item of a list section, as the source writes it."""
+
+    text: str
+    where: str
+    numbered: bool
+
+
+@dataclass
+class Draft:
+    """One job description as the source holds it, section by section."""
+
+    title: tuple[str, str] | None = None
+    heading_title: tuple[str, str, str] | None = None  # title, where, the heading as written
+    fields: dict[str, tuple[str, str]] = field(default_factory=dict)
+    lists: dict[str, list[Entry]] = field(default_factory=dict)
+    unmapped: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def has_content(self) -> bool:
+        """Returns whether any section has text yet (a title alone is not content)."""
+        return any(self.lists.values()) or "summary" in self.fields
+
+    def add(self, slot: str, text: str, where: str, numbered: bool) -> None:
+        """Adds an item to the list section `slot`."""
+        self.lists.setdefault(slot, []).append(Entry(text, where, numbered))
+
+
+class Mapper:
+    """Reads pieces in order into drafts, one per job description."""
+
+    def __init__(self) -> None:
+        self.drafts = [Draft()]
+        self.slot: str | None = None
+        # A field label waiting for its value: its slot, where it is, the label as written.
+        self.pending: tuple[str, str, str] | None = None
+        self.group = ""  # the table row of the label that opened the slot
+        self.numbering = Numbering()
+
+    @property
+    def draft(self) -> Draft:
+        return self.drafts[-1]
+
+    def read(self, blocks: list[Block]) -> list[Draft]:
+        """Returns the drafts of the blocks; the first keeps what comes before any title."""
+        for block in blocks:
+            for piece in pieces(block, self.numbering):
+                self.feed(piece)
+        return [d for d in self.drafts if d.has_content or d.title or d.fields] or self.drafts[:1]
+
+    def feed(self, piece: Piece) -> None:
+        """Takes one piece: a part marker, a label, a numbered item or plain text."""
+        if piece.style == "part":
+            self.part(piece)
+        elif piece.label is not None:
+            self.label(piece)
+        elif piece.style in SECTION_STYLES:
+            self.slot, self.pending = None, None
+            self.text(piece)
+        elif piece.style:
+            self.item(piece)
+        else:
+            self.text(piece)
+
+    def new_draft(self) -> None:
+        """Starts the next job description."""
+        self.drafts.append(Draft())
+        self.slot, self.pending = None, None
+
+    def part(self, piece: Piece) -> None:
+        """A part of the document (篇二, 第三节): the next job description may start here."""
+        if self.draft.has_content:
+            self.new_draft()
+        self.slot, self.pending = None, None
+        self.loose(piece, title_allowed=True)
+
+    def label(self, piece: Piece) -> None:
+        """A section name: opens its section, or fills its field with the text after it."""
+        assert piece.label is not None
+        slot, kind, value = piece.label.slot, piece.label.kind, piece.text.strip()
+        self.slot, self.pending, self.group = None, None, piece.block.group
+        if slot == "title" and (self.draft.has_content or self.draft.title):
+            self.new_draft()
+        if kind in (FIELD, CONTROL):
+            self.field(slot, piece) if value else self.wait(slot, piece)
+        elif kind == REPORTING:
+            self.slot = slot
+            self.names(slot, value, piece.where)
+        elif kind == PART:
+            self.slot = "qualifications" if slot == "qualifications" else None
+            self.unmapped(value, piece.where)
+        else:
+            self.slot = slot
+            if value:
+                self.content(value, piece, numbered=False)
+
+    def wait(self, slot: str, piece: Piece) -> None:
+        """A field label without its value: the next piece of text is the value."""
+        self.pending = (slot, piece.where, piece.head)
+
+    def field(self, slot: str, piece: Piece, where: str = "", head: str = "") -> None:
+        """Fills a field (title, department, document control) with the piece's text; the
+        source's own number, version and page count, and a date that is no date, stay as
+        unmapped text."""
+        value = sections.tidy(piece.text.strip()).rstrip("。")
+        where, head = where or piece.where, head or piece.head
+        date = sections.date(value) if slot == "effective_date" else None
+        if slot == "title":
+            self.draft.title = (TITLE_SUFFIX.sub("", value).strip() or value, where)
+        elif (
+            slot in UNKEPT_CONTROL
+            or slot == "effective_date"
+            and date is None
+            or slot in self.draft.fields  # given twice: the first is kept, the second unmapped
+        ):
+            self.unmapped(head + piece.text.strip(), where)
+        else:
+            self.draft.fields[slot] = (date or value, where)
+
+    def item(self, piece: Piece) -> None:
+        """A numbered or bulleted piece: a new item of the open section."""
+        if self.pending is not None:
+            self.take_pending(piece)
+        elif self.slot in REPORTING_SLOTS:
+            self.names(self.slot, piece.text, piece.where)
+        elif self.slot is not None:
+            self.content(piece.text, piece, numbered=True)
+        else:
+            self.loose(piece)
+
+    def text(self, piece: Piece) -> None:
+        """Plain text: a pending field's value, an item or more of the open section, or loose."""
+        value = piece.text.strip()
+        if not value:
+            return
+        if self.pending is not None:
+            self.take_pending(piece)
+        elif self.is_heading(piece):
+            self.slot = None
+            self.loose(piece, title_allowed=True)
+        elif self.slot in REPORTING_SLOTS and self.continues_names(piece):
+            self.names(self.slot, value, piece.where)
+        elif self.slot is not None and self.slot not in REPORTING_SLOTS:
+            self.content(value, piece, numbered=piece.block.kind == ITEM and piece.first)
+        else:
+            self.slot = None
+            self.loose(piece, title_allowed=piece.first)
+
+    def take_pending(self, piece: Piece) -> None:
+        assert self.pending is not None
+        slot, where, head = self.pending
+        self.pending = None
+        self.field(slot, piece, where, head)
+
+    def is_heading(self, piece: Piece) -> bool:
+        """Returns whether plain text heads a section rolebook does not know (工作环境：, a
+        Word heading, a table row's first cell): the open section ends there."""
+        block = piece.block
+        return piece.first and (
+            block.kind == HEADING
+            or bool(HEADING_LIKE.match(piece.text.strip()))
+            or block.kind == CELL
+            and block.first_cell
+            and len(piece.text.strip()) <= 12
+        )
+
+    def continues_names(self, piece: Piece) -> bool:
+        """Returns whether text after a reporting label still names positions: a list item,
+        or the same table row."""
+        return piece.block.kind == ITEM or bool(self.group) and piece.block.group == self.group
+
+    def content(self, text: str, piece: Piece, numbered: bool) -> None:
+        """Adds text to the open section: a new item, or the rest of an item cut in two."""
+        assert self.slot is not None
+        slot = self.slot
+        if slot == "summary":
+            old = self.draft.fields.get("summary")
+            joined = old[0] + _gap(old[0], text) + text if old else text
+            self.draft.fields["summary"] = (joined, old[1] if old else piece.where)
+            return
+        entries = self.draft.lists.get(slot, [])
+        last = entries[-1] if entries else None
+        if last and not numbered and piece.first and last.numbered and OPEN_END.search(last.text):
+            last.text += _gap(last.text, text) + text  # an item cut by a line or page break
+        else:
+            self.draft.add(slot, text, piece.where, numbered or piece.block.kind == ITEM)
+
+    def names(self, slot: str, text: str, where: str) -> None:
+        """Adds the positions a reporting label names (split at 、 , ; / and 和)."""
+        for name in split_names(text):
+            self.draft.add(slot, name, where, numbered=False)
+
+    def loose(self, piece: Piece, title_allowed: bool = False) -> None:
+        """Text outside any section: a title heading (X岗位说明书), else unmapped."""
+        text = piece.text.strip()
+        title = heading_title(text) if title_allowed else None
+        if title and self.draft.has_content and piece.block.kind == HEADING:
+            self.new_draft()
+        if title and not self.draft.has_content and not self.draft.heading_title:
+            self.draft.heading_title = (title, piece.where, text)
+        else:
+            self.unmapped(text, piece.where)
+
+    def unmapped(self, text: str, where: str) -> None:
+        """Keeps text that fits no section, with where it was."""
+        if text.strip(" \t,，、:：;；.。"):
+            self.draft.unmapped.append((text.strip(), where))
+
+
+def _gap(before: str, after: str) -> str:
+    """Returns what goes between two joined texts: a space between Latin words, else none."""
+    return " " if before[-1:].isascii() and after[:1].isascii() else ""
+
+
+def split_names(text: str) -> list[str]:
+    """Returns the positions named in `text`: split at 、 ， , ; ／ / and between Chinese names
+    at 和; none for 无 or N/A."""
+    names = []
+    for part in re.split(r"[、，,;；/／\n]", sections.tidy(text).rstrip("。")):
+        part = part.strip()
+        if part.casefold() in ("", "无", "暂无", "none", "n/a", "-", "—"):
+            continue
+        names += [p for p in re.split(r"(?<=[\u4e00-\u9fff])[和及](?=[\u4e00-\u9fff])", part)]
+    return [n.strip() for n in names if n.strip()]
+
+
+def heading_title(text: str) -> str | None:
+    """Returns the title a heading gives (`行政专员岗位说明书` → 行政专员,
+    `Job Description: Sales Manager` → Sales Manager), or None."""
+    text = sections.plain(text).strip()
+    match = TITLE_HEADING.match(text)
+    if match:
+        return match.group("t").strip()
+    match = TITLE_EN.match(text)
+    if match:
+        return (match.group("a") or match.group("b")).strip()
+    return None
