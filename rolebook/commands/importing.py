@@ -268,8 +268,8 @@ def report(planned: list[Planned]) -> list[str]:
             lines += _role_report(item)
     total = len(planned)
     lines.append(
-        f"imported {total} role{'s' * (total != 1)} as drafts; fill in each TODO, deal with the "
-        "unmapped text, then run check"
+        f"imported {total} role{'s' * (total != 1)}, status draft; fill in each TODO, move or "
+        "delete the unmapped text, then run check"
     )
     return lines
 

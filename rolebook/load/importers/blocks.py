@@ -11,6 +11,7 @@ import bisect
 from dataclasses import dataclass, field
 
 HEADING, PARAGRAPH, ITEM, CELL = "heading", "paragraph", "item", "cell"
+BREAK = "break"  # a horizontal rule: whatever follows it is outside the section before it
 
 
 class Unreadable(Exception):

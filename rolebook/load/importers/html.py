@@ -10,7 +10,7 @@ from __future__ import annotations
 import lxml.etree
 import lxml.html
 
-from rolebook.load.importers.blocks import CELL, HEADING, ITEM, PARAGRAPH, Block, Unreadable
+from rolebook.load.importers.blocks import BREAK, CELL, HEADING, ITEM, PARAGRAPH, Block, Unreadable
 
 HEADINGS = {f"h{n}" for n in range(1, 7)}
 TEXT_BLOCKS = {"p", "div", "dt", "dd", "blockquote", "pre", "section", "article", "caption"}
@@ -31,6 +31,8 @@ def read_html(data: bytes) -> list[Block]:
         if element.tag == "table":
             tables += 1
             blocks += _table(element, tables)
+        elif element.tag == "hr":
+            blocks.append(Block(BREAK, "", f"line {element.sourceline}"))
         elif element.tag in HEADINGS | TEXT_BLOCKS | {"li"} and not _in_table(element):
             blocks += _element(element)
     return blocks

@@ -13,19 +13,22 @@ import re
 from dataclasses import dataclass, field
 
 from rolebook.load.importers import sections
-from rolebook.load.importers.blocks import CELL, HEADING, ITEM, Block
+from rolebook.load.importers.blocks import BREAK, CELL, HEADING, ITEM, Block
 from rolebook.load.importers.sections import CONTROL, FIELD, PART, QUALIFICATION_PARTS, REPORTING
 from rolebook.load.importers.segments import SECTION_STYLES, Numbering, Piece, pieces
 
 LISTS = ("duties", "workflow", "principles", "precautions", *QUALIFICATION_PARTS)
 REPORTING_SLOTS = ("reports_to", "direct_reports", "indirect_reports", "promotion", "rotation")
-# The document-control fields a role file keeps; the source's own number, version and page
-# count are not the handbook's, and stay as unmapped text for HR to read.
-UNKEPT_CONTROL = ("number", "version", "pages")
+# The document-control fields a role file does not take from the source: the source's own number,
+# version, page count and effective date are not those of the imported draft (number and version
+# are the handbook's, the draft applies from its import), and stay as unmapped text for HR.
+UNKEPT_CONTROL = ("number", "version", "pages", "effective_date")
 TITLE_HEADING = re.compile(
     r"(?P<t>[^，,。；;：:、（(《》\s][^，,。；;：:、（(《》]{0,19}?)\s*"
     r"(?:岗位职责说明书|岗位说明书|职位说明书|工作说明书|职务说明书|岗位职责|岗位描述|职位描述)"
 )
+# Words that make a heading the title of a collection of job descriptions, not of one role.
+COLLECTION = re.compile(r"汇编|汇总|合集|手册|大全|^各|各$")
 TITLE_EN = re.compile(
     r"(?:(?:job|position|role)\s+description\s*[:：\-–—]\s*(?P<a>.+))"
     r"|(?:(?P<b>.+?)\s*[\-–—:：]\s*(?:job|position|role)\s+description)\s*$",
@@ -44,6 +47,7 @@ class Entry:
     text: str
     where: str
     numbered: bool
+    index: int = 0  # its place among all the draft's entries, in the source's order
 
 
 @dataclass
@@ -63,7 +67,8 @@ class Draft:
 
     def add(self, slot: str, text: str, where: str, numbered: bool) -> None:
         """Adds an item to the list section `slot`."""
-        self.lists.setdefault(slot, []).append(Entry(text, where, numbered))
+        index = sum(len(entries) for entries in self.lists.values())
+        self.lists.setdefault(slot, []).append(Entry(text, where, numbered, index))
 
 
 class Mapper:
@@ -84,6 +89,9 @@ class Mapper:
     def read(self, blocks: list[Block]) -> list[Draft]:
         """Returns the drafts of the blocks; the first keeps what comes before any title."""
         for block in blocks:
+            if block.kind == BREAK:
+                self.slot, self.pending = None, None
+                continue
             for piece in pieces(block, self.numbering):
                 self.feed(piece)
         return [d for d in self.drafts if d.has_content or d.title or d.fields] or self.drafts[:1]
@@ -94,8 +102,8 @@ class Mapper:
             self.part(piece)
         elif piece.label is not None:
             self.label(piece)
-        elif piece.style in SECTION_STYLES:
-            self.slot, self.pending = None, None
+        elif piece.style in SECTION_STYLES and (self.slot not in LISTS or _short(piece.text)):
+            self.slot, self.pending = None, None  # 二、工作环境: a section rolebook does not know
             self.text(piece)
         elif piece.style:
             self.item(piece)
@@ -133,6 +141,8 @@ class Mapper:
             self.slot = slot
             if value:
                 self.content(value, piece, numbered=False)
+                if slot in QUALIFICATION_PARTS:  # 学历：本科; the next line may be of any part
+                    self.slot = "qualifications"
 
     def wait(self, slot: str, piece: Piece) -> None:
         """A field label without its value: the next piece of text is the value."""
@@ -140,22 +150,15 @@ class Mapper:
 
     def field(self, slot: str, piece: Piece, where: str = "", head: str = "") -> None:
         """Fills a field (title, department, document control) with the piece's text; the
-        source's own number, version and page count, and a date that is no date, stay as
-        unmapped text."""
+        fields of UNKEPT_CONTROL, and a field given twice, stay as unmapped text."""
         value = sections.tidy(piece.text.strip()).rstrip("。")
         where, head = where or piece.where, head or piece.head
-        date = sections.date(value) if slot == "effective_date" else None
         if slot == "title":
             self.draft.title = (TITLE_SUFFIX.sub("", value).strip() or value, where)
-        elif (
-            slot in UNKEPT_CONTROL
-            or slot == "effective_date"
-            and date is None
-            or slot in self.draft.fields  # given twice: the first is kept, the second unmapped
-        ):
-            self.unmapped(head + piece.text.strip(), where)
+        elif slot in UNKEPT_CONTROL or slot in self.draft.fields:
+            self.unmapped(labelled(head, piece.text), where)
         else:
-            self.draft.fields[slot] = (date or value, where)
+            self.draft.fields[slot] = (value, where)
 
     def item(self, piece: Piece) -> None:
         """A numbered or bulleted piece: a new item of the open section."""
@@ -220,10 +223,14 @@ class Mapper:
             return
         entries = self.draft.lists.get(slot, [])
         last = entries[-1] if entries else None
+        numbered = numbered or piece.block.kind == ITEM and piece.first
         if last and not numbered and piece.first and last.numbered and OPEN_END.search(last.text):
             last.text += _gap(last.text, text) + text  # an item cut by a line or page break
+        elif entries and not numbered and piece.first and all(e.numbered for e in entries):
+            self.slot = None  # plain text after a numbered or bulleted list: not of the list
+            self.loose(piece)
         else:
-            self.draft.add(slot, text, piece.where, numbered or piece.block.kind == ITEM)
+            self.draft.add(slot, text, piece.where, numbered)
 
     def names(self, slot: str, text: str, where: str) -> None:
         """Adds the positions a reporting label names (split at 、 , ; / and 和)."""
@@ -247,9 +254,20 @@ class Mapper:
             self.draft.unmapped.append((text.strip(), where))
 
 
+def _short(text: str) -> bool:
+    """Returns whether text after a section's number is only a name (工作环境), not an item."""
+    return len(text.strip()) <= 12 and not re.search(r"[，。；,;.:：]", text)
+
+
 def _gap(before: str, after: str) -> str:
     """Returns what goes between two joined texts: a space between Latin words, else none."""
     return " " if before[-1:].isascii() and after[:1].isascii() else ""
+
+
+def labelled(label: str, value: str) -> str:
+    """Returns `label：value` (`label: value` in English), however the source wrote the label."""
+    label, value = label.strip().rstrip(":：").strip(), value.strip()
+    return f"{label}{': ' if label.isascii() else '：'}{value}"
 
 
 def split_names(text: str) -> list[str]:
@@ -270,7 +288,8 @@ def heading_title(text: str) -> str | None:
     text = sections.plain(text).strip()
     match = TITLE_HEADING.match(text)
     if match:
-        return match.group("t").strip()
+        title = match.group("t").strip()
+        return None if COLLECTION.search(title) or COLLECTION.search(text[match.end() :]) else title
     match = TITLE_EN.match(text)
     if match:
         return (match.group("a") or match.group("b")).strip()

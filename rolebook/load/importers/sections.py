@@ -9,7 +9,6 @@ punctuation between Chinese characters made full-width, trailing separators made
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -299,22 +298,6 @@ def glued_number_fits(text: str, end: int) -> bool:
         and rest not in UNITS
         and (rest.isascii() and rest.isalpha() or bool(TIME_WINDOW.match(text, end)))
     )
-
-
-DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-
-
-def date(text: str) -> str | None:
-    """Returns a date written 2023-01-05, 2023/1/5, 2023.1.5 or 2023年1月5日 as YYYY-MM-DD; None
-    for anything else (2023-, 2023年)."""
-    match = DATE.match(plain(text).strip())
-    if not match:
-        return None
-    year, month, day = (int(g) for g in match.groups())
-    try:
-        return dt.date(year, month, day).isoformat()
-    except ValueError:
-        return None
 
 
 def time_window(text: str) -> tuple[str, str] | None:

@@ -73,7 +73,8 @@ def shape(draft: Draft) -> Imported:
 def _title(draft: Draft, found: Imported) -> dict[str, str]:
     """Returns the title in Chinese and English as far as the source gives them."""
     heading = draft.heading_title
-    if draft.title and heading:  # the title a label gives wins; the heading is kept as text
+    if draft.title and heading and heading[0] != draft.title[0]:
+        # The title a label gives wins; a heading that says more is kept as text.
         found.unmapped.insert(0, (heading[2], heading[1]))
     given = draft.title or (heading[:2] if heading else None)
     if given is None:
@@ -90,7 +91,7 @@ def _title(draft: Draft, found: Imported) -> dict[str, str]:
 def _control(draft: Draft, found: Imported) -> None:
     control = {
         key: draft.fields[key][0]
-        for key in ("effective_date", "drafted_by", "reviewed_by", "approved_by", "applies_to")
+        for key in ("drafted_by", "reviewed_by", "approved_by", "applies_to")
         if draft.fields.get(key, ("",))[0]
     }
     if control:
@@ -149,18 +150,18 @@ def _qualifications(draft: Draft, found: Imported) -> None:
     """Takes the qualification parts, each item split at semicolons; items under 任职资格 with
     no part named are sorted into parts by their words."""
     parts: dict[str, list[str]] = {}
-    wheres = []
+    wheres: list[tuple[int, str]] = []
     for slot in ("qualifications", *QUALIFICATION_PARTS):
         entries = draft.lists.get(slot, [])
         found.unmapped += [(e.text, e.where) for e in _introduction(entries)]
         for entry in entries:
-            wheres.append(entry.where)
+            wheres.append((entry.index, entry.where))
             for item in _split(entry.text):
                 part = slot if slot != "qualifications" else _sort(item, found)
                 parts.setdefault(part, []).append(item)
     if parts:
         found.values["qualifications"] = {p: parts[p] for p in QUALIFICATION_PARTS if p in parts}
-        found.sources["qualifications"] = _span(wheres)
+        found.sources["qualifications"] = _span([where for _, where in sorted(wheres)])
 
 
 def _split(text: str) -> list[str]:

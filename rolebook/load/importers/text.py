@@ -10,7 +10,15 @@ from __future__ import annotations
 
 import re
 
-from rolebook.load.importers.blocks import CELL, HEADING, ITEM, PARAGRAPH, Block, Unreadable
+from rolebook.load.importers.blocks import (
+    BREAK,
+    CELL,
+    HEADING,
+    ITEM,
+    PARAGRAPH,
+    Block,
+    Unreadable,
+)
 
 PAGE_NUMBER = re.compile(r"\s*(\d{1,3})\s*[、.．]")
 # Page numbers are taken for page numbers only when this many lines in a row carry them.
@@ -111,8 +119,11 @@ def read_markdown(data: bytes) -> list[Block]:
     for number, raw in enumerate(decode(data).splitlines(), start=1):
         line = _plain(raw)
         heading, item = MD_HEADING.match(line), MD_ITEM.match(line)
-        if not line.strip() or MD_RULE.match(line) or MD_TABLE_RULE.match(line):
+        if not line.strip() or MD_TABLE_RULE.match(line):
             close()
+        elif MD_RULE.match(line):
+            close()
+            blocks.append(Block(BREAK, "", f"line {number}"))
         elif heading or line.lstrip().startswith("|"):
             close()
             blocks += (
