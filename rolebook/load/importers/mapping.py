@@ -80,6 +80,7 @@ class Mapper:
         # A field label waiting for its value: its slot, where it is, the label as written.
         self.pending: tuple[str, str, str] | None = None
         self.group = ""  # the table row of the label that opened the slot
+        self.row = ""  # the table row whose first cell is the last unmapped text
         self.numbering = Numbering()
 
     @property
@@ -245,8 +246,17 @@ class Mapper:
             self.new_draft()
         if title and not self.draft.has_content and not self.draft.heading_title:
             self.draft.heading_title = (title, piece.where, text)
+        elif self.unknown_label(piece):
+            label, where = self.draft.unmapped.pop()
+            self.unmapped(labelled(label, text), where)
         else:
             self.unmapped(text, piece.where)
+        self.row = piece.block.group if piece.block.first_cell and _short(text) else ""
+
+    def unknown_label(self, piece: Piece) -> bool:
+        """Returns whether the piece is the value of the unknown label in its row's first cell
+        (工作环境 | 办公室): the two are kept together."""
+        return bool(self.row) and piece.block.group == self.row and bool(self.draft.unmapped)
 
     def unmapped(self, text: str, where: str) -> None:
         """Keeps text that fits no section, with where it was."""

@@ -45,10 +45,10 @@ def read_source(path: Path) -> bytes:
         raise Unreadable("file not found") from None
     except OSError as exc:
         raise Unreadable(f"cannot read it: {exc.strerror}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise Unreadable("it is not a file")
     with os.fdopen(fd, "rb") as file:
-        info = os.fstat(file.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise Unreadable("it is not a file")
         data = file.read(MAX_SOURCE_BYTES + 1)
     if len(data) > MAX_SOURCE_BYTES:
         raise Unreadable(
