@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from rolebook.bench import peers
+from rolebook.bench import imports, peers
 from rolebook.bench.generate import Generator
 from rolebook.build import cache, jobs, pipeline, workers
 from rolebook.load.files import ROLES_DIR, TEMPLATES_DIR
@@ -68,6 +68,13 @@ def parser() -> argparse.ArgumentParser:
         help="measure rolebook only, not pandoc and docxtpl",
     )
     p.add_argument(
+        "--imports",
+        type=int,
+        default=0,
+        metavar="N",
+        help="measure only `import` of N generated .docx job descriptions (see imports.py)",
+    )
+    p.add_argument(
         "--keep",
         type=Path,
         default=None,
@@ -80,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="rolebook-bench-") as tmp:
         work = args.keep or Path(tmp)
+        if args.imports:
+            print(imports.table(imports.run(args, work)))
+            return 0
         bench = Bench(args, work)
         print(bench.heading(), flush=True)
         figures = bench.rolebook()

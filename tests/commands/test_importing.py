@@ -253,7 +253,7 @@ BAD = {
     "old.doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "Word 97–2003 document"),
     "locked.docx": (ENCRYPTED, "it is protected by a password"),
     "broken.docx": (_broken_docx(), "it is damaged"),
-    "other.docx": (_not_word(), "it is not a readable Word document"),
+    "other.docx": (_not_word(), "not a Word document (it has no main document part)"),
     "scan.pdf": (b"%PDF-1.4\n1 0 obj << /Type /XObject /Subtype /Image >>", "PDF files cannot"),
     "renamed.docx": (b"%PDF-1.7\n", "PDF files cannot"),
     "image.png": (b"\x89PNG\r\n\x1a\n", "rolebook imports .docx, .txt, .md and .html files"),

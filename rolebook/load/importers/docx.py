@@ -4,18 +4,21 @@ Body paragraphs and tables are read in their order. A paragraph in a heading sty
 标题 1, Title, or with an outline level) is a heading; one with list numbering or in a list
 style is a list item (Word draws its number, which is not in the text). A table gives a block
 per paragraph of each cell, the cells of a row sharing a group, so that label | value rows and
-rows of one section each read as a label followed by its text. The XML is walked directly
-(python-docx's objects for each run would cost more than the whole import may take).
+rows of one section each read as a label followed by its text. The XML is read with
+python-docx's parser and walked directly: python-docx's objects for each run, and its reading
+of every part of the package, would cost more than the whole import may take.
 """
 
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
 
-import docx
 from docx.oxml.ns import qn
+from docx.oxml.parser import parse_xml
+from lxml.etree import XMLSyntaxError
 
 from rolebook.load.importers.blocks import CELL, HEADING, ITEM, PARAGRAPH, Block, Unreadable
 
@@ -30,15 +33,10 @@ W_VAL, W_VMERGE, W_TCPR = qn("w:val"), qn("w:vMerge"), qn("w:tcPr")
 
 def read_docx(data: bytes) -> list[Block]:
     """Returns the blocks of a Word document; raises Unreadable if it is not one."""
-    _check_package(data)
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises many kinds for a damaged package
-        raise Unreadable(f"it is not a readable Word document ({_reason(exc)})") from None
-    styles = _styles(document)
+    body, styles = _parts(data)
     blocks: list[Block] = []
     paragraphs = tables = 0
-    for element in document.element.body.iterchildren(W_P, W_TBL):
+    for element in body.iterchildren(W_P, W_TBL):
         if element.tag == W_P:
             paragraphs += 1
             blocks += _paragraph(element, styles, f"paragraph {paragraphs}")
@@ -48,29 +46,61 @@ def read_docx(data: bytes) -> list[Block]:
     return blocks
 
 
-def _check_package(data: bytes) -> None:
-    """Refuses a package that is not a zip, or that would unpack to more than MAX_UNPACKED."""
+def _parts(data: bytes):
+    """Returns the document's body and its paragraph styles' kinds, read with python-docx's XML
+    parser (which resolves no entities) from the two parts that hold them; python-docx's
+    package reader would parse every part of the package, three times the cost."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
-            size = sum(info.file_size for info in package.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise Unreadable("it is damaged: it is not a Word package (.docx is a zip file)") from None
-    if size > MAX_UNPACKED:
-        raise Unreadable(
-            f"it unpacks to {size / 1e6:.0f} MB, more than the {MAX_UNPACKED // 1_000_000} MB a "
-            "job description may take"
-        )
+            if sum(info.file_size for info in package.infolist()) > MAX_UNPACKED:
+                raise Unreadable(
+                    f"it unpacks to more than the {MAX_UNPACKED // 1_000_000} MB a job "
+                    "description may take"
+                )
+            main = _target(package, "_rels/.rels", "/officeDocument", "")
+            document = parse_xml(package.read(main))
+            styles = _target(package, _rels_of(main), "/styles", main.rpartition("/")[0])
+            style_xml = parse_xml(package.read(styles)) if styles else None
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, XMLSyntaxError) as exc:
+        raise Unreadable(f"it is damaged or not a Word document ({_reason(exc)})") from None
+    body = document.find(qn("w:body"))
+    if body is None:
+        raise Unreadable("it is not a Word document: its main part has no body")
+    return body, _styles(style_xml)
+
+
+def _rels_of(part: str) -> str:
+    """Returns the name of the relationships part of `part` (word/_rels/document.xml.rels)."""
+    folder, _, name = part.rpartition("/")
+    return f"{folder}/_rels/{name}.rels" if folder else f"_rels/{name}.rels"
+
+
+def _target(package: zipfile.ZipFile, rels: str, kind: str, base: str) -> str:
+    """Returns the part a relationship of `kind` leads to from the relationships part `rels`;
+    "" for missing styles, KeyError for a missing main part."""
+    names = set(package.namelist())
+    relationships = list(parse_xml(package.read(rels))) if rels in names else []
+    for relationship in relationships:
+        if relationship.get("Type", "").endswith(kind):
+            target = relationship.get("Target", "").lstrip("/")
+            return posixpath.normpath(posixpath.join(base, target)) if base else target
+    if kind == "/styles":
+        return ""
+    raise KeyError("it has no main document part")
 
 
 def _reason(exc: Exception) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    said = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+    text = said.splitlines()[0] if said else type(exc).__name__
     return text if len(text) <= 80 else text[:79] + "…"
 
 
-def _styles(document) -> dict[str, str]:
+def _styles(styles) -> dict[str, str]:
     """Returns each paragraph style's id with its kind: heading, item or paragraph."""
-    kinds = {}
-    for style in document.styles.element.iterchildren(qn("w:style")):
+    kinds: dict[str, str] = {}
+    if styles is None:
+        return kinds
+    for style in styles.iterchildren(qn("w:style")):
         name_element = style.find(qn("w:name"))
         name = name_element.get(W_VAL, "") if name_element is not None else ""
         ppr = style.find(W_PPR)

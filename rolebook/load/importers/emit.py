@@ -8,6 +8,7 @@ last, each entry with its place.
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields
 
 from rolebook.load.importers.shape import Imported
@@ -34,7 +35,13 @@ ORDER = {
     "principles": ["name", "rule"],
     "unmapped": ["text", "source"],
 }
-QUOTED = {"version"}  # written in quotes, as the hand-made roles write versions ("1.10")
+QUOTED = {"version"}
+# A plain scalar YAML reads back as this very text: it starts with a Chinese character (so it is
+# no number, date, boolean, null or indicator), has no ": " or " #" (a key or a comment), no tab
+# and does not end in a colon or a space.
+SAFE_PLAIN = re.compile(
+    r"[\u3400-\u9fff](?:(?!: | #)[^\t\n])*(?<![: ])"
+)  # written in quotes, as the hand-made roles write versions ("1.10")
 
 
 def role_text(found: Imported, head: dict, source: str) -> str:
@@ -74,16 +81,24 @@ def _lines(key: str, value, indent: int) -> list[str]:
         return [f"{pad}{key}:"] + [line for item in value for line in _item(key, item, indent)]
     if value is None or value == "":
         return [f"{pad}{key}:"]
-    return [f"{pad}{key}: {scalar(_clean(value), chr(34) if key in QUOTED else None)}"]
+    return [f"{pad}{key}: {_scalar(_clean(value), chr(34) if key in QUOTED else None)}"]
 
 
 def _item(key: str, item, indent: int) -> list[str]:
     """Returns the lines of one list item, `- ` before its first line."""
     pad = " " * (indent + 2)
     if not isinstance(item, dict):
-        return [f"{pad}- {scalar(_clean(item))}"]
+        return [f"{pad}- {_scalar(_clean(item))}"]
     lines = [line for k in _ordered(item, key) for line in _lines(k, item[k], indent + 4)]
     return [f"{pad}- {lines[0].lstrip()}"] + lines[1:]
+
+
+def _scalar(value: str, style: str | None = None) -> str:
+    """Returns `value` as splice.scalar writes it; a Chinese text that YAML can only read as
+    text is written plain without asking the parser (the cost of most of an import's values)."""
+    if style is None and SAFE_PLAIN.fullmatch(value):
+        return value
+    return scalar(value, style)
 
 
 def _clean(value) -> str:

@@ -24,7 +24,7 @@ REPORTING_SLOTS = ("reports_to", "direct_reports", "indirect_reports", "promotio
 # are the handbook's, the draft applies from its import), and stay as unmapped text for HR.
 UNKEPT_CONTROL = ("number", "version", "pages", "effective_date")
 TITLE_HEADING = re.compile(
-    r"(?P<t>[^，,。；;：:、（(《》\s][^，,。；;：:、（(《》]{0,19}?)\s*"
+    r"(?P<t>[^，,。；;：:、（(《》\s][^，,。；;：:、《》]{0,29}?)\s*"
     r"(?:岗位职责说明书|岗位说明书|职位说明书|工作说明书|职务说明书|岗位职责|岗位描述|职位描述)"
 )
 # Words that make a heading the title of a collection of job descriptions, not of one role.
