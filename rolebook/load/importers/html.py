@@ -20,7 +20,7 @@ BLOCKS = HEADINGS | TEXT_BLOCKS | {"li", "td", "th", "tr", "table", "ul", "ol", 
 def read_html(data: bytes) -> list[Block]:
     """Returns the blocks of an HTML page; raises Unreadable if it holds no page."""
     try:
-        root = lxml.html.document_fromstring(data)
+        root = lxml.html.document_fromstring(data, parser=_parser(data))
     except (lxml.etree.ParserError, ValueError) as exc:
         raise Unreadable(f"it is not a readable HTML page ({exc})") from None
     for element in root.iter("script", "style", "template", "noscript"):
@@ -38,6 +38,18 @@ def read_html(data: bytes) -> list[Block]:
     return blocks
 
 
+def _parser(data: bytes) -> lxml.html.HTMLParser:
+    """Returns a parser for the page's encoding: the one its <meta charset> names, else UTF-8
+    if it is UTF-8, else GB18030 (GBK), as Chinese pages saved without a charset are."""
+    if b"charset" in data[:4096].lower():
+        return lxml.html.HTMLParser()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return lxml.html.HTMLParser(encoding="gb18030")
+    return lxml.html.HTMLParser(encoding="utf-8")
+
+
 def _in_table(element) -> bool:
     return any(a.tag == "table" for a in element.iterancestors())
 
@@ -49,10 +61,10 @@ def _own_text(element) -> str:
         if not isinstance(child.tag, str):
             parts.append(child.tail or "")
             continue
-        if child.tag not in BLOCKS:
-            parts.append(_own_text(child))
-        elif child.tag == "br":
+        if child.tag == "br":
             parts.append("\n")
+        elif child.tag not in BLOCKS:
+            parts.append(_own_text(child))
         parts.append(child.tail or "")
     return " ".join("".join(parts).split())
 

@@ -114,7 +114,7 @@ def _judge(match: re.Match, text: str, numbering: Numbering, after_token: bool) 
         return _label(match, text, boundary, after_token)
     if kind == "part":
         return _Token(start, match.end(), style="part")
-    if not boundary:
+    if not boundary and kind != "circled":  # ① is a number wherever it stands
         return None
     if kind in ("chapter", "sub"):
         number = sections.cn_number(match.group(kind))

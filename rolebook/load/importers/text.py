@@ -70,9 +70,9 @@ def read_text(data: bytes) -> list[Block]:
             assert cut is not None  # _page_lines found the number there
             if blocks and not pages[number]:
                 blocks[-1].append((line[cut.end() :], number, cut.end() + 1))
-                continue
-            line = line[cut.end() :]
-        if line.strip():
+            else:
+                blocks.append([(line[cut.end() :].strip(), number, cut.end() + 1)])
+        elif line.strip():
             blocks.append([(line.strip(), number, len(line) - len(line.lstrip()) + 1)])
     return [_block(parts) for parts in blocks]
 
@@ -119,11 +119,11 @@ def read_markdown(data: bytes) -> list[Block]:
     for number, raw in enumerate(decode(data).splitlines(), start=1):
         line = _plain(raw)
         heading, item = MD_HEADING.match(line), MD_ITEM.match(line)
-        if not line.strip() or MD_TABLE_RULE.match(line):
-            close()
-        elif MD_RULE.match(line):
+        if MD_RULE.match(line):
             close()
             blocks.append(Block(BREAK, "", f"line {number}"))
+        elif not line.strip() or MD_TABLE_RULE.match(line):
+            close()
         elif heading or line.lstrip().startswith("|"):
             close()
             blocks += (
