@@ -335,7 +335,7 @@ def tidy(text: str) -> str:
     text = _HALF_NEAR_CJK.sub(lambda m: _FULL_WIDTH[m.group(1) or m.group(2)], text)
     text = _SPACE_IN_CJK.sub("", _CJK_STOP.sub("。", text))
     if text and text[-1] in _TRAIL_SEPARATORS:
-        text = text[:-1] + "。"
+        text = text[:-1] if text[-2:-1] in ("。", "！", "？") else text[:-1] + "。"
     return text
 
 

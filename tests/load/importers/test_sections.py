@@ -75,6 +75,7 @@ def test_tidy_makes_punctuation_by_chinese_full_width_and_ends_an_item_with_a_fu
     assert sections.tidy("如:喝茶等(如果需要).") == "如：喝茶等（如果需要）。"
     assert sections.tidy("身高1.70米以上,年龄28-36岁") == "身高1.70米以上，年龄28-36岁"
     assert sections.tidy("熟悉 企业 业务") == "熟悉企业业务"
+    assert sections.tidy("处理投诉。；") == "处理投诉。"
     assert sections.tidy("Negotiate contracts; ") == "Negotiate contracts"
     assert sections.tidy("Use Excel, Word: daily.") == "Use Excel, Word: daily."
 
