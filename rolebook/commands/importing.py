@@ -150,9 +150,10 @@ def _place(
             planned.append(Planned(target, shown, role, path.as_posix(), replaces=target.exists()))
             existing += [shown] if target.exists() else []
     if existing and not force:
+        one = len(existing) == 1
         raise RolebookError(
-            f"{', '.join(existing)} already exist{'s' * (len(existing) == 1)}; import with "
-            "--force to replace them (each old file is kept as <id>.yaml.bak)"
+            f"{', '.join(existing)} already exist{'s' * one}; import with --force to replace "
+            f"{'it' if one else 'them'} (the old file is kept as <id>.yaml.bak)"
         )
     return planned
 
@@ -299,6 +300,10 @@ SECTIONS = ("reporting", "duties", "qualifications", "workflow", "principles", "
 
 def _count(value) -> str:
     """Returns how many items a section holds, e.g. `13 items, `; nothing for a single text."""
+    if isinstance(value, list) and value and isinstance(value[0], dict) and "steps" in value[0]:
+        steps, entries = sum(len(entry["steps"]) for entry in value), len(value)
+        ending = "y" if entries == 1 else "ies"
+        return f"{steps} step{'s' * (steps != 1)} in {entries} entr{ending}, "
     if isinstance(value, list):
         return f"{len(value)} item{'s' * (len(value) != 1)}, "
     if isinstance(value, dict) and all(isinstance(v, list) for v in value.values()):

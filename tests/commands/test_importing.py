@@ -217,8 +217,8 @@ def test_an_existing_role_file_is_replaced_only_with_force_which_keeps_a_backup(
     again = cli("import", source, "--root", project, "--date", DATE)
     assert again.code == 1
     assert again.err == (
-        "error: roles/shou-yin-yuan.yaml already exists; import with --force to replace them "
-        "(each old file is kept as <id>.yaml.bak)\n"
+        "error: roles/shou-yin-yuan.yaml already exists; import with --force to replace it "
+        "(the old file is kept as <id>.yaml.bak)\n"
     )
     assert role.read_bytes() == edited
     forced = cli("import", source, "--root", project, "--date", DATE, "--force")
