@@ -338,3 +338,21 @@ def test_imported_roles_are_valid_against_the_schema(project, cli):
         line for line in result.err.splitlines() if ": error: " in line or ": warning: " in line
     ]
     assert problems and all(any(a in line for a in allowed) for line in problems), problems
+
+
+def test_diff_shows_unmapped_text_moved_into_a_section(project, cli, tmp_path):
+    assert cli("import", FIXTURES / "hr-assistant.md", "--root", project, "--date", DATE).code == 0
+    role = project / "roles" / "ren-shi-zhu-li.yaml"
+    old = tmp_path / "old.yaml"
+    old.write_bytes(role.read_bytes())
+    text = role.read_text(encoding="utf-8")
+    text = text[: text.index("unmapped:")].replace(
+        "  - 档案借阅须登记。\n", "  - 档案借阅须登记。\n  - 本说明书由人力资源部负责解释。\n"
+    )
+    role.write_text(text, encoding="utf-8")
+    result = cli("diff", "ren-shi-zhu-li", "--against", old, "--root", project)
+    assert "added     precautions 3: 本说明书由人力资源部负责解释。" in result.out
+    assert (
+        f"removed   unmapped {FIXTURES / 'hr-assistant.md'}, line 32, column 1: "
+        "本说明书由人力资源部负责解释。" in result.out
+    )
