@@ -233,11 +233,12 @@ def hostile_roles(project: Path) -> dict[str, dict[FieldPath, str]]:
 
         value = filled_role(name, text, when)
         role(project, name, yaml_text(value, "block"))
-        # Acknowledgements steer the check and are not printed; every other text is.
+        # Acknowledgements steer the check and unmapped text waits for HR: neither is printed;
+        # every other text is.
         texts[name] = {
             path: text(path)
             for path in _paths(value)
-            if path and path[0] != "acknowledged_warnings"
+            if path and path[0] not in ("acknowledged_warnings", "unmapped")
         }
     declare_external(
         project, [t for paths in texts.values() for p, t in paths.items() if p[0] == "reporting"]
