@@ -65,6 +65,11 @@ def arguments(p: argparse.ArgumentParser) -> None:
         metavar="YYYY-MM-DD",
         help="effective date and date of the revision (default: today)",
     )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="report what would be imported, and write nothing",
+    )
 
 
 @dataclass
@@ -87,8 +92,9 @@ def run(args: argparse.Namespace) -> int:
     if workbooks:
         return apply_workbooks(args, workbooks)
     planned = plan(args)
-    write(planned)
-    for line in report(planned):
+    if not args.dry_run:
+        write(planned)
+    for line in report(planned, args.dry_run):
         print(line)
     return 0
 
@@ -258,7 +264,7 @@ def write(planned: list[Planned]) -> None:
         publish.write_file(item.path, item.text.encode("utf-8"))
 
 
-def report(planned: list[Planned]) -> list[str]:
+def report(planned: list[Planned], dry_run: bool = False) -> list[str]:
     """Returns the report: per source file, each role with where its sections came from, what
     stayed unmapped, what was inferred, and what check still needs."""
     lines: list[str] = []
@@ -268,10 +274,13 @@ def report(planned: list[Planned]) -> list[str]:
         for item in items:
             lines += _role_report(item)
     total = len(planned)
-    lines.append(
-        f"imported {total} role{'s' * (total != 1)}, status draft; fill in each TODO, move or "
-        "delete the unmapped text, then run check"
-    )
+    if dry_run:
+        lines.append(f"--dry-run: {total} role file{'s' * (total != 1)} not written")
+    else:
+        lines.append(
+            f"imported {total} role{'s' * (total != 1)}, status draft; fill in each TODO, move "
+            "or delete the unmapped text, then run check"
+        )
     return lines
 
 

@@ -356,3 +356,12 @@ def test_diff_shows_unmapped_text_moved_into_a_section(project, cli, tmp_path):
         f"removed   unmapped {FIXTURES / 'hr-assistant.md'}, line 32, column 1: "
         "本说明书由人力资源部负责解释。" in result.out
     )
+
+
+def test_dry_run_reports_and_writes_nothing(project, cli):
+    before = snapshot(project / "roles")
+    result = cli("import", FIXTURES / "two-roles.docx", "--root", project, "--dry-run")
+    assert result.code == 0
+    assert "roles/dian-zhang.yaml: 店长, VIP-JD-004, draft" in result.out
+    assert result.out.endswith("--dry-run: 2 role files not written\n")
+    assert snapshot(project / "roles") == before

@@ -104,41 +104,49 @@ def _page_lines(lines: list[str]) -> dict[int, bool]:
 
 def read_markdown(data: bytes) -> list[Block]:
     """Returns the blocks of a Markdown file: headings, paragraphs (their lines joined), list
-    items, and table rows (a cell a block)."""
-    blocks: list[Block] = []
-    open_parts: list[tuple[str, int, int]] = []
-    kind = PARAGRAPH
+    items, rules, and table rows (a cell a block)."""
+    reader = _Markdown()
+    for number, line in enumerate(decode(data).splitlines(), start=1):
+        reader.line(_plain(line), number)
+    reader.close()
+    return reader.blocks
 
-    def close() -> None:
-        nonlocal open_parts
-        if open_parts:
-            text, starts = join(open_parts)
-            blocks.append(Block(kind, text, f"line {open_parts[0][1]}", lines=starts))
-        open_parts = []
 
-    for number, raw in enumerate(decode(data).splitlines(), start=1):
-        line = _plain(raw)
+class _Markdown:
+    """Markdown read line by line: a paragraph or item stays open until a blank line or the
+    next block, its lines joined (an item cut by a line break is one item)."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.parts: list[tuple[str, int, int]] = []
+        self.kind = PARAGRAPH
+
+    def close(self) -> None:
+        if self.parts:
+            text, starts = join(self.parts)
+            self.blocks.append(Block(self.kind, text, f"line {self.parts[0][1]}", lines=starts))
+        self.parts = []
+
+    def line(self, line: str, number: int) -> None:
         heading, item = MD_HEADING.match(line), MD_ITEM.match(line)
         if MD_RULE.match(line):
-            close()
-            blocks.append(Block(BREAK, "", f"line {number}"))
+            self.close()
+            self.blocks.append(Block(BREAK, "", f"line {number}"))
         elif not line.strip() or MD_TABLE_RULE.match(line):
-            close()
+            self.close()
         elif heading or line.lstrip().startswith("|"):
-            close()
-            blocks += (
+            self.close()
+            self.blocks += (
                 [Block(HEADING, heading.group(2), f"line {number}")]
                 if heading
                 else _table_row(line, number)
             )
         elif item:
-            close()
-            kind, open_parts = ITEM, [(item.group(1), number, item.start(1) + 1)]
+            self.close()
+            self.kind, self.parts = ITEM, [(item.group(1), number, item.start(1) + 1)]
         else:
-            kind = kind if open_parts else PARAGRAPH
-            open_parts.append((line.strip(), number, len(line) - len(line.lstrip()) + 1))
-    close()
-    return blocks
+            self.kind = self.kind if self.parts else PARAGRAPH
+            self.parts.append((line.strip(), number, len(line) - len(line.lstrip()) + 1))
 
 
 def _plain(line: str) -> str:
