@@ -227,8 +227,7 @@ class _Build:
             entries = [
                 (e.level, e.text, oxml.bookmark_name(e.anchor), e.page) for e in block.entries
             ]
-            levels = max((e.level for e in block.entries), default=1)
-            return oxml.toc(entries, TOC_STYLES, f"1-{levels}")
+            return oxml.toc(entries, TOC_STYLES)
         if isinstance(block, OrgChart):  # Word refuses a table without rows: no roles, no chart
             return self.org_chart(block) if block.nodes else []
         raise TypeError(f"no Word form for {type(block).__name__}")
