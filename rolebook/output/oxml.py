@@ -281,14 +281,22 @@ def _empty_cell(width: int):
     return el("w:tc", None, el("w:tcPr", None, el("w:tcW", {"w:w": str(width), "w:type": "dxa"})))
 
 
-def line_grid(widths: list[int], rows) -> object:
+def line_grid(widths: list[int], rows, alt: tuple[str, str] = ("", "")) -> object:
     """Returns a table with no borders of its own whose cells draw theirs: a diagram (the org
     chart) on a grid. Each row is (height in twips, cells); a cell is (grid columns spanned,
-    the sides with a line, fill colour or "", paragraphs). A height > 0 is exact, 0 grows."""
+    the sides with a line, fill colour or "", paragraphs). A height > 0 is exact, 0 grows.
+    `alt` is the table's alternative text, (title, description): what Word shows under Table
+    Properties › Alt Text and what screen readers read for the diagram."""
+    properties = _grid_properties(sum(widths))
+    title, description = alt
+    if title:
+        properties.append(el("w:tblCaption", {"w:val": title}))
+    if description:
+        properties.append(el("w:tblDescription", {"w:val": description}))
     tbl = el(
         "w:tbl",
         None,
-        _grid_properties(sum(widths)),
+        properties,
         el("w:tblGrid", None, *(el("w:gridCol", {"w:w": str(w)}) for w in widths)),
     )
     for height, cells in rows:
