@@ -97,7 +97,33 @@ class OrgChart:
     edges: tuple[tuple[str, str], ...]
 
 
-Block = Heading | Para | ListBlock | Table | Toc | OrgChart
+@dataclass(frozen=True)
+class Signer:
+    """One row of a sign-off block: what the person signs as (编制 / Drafted), their name and
+    the date; an empty name or date is a line to fill in by hand."""
+
+    role: str
+    name: str = ""
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """A block to sign: column headings (as, name, date, signature) and a row per signer, each
+    with a line to sign on; `unsigned` (a draft's "未签署") stands in every signature line of a
+    document that must not be signed yet."""
+
+    columns: tuple[str, ...]
+    signers: tuple[Signer, ...]
+    unsigned: str = ""
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    """What follows starts on a new page (on paper; a printable HTML page too)."""
+
+
+Block = Heading | Para | ListBlock | Table | Toc | OrgChart | SignOff | PageBreak
 
 
 @dataclass(frozen=True)
@@ -110,6 +136,7 @@ class Section:
     blocks: tuple[Block, ...]
     label: str = ""  # prefix of this section's page labels in the handbook: "2.1" → 2.1-1
     mark: str = ""  # lifecycle mark on every page (草稿 / DRAFT); empty when approved
+    watermark: str = ""  # text set large and diagonal behind every page (Word); empty for none
 
     def header_text(self, separator: str, gap: str) -> str:
         """Returns the header's fields on one line: label, separator, value, gap, label…; a
@@ -163,4 +190,8 @@ def text_of(block: Block) -> str:
         return "\n".join(plain(p) for row in block.rows for cell in row for p in cell.paras)
     if isinstance(block, Toc):
         return "\n".join(e.text for e in block.entries)
+    if isinstance(block, SignOff):
+        return "\n".join(f"{s.role} {s.name} {s.date}".strip() for s in block.signers)
+    if isinstance(block, PageBreak):
+        return ""
     return "\n".join(n.label for n in block.nodes)

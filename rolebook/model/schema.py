@@ -15,7 +15,17 @@ from __future__ import annotations
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from typing import Annotated, get_args, get_type_hints
 
-from rolebook.model.scalars import Choice, Date, Language, RoleId, Status, Text, Version, Window
+from rolebook.model.scalars import (
+    Choice,
+    Date,
+    KindError,
+    Language,
+    RoleId,
+    Status,
+    Text,
+    Version,
+    Window,
+)
 
 # The grounds of discrimination a role may acknowledge a requirement on (acknowledged_warnings);
 # rolebook/check/compliance.py has a rule for each, in this order.
@@ -231,6 +241,40 @@ SECTIONS = tuple(f.name for f in fields(Role) if f.metadata.get("section"))
 SectionName = Annotated[str, Choice(*SECTIONS)]
 
 
+class SwitchKind(Choice):
+    """A setting that is on or off, written true or false."""
+
+    def __init__(self) -> None:
+        super().__init__("true", "false")
+        self.what = "true or false"
+        self.json = {"type": "boolean"}
+
+    def parse(self, text: str) -> bool:  # type: ignore[override]  # a switch is a bool, not text
+        """Returns True for true and False for false; raises KindError for anything else."""
+        try:
+            return super().parse(text) == "true"
+        except KindError:
+            raise KindError(f"'{text}' is not true or false; write true to switch it on") from None
+
+
+Switch = Annotated[bool, SwitchKind()]
+
+
+@dataclass(frozen=True)
+class HandbookControl:
+    """The handbook's own sign-off; its number, version and effective date are the settings'
+    document_number, version and effective_date."""
+
+    status: Status = doc(
+        "The handbook's own lifecycle status: draft, review, approved or retired. The handbook "
+        "is printed as a draft while this, or any role in it, is a draft or under review.",
+        default="approved",
+    )
+    drafted_by: Text = doc("Who drafted the handbook (编制).", default="")
+    reviewed_by: Text = doc("Who reviewed the handbook (审核).", default="")
+    approved_by: Text = doc("Who approved the handbook (批准); empty while a draft.", default="")
+
+
 @dataclass(frozen=True)
 class Settings:
     """The handbook's settings: handbook.yaml at the project's root."""
@@ -249,4 +293,18 @@ class Settings:
         "Positions outside the handbook (e.g. 总监) that reporting lines, promotion and rotation "
         "may name; every other name there must be a role id.",
         default_factory=list,
+    )
+    document_control: HandbookControl = doc(
+        "The handbook's sign-off: its status and who drafted, reviewed and approved it, printed "
+        "in its approval block.",
+        default_factory=HandbookControl,
+    )
+    revision_history: list[Revision] = doc(
+        "The handbook's own revisions, oldest first, printed in its front matter.",
+        default_factory=list,
+    )
+    acknowledgement_page: Switch = doc(
+        "true: each role ends with a page for the holder and the direct supervisor to sign "
+        "(任职者确认), which HR files for each employee; false (the default): no such page.",
+        default=False,
     )

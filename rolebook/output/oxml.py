@@ -464,3 +464,138 @@ def body_xml(elements) -> str:
     body.extend(elements)
     text = etree.tostring(body, encoding="unicode")
     return text[text.index(">") + 1 : -len("</w:body>")] if len(body) else ""
+
+
+# VML, in which Word (Design › Watermark) writes a watermark: a WordArt text shape in the page
+# header, behind the text. Word recognises its own watermark by the shape's id.
+_VML = {
+    "v": "urn:schemas-microsoft-com:vml",
+    "o": "urn:schemas-microsoft-com:office:office",
+    "w10": "urn:schemas-microsoft-com:office:word",
+}
+# The formulas of shape type 136 (a text path), as Word writes them with every watermark.
+_TEXT_PATH_FORMULAS = (
+    "sum #0 0 10800",
+    "prod #0 2 1",
+    "sum 21600 0 @1",
+    "sum 0 0 @2",
+    "sum 21600 0 @3",
+    "if @0 @3 0",
+    "if @0 21600 @1",
+    "if @0 0 @2",
+    "if @0 @4 21600",
+    "mid @5 @6",
+    "mid @8 @5",
+    "mid @7 @8",
+    "mid @6 @7",
+    "sum @6 0 @5",
+)
+WATERMARK_WIDTH = 460.0  # points: the widest a watermark is drawn, about the text width of A4
+
+
+def _vml(tag: str, attrs: dict[str, str] | None = None, *children):
+    """Returns a new VML element `prefix:tag`; attributes may be prefixed (o:spt) too."""
+    prefix, _, name = tag.partition(":")
+    node = etree.Element(f"{{{_VML[prefix]}}}{name}", nsmap={prefix: _VML[prefix]})
+    for key, value in (attrs or {}).items():
+        if ":" in key:
+            key_prefix, _, key_name = key.partition(":")
+            key = f"{{{_VML[key_prefix]}}}{key_name}"
+        node.set(key, value)
+    node.extend(children)
+    return node
+
+
+def _text_path_type():
+    """Returns the shape type of a text path (v:shapetype _x0000_t136), as Word writes it."""
+    formulas = _vml("v:formulas", None, *(_vml("v:f", {"eqn": f}) for f in _TEXT_PATH_FORMULAS))
+    path = _vml(
+        "v:path",
+        {
+            "textpathok": "t",
+            "o:connecttype": "custom",
+            "o:connectlocs": "@9,0;@10,10800;@11,21600;@12,10800",
+            "o:connectangles": "270,180,90,0",
+        },
+    )
+    handles = _vml("v:handles", None, _vml("v:h", {"position": "#0,bottomRight"}))
+    handles[0].set("xrange", "6629,14971")
+    return _vml(
+        "v:shapetype",
+        {
+            "id": "_x0000_t136",
+            "coordsize": "21600,21600",
+            "o:spt": "136",
+            "adj": "10800",
+            "path": "m@7,l@8,m@5,21600l@6,21600e",
+        },
+        formulas,
+        path,
+        _vml("v:textpath", {"on": "t", "fitshape": "t"}),
+        handles,
+        _vml("o:lock", {"v:ext": "edit", "text": "t", "shapetype": "t"}),
+    )
+
+
+def watermark(text: str, number: int, font: str):
+    """Returns a run holding a watermark as Word's Design › Watermark makes it: `text` in
+    `font`, pale silver, half transparent, diagonal (rotated 315°), centred on the page behind
+    the text. It goes into a page header, and so is on every page of the section; `number`
+    makes the shape's id unique in the document."""
+    ems = sum(1.0 if ord(c) >= 0x2E80 else 0.62 for c in text) or 1.0
+    width = min(WATERMARK_WIDTH, 150.0 * ems)
+    style = (
+        f"position:absolute;margin-left:0;margin-top:0;width:{width:.1f}pt;"
+        f"height:{width / ems:.1f}pt;rotation:315;z-index:-251657216;"
+        "mso-position-horizontal:center;mso-position-horizontal-relative:margin;"
+        "mso-position-vertical:center;mso-position-vertical-relative:margin"
+    )
+    shape = _vml(
+        "v:shape",
+        {
+            "id": f"PowerPlusWaterMarkObject{number}",
+            "o:spid": f"_x0000_s{2049 + number}",
+            "type": "#_x0000_t136",
+            "style": style,
+            "o:allowincell": "f",
+            "fillcolor": "silver",
+            "stroked": "f",
+        },
+        _vml("v:fill", {"opacity": ".5"}),
+        _vml("v:textpath", {"style": f'font-family:"{font}";font-size:1pt', "string": text}),
+        _vml("w10:wrap", {"anchorx": "margin", "anchory": "margin"}),
+    )
+    return el(
+        "w:r",
+        None,
+        el("w:rPr", None, el("w:noProof")),
+        el("w:pict", None, _text_path_type(), shape),
+    )
+
+
+def page_break():
+    """Returns a paragraph holding a page break: what follows starts on a new page."""
+    return paragraph("", [el("w:r", None, el("w:br", {"w:type": "page"}))])
+
+
+def signature_line(p) -> None:
+    """Gives paragraph `p` room above and a line below to sign or write on (w:pBdr bottom)."""
+    ppr = p.find(_qn("w:pPr"))
+    line = el(
+        "w:pBdr",
+        None,
+        el("w:bottom", {"w:val": "single", "w:sz": "6", "w:space": "1", "w:color": "auto"}),
+    )
+    style = ppr.find(_qn("w:pStyle"))
+    # w:pBdr and w:spacing come after w:pStyle and before w:jc in w:pPr.
+    at = 1 if style is not None else 0
+    ppr.insert(at, line)
+    ppr.insert(at + 1, el("w:spacing", {"w:before": "480"}))
+
+
+def keep_with_next(p) -> None:
+    """Keeps paragraph `p` on the page of the next one (w:keepNext); a table whose rows but the
+    last keep with the next row is never split across pages."""
+    ppr = p.find(_qn("w:pPr"))
+    at = 1 if ppr.find(_qn("w:pStyle")) is not None else 0
+    ppr.insert(at, el("w:keepNext"))  # w:keepNext follows w:pStyle, before all else

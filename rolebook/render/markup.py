@@ -13,14 +13,21 @@ Templates (templates/*.xml.j2) write a document in a small XML vocabulary, close
                             structured data about the page (schema.org JSON-LD in HTML)
     <section id=".." label="..">   a run of pages with its own header and footer (in Word a
                             section whose page numbers restart at 1); label prefixes its pages
-      <header mark=".."><field label="..">value</field>…</header>    the version header;
-                            mark is a lifecycle mark (草稿 / DRAFT) printed on every page
+      <header mark=".." watermark=".."><field label="..">value</field>…</header>    the version
+                            header; mark is a lifecycle mark (草稿 / DRAFT) printed on every
+                            page, watermark a text set large, diagonal and pale behind every
+                            page (in Word, a watermark as Design › Watermark makes it)
       <footer>text with <page/>, <pages/> (pages of this section) and <tab/></footer>
       <h1>–<h4 id=".." number="2.1">, <p class="..">, <ul>/<ol> of <li>,
       <table class=".." widths="1 3"> of <tr> of <th scope="..">/<td> (a cell holds text or
       <p>s), <toc><entry level="1" ref=".." page="2.1-1">text</entry>…</toc>,
       <orgchart><node id=".." ref=".." group="..">label</node>…<edge from=".." to=".."/>…
-      </orgchart>
+      </orgchart>,
+      <signoff unsigned=".."><th>as</th><th>name</th><th>date</th><th>signature</th>
+      <signer as="编制" name=".." date=".."/>…</signoff>   a block to sign: a row per signer with
+                            a line to sign on (an empty name or date: a line to write on);
+                            unsigned, when given, stands in every signature line (a draft),
+      <pagebreak/>          what follows starts on a new page
     inline: text, <strong>, <a href=".."> (external) or <a ref="role-id"> (another role),
     <ins>/<del> (text a later version added / took out: the redline)
 
@@ -43,8 +50,11 @@ from rolebook.model.document import (
     NavGroup,
     OrgChart,
     OrgNode,
+    PageBreak,
     Para,
     Section,
+    Signer,
+    SignOff,
     Span,
     Spans,
     Table,
@@ -102,6 +112,7 @@ def _section(el) -> Section:
     )
     blocks = tuple(_block(child) for child in el if child.tag not in ("header", "footer"))
     mark = "" if header is None else header.get("mark", "")
+    watermark = "" if header is None else header.get("watermark", "")
     return Section(
         el.get("id", ""),
         fields,
@@ -109,6 +120,7 @@ def _section(el) -> Section:
         blocks,
         el.get("label", ""),
         mark,
+        watermark,
     )
 
 
@@ -140,7 +152,20 @@ def _block(el) -> Block:
         return OrgChart(
             nodes, tuple((e.get("from", ""), e.get("to", "")) for e in el.iterfind("edge"))
         )
+    if el.tag == "signoff":
+        return _signoff(el)
+    if el.tag == "pagebreak":
+        return PageBreak()
     raise ValueError(f"line {el.sourceline}: <{el.tag}> is not part of the document vocabulary")
+
+
+def _signoff(el) -> SignOff:
+    """Returns the sign-off block of a <signoff> element."""
+    signers = tuple(
+        Signer(s.get("as", ""), s.get("name", ""), s.get("date", "")) for s in el.iterfind("signer")
+    )
+    columns = tuple(_text(th) for th in el.iterfind("th"))
+    return SignOff(columns, signers, el.get("unsigned", ""))
 
 
 def _cell(el) -> Cell:

@@ -169,6 +169,7 @@ def test_lang_en_switches_every_label_and_the_titles_to_english(project, cli):
         "workflow",
         "principles",
         "precautions",
+        "approval",
     ]
     assert headings(html, 2) == [en[k] for k in keys if en[k] in headings(html, 2)]
     assert {en["document_control"], en["duties"], en["qualifications"]} <= set(headings(html, 2))

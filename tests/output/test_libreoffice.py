@@ -30,6 +30,10 @@ SETTINGS = PROJECT.settings
 LANG = PROJECT.settings.language
 LABELS = YAML(typ="safe").load((REPO / "templates" / "labels.yaml").read_text("utf-8"))[LANG]
 PDF_NAMES = [*ROLES, "handbook"]
+# The front matter carries the draft mark while the handbook, or a role in it, is not approved.
+HANDBOOK_DRAFT = SETTINGS.document_control.status != "approved" or any(
+    r.document_control.status != "approved" for r in ROLES.values()
+)
 CJK_FONT = re.compile(r"CJK|Song|Hei|Noto ?Sans ?SC|Noto ?Serif ?SC", re.IGNORECASE)
 
 
@@ -148,7 +152,8 @@ def test_handbook_pages_have_header_mark_page_x_of_y_and_the_uncontrolled_note(p
     labelled "1-X", "2-X", "2.1-X"…, and a role's pages count the role's pages ("第 X 页，共 Y
     页", X = the label's X), the handbook's own pages none. Each role's pages carry that role's
     header, with the draft mark exactly on the pages of roles not approved; the other pages
-    carry the handbook's header without a mark."""
+    carry the handbook's header, with the mark exactly while the handbook (or a role in it) is
+    not approved."""
     texts = pages["handbook"]
     by_number = {f"{d}.{i}": ROLES[r] for r, (d, i) in handbook_numbers(ROLES.values()).items()}
     labels = [page_label(page) for page in texts]
@@ -163,7 +168,8 @@ def test_handbook_pages_have_header_mark_page_x_of_y_and_the_uncontrolled_note(p
             continue
         role = by_number.get(label[0]) if label else None
         if role is None:
-            assert not any(lines[0].startswith(m) for m in MARKS), f"page {number}: {lines[0]}"
+            marked = any(lines[0].startswith(m) for m in MARKS)
+            assert marked == HANDBOOK_DRAFT, f"page {number}: {lines[0]}"
             assert SETTINGS.document_number in lines[0], f"page {number}: {lines[0]}"
         else:
             check_role_header(f"handbook page {number}", lines[0], role)
@@ -176,12 +182,12 @@ def test_handbook_pages_have_header_mark_page_x_of_y_and_the_uncontrolled_note(p
 
 
 def test_handbook_contents_show_the_pages_where_the_roles_start(pages):
-    """The contents (page 2) list the org chart, each department and each role with its number
-    and the label of its first page; that page is where the department's or role's numbered
-    title is printed, right under the header, on a new page: the page before it belongs to
-    another part."""
+    """The contents (page 3, after the cover and the document control) list the org chart,
+    each department and each role with its number and the label of its first page; that page is
+    where the department's or role's numbered title is printed, right under the header, on a
+    new page: the page before it belongs to another part."""
     texts = pages["handbook"]
-    contents = lines_of(texts[1])
+    contents = lines_of(texts[2])
     labels = [page_label(page) for page in texts]
     expected = {f"1{LABELS['org_chart']}": "1-1"}
     for role_id, (d, i) in handbook_numbers(ROLES.values()).items():

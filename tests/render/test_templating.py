@@ -32,7 +32,7 @@ def test_a_template_syntax_error_names_file_and_line(project, cli):
     result = cli("build", "--root", project)
     assert result.code == 1
     assert result.err.startswith(
-        "templates/index.xml.j2:39: error: Encountered unknown tag 'endfro'."
+        "templates/index.xml.j2:40: error: Encountered unknown tag 'endfro'."
     )
 
 

@@ -29,8 +29,10 @@ from rolebook.model.document import (
     Heading,
     ListBlock,
     OrgChart,
+    PageBreak,
     Para,
     Section,
+    SignOff,
     Span,
     Spans,
     Table,
@@ -51,6 +53,10 @@ PARA_STYLES = {
 }
 TOC_STYLES = {1: "TOC1", 2: "TOC2", 3: "TOC3"}
 MARK_COLOR = "C00000"  # the lifecycle mark (草稿 / DRAFT): red, as a stamp would be
+# The fonts of a watermark: a CJK one where the text has Chinese, as Word's default would be.
+WATERMARK_FONTS = ("SimSun", "Calibri")
+# A sign-off block's columns (as, name, date, signature): the name and signature widest.
+SIGNOFF_WIDTHS = (2, 4, 4, 4)
 ROLE_FILL, POSITION_FILL = "DEEAF6", "EDEDED"  # org chart boxes: roles, other positions
 CHART_LINE_HEIGHT = 200  # twips: each of the two rows of lines between two layers of boxes
 # Word opens no table of more than 63 columns: a wider chart is written as an indented list.
@@ -170,11 +176,8 @@ class _Build:
             if section.mark
             else []
         )
-        self.part(
-            "header",
-            name,
-            oxml.header_part(oxml.paragraph("Header", [*mark, oxml.run(header_text)])),
-        )
+        header = [*mark, oxml.run(header_text), *self.watermark(section)]
+        self.part("header", name, oxml.header_part(oxml.paragraph("Header", header)))
         self.section_end = f"_End{name}"
         self.part(
             "footer", name, oxml.footer_part(oxml.paragraph("Footer", self.runs(section.footer)))
@@ -230,7 +233,41 @@ class _Build:
             return oxml.toc(entries, TOC_STYLES)
         if isinstance(block, OrgChart):  # Word refuses a table without rows: no roles, no chart
             return self.org_chart(block) if block.nodes else []
+        if isinstance(block, SignOff):
+            return [self.signoff(block)]
+        if isinstance(block, PageBreak):
+            return [oxml.page_break()]
         raise TypeError(f"no Word form for {type(block).__name__}")
+
+    def watermark(self, section: Section) -> list:
+        """Returns the run of the section's watermark, for its page header; none if it has
+        none."""
+        if not section.watermark:
+            return []
+        cjk = any(ord(c) >= 0x2E80 for c in section.watermark)
+        number = self.number * STRIDE + len(self.piece.sections)
+        return [oxml.watermark(section.watermark, number, WATERMARK_FONTS[0 if cjk else 1])]
+
+    def signoff(self, block: SignOff):
+        """Returns a sign-off block as a table: a heading row, then a row per signer whose
+        empty cells are lines to write on, and whose signature is a line to sign on (or, in a
+        document not to be signed, the word that says so)."""
+        rows = [tuple(Cell(((Span(c),),), header=True) for c in block.columns)]
+        for s in block.signers:
+            texts = (s.name, s.date, block.unsigned)
+            rows.append(
+                (Cell(((Span(s.role),),), header=True), *(Cell(((Span(t),),)) for t in texts))
+            )
+        tbl = self.table(Table(tuple(rows), "signoff", SIGNOFF_WIDTHS))
+        trs = tbl.findall(oxml.qn("w:tr"))
+        for tr in trs[1:]:
+            for tc in tr.findall(oxml.qn("w:tc"))[1:]:
+                p = tc.find(oxml.qn("w:p"))
+                if not "".join(p.itertext()):
+                    oxml.signature_line(p)
+        for p in (p for tr in trs[:-1] for p in tr.iter(oxml.qn("w:p"))):
+            oxml.keep_with_next(p)  # the block is signed on one page
+        return tbl
 
     def heading(self, h: Heading):
         number = [oxml.run(f"{h.number} ")] if h.number else []

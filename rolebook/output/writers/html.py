@@ -26,7 +26,9 @@ from rolebook.model.document import (
     ListBlock,
     OrgChart,
     OrgNode,
+    PageBreak,
     Para,
+    SignOff,
     Spans,
     Table,
     Toc,
@@ -233,6 +235,32 @@ def _wrap(label: str, width: float = (BOX_WIDTH - 10) / FONT) -> list[str]:
     return [*lines, line.rstrip()] if line.strip() else lines or [""]
 
 
+def _signoff(block: SignOff) -> str:
+    """Returns a sign-off block as a table: an empty name, date or signature cell is a line to
+    write or sign on (class "line"); a document not to be signed says so in each signature."""
+    head = "".join(f'<th scope="col">{escape(c)}</th>' for c in block.columns)
+    signature = (
+        f'<td class="unsigned">{escape(block.unsigned)}</td>'
+        if block.unsigned
+        else '<td class="line"></td>'
+    )
+    rows = "".join(
+        f'<tr><th scope="row">{escape(s.role)}</th>{_written(s.name)}{_written(s.date)}'
+        f"{signature}</tr>\n"
+        for s in block.signers
+    )
+    return f'<table class="signoff">\n{_colgroup((2, 4, 4, 4))}<tr>{head}</tr>\n{rows}</table>'
+
+
+def _written(text: str) -> str:
+    """Returns a cell of a sign-off row: its text, or a line to write on when it has none."""
+    return f"<td>{escape(text)}</td>" if text else '<td class="line"></td>'
+
+
+def _page_break(_: PageBreak) -> str:
+    return '<div class="page-break"></div>'
+
+
 _WRITE: dict[type, Callable[[Any], str]] = {
     Heading: _heading,
     Para: _para,
@@ -240,4 +268,6 @@ _WRITE: dict[type, Callable[[Any], str]] = {
     Table: _table,
     Toc: _toc,
     OrgChart: _org_chart,
+    SignOff: _signoff,
+    PageBreak: _page_break,
 }
