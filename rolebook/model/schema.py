@@ -15,7 +15,18 @@ from __future__ import annotations
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from typing import Annotated, get_args, get_type_hints
 
-from rolebook.model.scalars import Choice, Date, Language, RoleId, Status, Text, Version, Window
+from rolebook.model.scalars import (
+    Choice,
+    Date,
+    Kind,
+    KindError,
+    Language,
+    RoleId,
+    Status,
+    Text,
+    Version,
+    Window,
+)
 
 # The grounds of discrimination a role may acknowledge a requirement on (acknowledged_warnings);
 # rolebook/check/compliance.py has a rule for each, in this order.
@@ -214,6 +225,20 @@ SECTIONS = tuple(f.name for f in fields(Role) if f.metadata.get("section"))
 SectionName = Annotated[str, Choice(*SECTIONS)]
 
 
+class Switch(Kind):
+    """A setting that is on or off: true or false."""
+
+    what = "true or false"
+    json = {"type": "boolean"}
+
+    def parse(self, text: str) -> bool:
+        """Returns True for true, False for false; raises KindError for anything else."""
+        text = str(super().parse(text))
+        if text not in ("true", "false"):
+            raise KindError(f"'{text}' is neither true nor false; write true or false")
+        return text == "true"
+
+
 @dataclass(frozen=True)
 class Settings:
     """The handbook's settings: handbook.yaml at the project's root."""
@@ -224,6 +249,11 @@ class Settings:
     version: Version = doc("The handbook's version, MAJOR.MINOR.")
     effective_date: Date = doc("Date from which this handbook version applies.")
     language: Language = doc("Language of labels and dates: zh-CN or en.", default="zh-CN")
+    pdf: Annotated[bool, Switch()] = doc(
+        "Also write output/pdf/: handbook.pdf and each role's PDF, converted by LibreOffice "
+        "(as `build --pdf`).",
+        default=False,
+    )
     required_sections: list[SectionName] = doc(
         "Role sections that must be present and not empty; `check` fails without them.",
         default_factory=lambda: list(SECTIONS),
