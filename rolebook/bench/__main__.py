@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
+from rolebook.bench import pdf as pdf_bench
 from rolebook.bench import peers
 from rolebook.bench.generate import Generator
 from rolebook.build import cache, jobs, pipeline, workers
@@ -68,6 +69,11 @@ def parser() -> argparse.ArgumentParser:
         help="measure rolebook only, not pandoc and docxtpl",
     )
     p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="measure `build --pdf` instead (LibreOffice; see rolebook/bench/pdf.py)",
+    )
+    p.add_argument(
         "--keep",
         type=Path,
         default=None,
@@ -82,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
         work = args.keep or Path(tmp)
         bench = Bench(args, work)
         print(bench.heading(), flush=True)
+        if args.pdf:
+            pdf_figures = pdf_bench.figures(args.root, bench.root, args.roles, args.jobs)
+            print(pdf_bench.table(pdf_figures, args.roles, args.jobs))
+            return 0
         figures = bench.rolebook()
         print(table_of_rolebook(figures), flush=True)
         if args.peers:
