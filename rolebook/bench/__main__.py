@@ -30,6 +30,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from rolebook.bench import imports, peers
+from rolebook.bench import pdf as pdf_bench
 from rolebook.bench.generate import Generator
 from rolebook.build import cache, jobs, pipeline, workers
 from rolebook.load.files import ROLES_DIR, TEMPLATES_DIR
@@ -87,6 +88,11 @@ def _measure_options(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="measure only `import` of N generated .docx job descriptions (see imports.py)",
     )
+    p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="measure `build --pdf` instead (LibreOffice; see rolebook/bench/pdf.py)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,6 +104,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         bench = Bench(args, work)
         print(bench.heading(), flush=True)
+        if args.pdf:
+            pdf_figures = pdf_bench.figures(args.root, bench.root, args.roles, args.jobs)
+            print(pdf_bench.table(pdf_figures, args.roles, args.jobs))
+            return 0
         figures = bench.rolebook()
         print(table_of_rolebook(figures), flush=True)
         if args.peers:

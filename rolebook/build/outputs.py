@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rolebook.build import cache as cache_module
-from rolebook.build.jobs import ASSEMBLED, Job, current_reads, job_keys, plan
+from rolebook.build import pdf
+from rolebook.build.jobs import ASSEMBLED, HANDBOOK, Job, current_reads, job_keys, plan
 from rolebook.build.workers import PIECE, Runner, run
 from rolebook.load import resources
 from rolebook.load.files import TEMPLATES_DIR
@@ -66,7 +67,24 @@ def render_all(
     changes = changes_pages(project, runner)
     rendered.files.update(changes)
     rendered.fresh += changes
+    if project.settings is not None and project.settings.pdf:
+        add_pdfs(project, runner, rendered, workers, cache)
     return rendered
+
+
+def add_pdfs(
+    project: Project,
+    runner: Runner,
+    rendered: Rendered,
+    workers: int,
+    cache: cache_module.Cache | None,
+) -> None:
+    """Adds pdf/handbook.pdf and every role's PDF, converted from the handbook's pieces."""
+    handbook = runner.writers[HANDBOOK.writer]
+    pdfs = pdf.pdf_files(project, rendered.pieces[HANDBOOK.path], handbook.assemble, workers, cache)
+    rendered.files.update(pdfs)
+    if HANDBOOK.path in rendered.fresh_pieces:
+        rendered.fresh += pdfs
 
 
 def render_cached(

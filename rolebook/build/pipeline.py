@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rolebook.build import cache as cache_module
+from rolebook.build import pdf as pdf_module
 from rolebook.check import gather
 from rolebook.load import files, history
 from rolebook.load.files import TEMPLATES_DIR
@@ -53,6 +54,7 @@ def build(
     on_wait: Callable[[], None] | None = None,
     workers: int | None = None,
     use_cache: bool = True,
+    pdf: bool = False,
 ) -> Report:
     """Checks the project, renders every output and replaces `output` with the result.
 
@@ -60,37 +62,53 @@ def build(
     is publishing to the same place and this one waits. `workers` processes render (default:
     one per core). With the cache (the project's .cache/rolebook/), files whose inputs did not
     change come from it, and a build whose inputs are all unchanged, with `output` as the last
-    build left it, does nothing at all.
+    build left it, does nothing at all. `pdf` (or the setting) also writes output/pdf/; without
+    LibreOffice that is refused before anything is read or written.
     """
     # Refused before anything is read or cached: --output must not replace the project, nor
     # anything rolebook did not make.
     output = check_output(root, output)
+    if pdf:
+        pdf_module.soffice()  # no LibreOffice: refused before anything is read or written
+    options = Options(lang, pdf)
     if not use_cache:
-        return _build(root, output, lang, on_wait, workers, None)
+        return _build(root, output, options, on_wait, workers, None)
     cache = cache_module.Cache(root / cache_module.FOLDER)
-    inputs = input_digest(root, lang)
+    inputs = input_digest(root, lang, pdf)
     last = cache.up_to_date(inputs, output) if inputs else None
     if last is not None:
         return Report(**{**last, "rendered": [], "up_to_date": True})
-    report = _build(root, output, lang, on_wait, workers, cache)
+    report = _build(root, output, options, on_wait, workers, cache)
     if inputs:
         cache.save(inputs, output, dataclasses.asdict(report))
     return report
 
 
+@dataclass(frozen=True)
+class Options:
+    """What the command line changes of the settings: the language, and PDFs."""
+
+    lang: str | None = None
+    pdf: bool = False
+
+
 def _build(
     root: Path,
     output: Path,
-    lang: str | None,
+    options: Options,
     on_wait: Callable[[], None] | None,
     workers: int | None,
     cache: cache_module.Cache | None,
 ) -> Report:
     workers = workers or parallel.default_workers()
     project = check(root, workers, None if cache is None else Readings(cache.folder))
-    if lang:
-        assert project.settings is not None  # check raises if they could not be read
-        project.settings = dataclasses.replace(project.settings, language=lang)
+    assert project.settings is not None  # check raises if they could not be read
+    if options.lang:
+        project.settings = dataclasses.replace(project.settings, language=options.lang)
+    if options.pdf:
+        project.settings = dataclasses.replace(project.settings, pdf=True)
+    if project.settings.pdf:
+        pdf_module.soffice()  # `pdf: true` without LibreOffice: refused before anything is written
     from rolebook.build import outputs  # the writers and Jinja: only a real build needs them
 
     rendered = outputs.render_all(project, workers, cache)
@@ -110,7 +128,7 @@ def check_output(root: Path, output: Path) -> Path:
     return publish.check_output(output, files.sources(root))
 
 
-def input_digest(root: Path, lang: str | None = None) -> str:
+def input_digest(root: Path, lang: str | None = None, pdf: bool = False) -> str:
     """Returns the digest of all a build reads (rolebook itself, `lang`, today's date for the
     checks, the git commit the changes pages compare with, the settings, the roles and the
     templates), or "" if some of it cannot be read: the build will say what."""
@@ -119,6 +137,7 @@ def input_digest(root: Path, lang: str | None = None) -> str:
         return digest(
             tool_digest(),
             lang or "",
+            repr(pdf),
             dt.date.today().isoformat(),
             head,
             *files.input_bytes(root),

@@ -35,6 +35,11 @@ def arguments(p: argparse.ArgumentParser) -> None:
         action="store_false",
         help=f"render everything, ignoring and keeping {cache.FOLDER}/ as it is",
     )
+    p.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also write output/pdf/ (needs LibreOffice; as `pdf: true` in handbook.yaml)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -44,7 +49,9 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     output = args.output or args.root / "output"
     try:
-        built = pipeline.build(args.root, output, args.lang, _say_waiting, args.jobs, args.cache)
+        built = pipeline.build(
+            args.root, output, args.lang, _say_waiting, args.jobs, args.cache, args.pdf
+        )
     except CheckFailed as exc:
         print_lines(exc.lines(), sys.stderr)
         print(

@@ -285,6 +285,11 @@ class Settings:
     version: Version = doc("The handbook's version, MAJOR.MINOR.")
     effective_date: Date = doc("Date from which this handbook version applies.")
     language: Language = doc("Language of labels and dates: zh-CN or en.", default="zh-CN")
+    pdf: Switch = doc(
+        "Also write output/pdf/: handbook.pdf and each role's PDF, converted by LibreOffice "
+        "(as `build --pdf`).",
+        default=False,
+    )
     required_sections: list[SectionName] = doc(
         "Role sections that must be present and not empty; `check` fails without them.",
         default_factory=lambda: list(SECTIONS),

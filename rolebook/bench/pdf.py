@@ -1,0 +1,86 @@
+"""The PDF benchmark: `python -m rolebook.bench --pdf` (LibreOffice on PATH).
+
+On the sample project and on the generated project of --roles roles, wall seconds of
+`build --pdf` from scratch (handbook.pdf and every role's PDF) and after one role is edited;
+beside them the simple way, LibreOffice converting each role's own .docx, measured on --sample
+roles in one soffice run and extrapolated to all of them (said so in the table).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rolebook.build import cache, pdf
+
+SAMPLE = 50  # roles converted the simple way, to extrapolate from
+
+
+def build(root: Path, jobs: int, fresh: bool) -> float:
+    """Returns the wall seconds of `build --pdf` of `root` in a fresh process; `fresh` first
+    deletes the cache and the output."""
+    if fresh:
+        shutil.rmtree(root / cache.FOLDER, ignore_errors=True)
+        shutil.rmtree(root / "output", ignore_errors=True)
+    argv = [sys.executable, "-m", "rolebook.cli", "build", "--root", str(root), "-j", str(jobs)]
+    started = time.perf_counter()
+    proc = subprocess.run([*argv, "--pdf"], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"build --pdf failed:\n{proc.stderr}")
+    return time.perf_counter() - started
+
+
+def simple_way(root: Path, jobs: int, sample: int = SAMPLE) -> tuple[float, int]:
+    """Returns the wall seconds LibreOffice takes converting `sample` roles' own .docx (one
+    soffice per worker, warm for its share, as `build --pdf` runs it), and how many it did."""
+    docx = sorted((root / "output" / "docx").glob("*.docx"))
+    roles = [p for p in docx if p.name != "handbook.docx"][:sample]
+    documents = [p.read_bytes() for p in roles]
+    started = time.perf_counter()
+    pdf.convert(documents, jobs)
+    return time.perf_counter() - started, len(roles)
+
+
+def figures(sample_root: Path, generated: Path, roles: int, jobs: int) -> dict[str, float]:
+    """Returns the PDF figures, in wall seconds, of the sample and the generated project."""
+    out = {"sample": build(sample_copy(sample_root), jobs, fresh=True)}
+    out["full"] = build(generated, jobs, fresh=True)
+    one = next((generated / "roles").glob("*.yaml"))
+    text = one.read_text(encoding="utf-8")
+    one.write_text(text.replace("duties:\n", "duties:\n  - 基准测试新增的职责。\n", 1), "utf-8")
+    out["one_role"] = build(generated, jobs, fresh=False)
+    seconds, done = simple_way(generated, jobs)
+    out["simple"] = seconds / done * roles
+    return out
+
+
+def sample_copy(root: Path) -> Path:
+    """Returns a copy of the sample project's inputs in a temporary folder."""
+    dest = Path(tempfile.mkdtemp(prefix="rolebook-bench-pdf-")) / "sample"
+    dest.mkdir()
+    shutil.copy(root / "handbook.yaml", dest)
+    shutil.copytree(root / "roles", dest / "roles")
+    shutil.copytree(root / "templates", dest / "templates")
+    return dest
+
+
+def table(f: dict[str, float], roles: int, jobs: int) -> str:
+    """Returns the PDF figures as a Markdown table with their targets."""
+    met = lambda v, t: "met" if v <= t else f"**not met** ({v / t:.1f}× the target)"  # noqa: E731
+    return "\n".join(
+        [
+            f"| PDF figure (wall, build -j {jobs}) | rolebook | target |  |",
+            "|---|---|---|---|",
+            f"| PDFs of the sample (3 roles), from scratch | {f['sample']:.1f} s |  |  |",
+            f"| {roles} roles: handbook.pdf + every role's PDF | {f['full']:.1f} s | ≤ 120 s "
+            f"| {met(f['full'], 120)} |",
+            f"| one role edited | {f['one_role']:.1f} s | ≤ 10 s | {met(f['one_role'], 10)} |",
+            f"| the simple way: each role's .docx converted alone (LibreOffice only, "
+            f"{SAMPLE} roles measured, extrapolated to {roles}) | {f['simple']:.1f} s | | "
+            f"{f['simple'] / f['full']:.1f}× rolebook's |",
+        ]
+    )

@@ -1,0 +1,134 @@
+"""`build --pdf`: LibreOffice converts the handbook in batches, pypdf cuts out each role's pages.
+
+What a reader gets: output/pdf/handbook.pdf and one PDF per role, whose pages are the role's
+pages of the handbook (its footer labels, in order), titled and with the handbook's language;
+two builds give the same bytes; an edited role converts one batch again, not the handbook; and
+without LibreOffice a one-line error says how to install it, and the output stays as it was.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import clients
+import pytest
+from conftest import REPO, edit, handbook_numbers
+from pypdf import PdfReader
+
+from rolebook.build import pdf, pipeline
+from rolebook.check import gather
+
+pytestmark = pytest.mark.external  # LibreOffice and poppler, or builds in other processes
+
+ROLES = [role.id for role in gather.load(REPO).roles]
+
+
+def pdf_build(root: Path, output: Path, **options) -> dict[str, bytes]:
+    """Returns the files of output/pdf/ after `build --pdf` of `root` into `output`."""
+    clients.need("soffice", "libreoffice-writer-nogui")
+    pipeline.build(root, output, workers=2, pdf=True, **options)
+    return {p.name: p.read_bytes() for p in sorted((output / "pdf").iterdir())}
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
+    """Returns the output folder and the PDFs of one --pdf build of the sample (no cache)."""
+    out = tmp_path_factory.mktemp("pdf") / "output"
+    return out, pdf_build(REPO, out, use_cache=False)
+
+
+def labels(pdf: Path) -> list[str]:
+    """Returns the footer label ("2.1-3") of each page of `pdf` that has one, "" otherwise."""
+    found = [re.findall(r"\b\d+\.\d+-\d+\b", page) for page in clients.pdf_pages_text(pdf)]
+    return [f[-1] if f else "" for f in found]
+
+
+def test_every_pdf_is_written_and_linked(pdfs):
+    out, files = pdfs
+    assert sorted(files) == sorted([*(f"{r}.pdf" for r in ROLES), "handbook.pdf"])
+    index = (out / "html" / "index.html").read_text("utf-8")
+    assert 'href="../pdf/handbook.pdf"' in index
+    for role in ROLES:
+        assert f'href="../pdf/{role}.pdf"' in index
+        assert f'href="../pdf/{role}.pdf"' in (out / "html" / f"{role}.html").read_text("utf-8")
+
+
+def test_a_roles_pdf_is_its_pages_of_the_handbook(pdfs):
+    out, _ = pdfs
+    handbook = labels(out / "pdf" / "handbook.pdf")
+    numbers = handbook_numbers(gather.load(REPO).roles)
+    for role, (department, number) in numbers.items():
+        prefix = f"{department}.{number}-"
+        own = labels(out / "pdf" / f"{role}.pdf")
+        # The contents list each role's first label too: its pages are the last "X.Y-1" on.
+        first = len(handbook) - 1 - handbook[::-1].index(f"{prefix}1")
+        in_handbook = [label for label in handbook[first:] if label.startswith(prefix)]
+        assert own == in_handbook == [f"{prefix}{i}" for i in range(1, len(own) + 1)]
+        role_text = clients.pdf_pages_text(out / "pdf" / f"{role}.pdf")
+        handbook_text = clients.pdf_pages_text(out / "pdf" / "handbook.pdf")
+        assert role_text == handbook_text[first : first + len(own)]
+
+
+def test_title_and_language_are_set(pdfs):
+    out, files = pdfs
+    settings = gather.load(REPO).settings
+    reader = PdfReader(io.BytesIO(files["handbook.pdf"]))
+    assert reader.metadata.title == settings.title
+    assert reader.trailer["/Root"]["/Lang"] == settings.language
+    info = subprocess.run(
+        ["pdfinfo", str(out / "pdf" / "handbook.pdf")], capture_output=True, text=True
+    ).stdout
+    assert f"Title:           {settings.title}" in info
+    assert "CreationDate" not in info  # no clock in the output
+
+
+def test_two_builds_give_the_same_bytes(pdfs, tmp_path):
+    _, first = pdfs
+    assert pdf_build(REPO, tmp_path / "again", use_cache=False) == first
+
+
+def test_one_role_edited_converts_one_batch(project, tmp_path, monkeypatch):
+    converted: list[int] = []
+    real = pdf._convert_share
+
+    def counting(program, documents):
+        converted.append(len(documents))
+        return real(program, documents)
+
+    monkeypatch.setattr(pdf, "_convert_share", counting)
+    first = pdf_build(project, tmp_path / "out")
+    batches = sum(converted)
+    assert batches == 1 + len({r.department for r in gather.load(project).roles})
+    converted.clear()
+    edit(project / "roles" / "vip-specialist.yaml", "duties:\n", "duties:\n  - 新增一条职责。\n")
+    second = pdf_build(project, tmp_path / "out")
+    assert sum(converted) == 1  # the specialist's department alone
+    assert second["vip-specialist.pdf"] != first["vip-specialist.pdf"]
+    assert second["vip-department-manager.pdf"] == first["vip-department-manager.pdf"]
+    converted.clear()
+    assert pdf_build(project, tmp_path / "fresh", use_cache=False) == second
+    assert sum(converted) == batches  # and the spliced handbook is what a full build gives
+
+
+def test_without_libreoffice_nothing_is_lost(project, tmp_path):
+    out = tmp_path / "out"
+    run = [sys.executable, str(REPO / "build.py"), "build", "--root", str(project)]
+    assert subprocess.run([*run, "--output", str(out)], capture_output=True).returncode == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    env = {**os.environ, "PATH": str(empty)}
+    proc = subprocess.run(
+        [*run, "--output", str(out), "--pdf"], capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [
+        "error: --pdf needs LibreOffice, and soffice is not on PATH; install it with: "
+        f"{pdf.INSTALL} (or build without --pdf and `pdf: true`)"
+    ]
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
