@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from rolebook import __version__
-from rolebook.commands import build, bump, check, diff, export, new, schema, serve
+from rolebook.commands import build, bump, check, diff, export, new, schema, serve, workbook
 from rolebook.commands.options import print_lines
 from rolebook.model.errors import RolebookError
 
@@ -37,6 +37,7 @@ COMMANDS = {
     "serve": serve,
     "diff": diff,
     "export": export,
+    "import": workbook,
 }
 
 
