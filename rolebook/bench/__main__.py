@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from rolebook.bench import peers
+from rolebook.bench import peers, sheets
 from rolebook.bench.generate import Generator
 from rolebook.build import cache, jobs, pipeline, workers
 from rolebook.load.files import ROLES_DIR, TEMPLATES_DIR
@@ -68,6 +68,11 @@ def parser() -> argparse.ArgumentParser:
         help="measure rolebook only, not pandoc and docxtpl",
     )
     p.add_argument(
+        "--sheets",
+        action="store_true",
+        help="measure export and import of the catalogue workbook instead of the build",
+    )
+    p.add_argument(
         "--keep",
         type=Path,
         default=None,
@@ -82,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         work = args.keep or Path(tmp)
         bench = Bench(args, work)
         print(bench.heading(), flush=True)
+        if args.sheets:
+            print(sheets.table(sheets.measure(bench), args.roles))
+            return 0
         figures = bench.rolebook()
         print(table_of_rolebook(figures), flush=True)
         if args.peers:
