@@ -33,6 +33,7 @@ from rolebook.output.catalogue import xlsx
 from rolebook.output.catalogue.json import fingerprint
 from rolebook.output.catalogue.sheets import roles_from
 from rolebook.output.catalogue.table import Cells
+from rolebook.util import parallel
 
 SUMMARY = "apply the edits made in an exported workbook (.xlsx) to the role files"
 # What to do with a role of the workbook (or, else, why it conflicts with its file).
@@ -158,7 +159,7 @@ def _workbook_bytes(path: Path) -> bytes:
 def _project(root: Path) -> Project:
     """Returns the project at `root`, read but not checked; raises CheckFailed if a file cannot
     be read, as its role could not be compared with the workbook."""
-    project = projects.load(root)
+    project = projects.load(root, parallel.default_workers())
     if project.settings is None or project.errors:
         raise CheckFailed(project.diagnostics)
     return project

@@ -104,7 +104,7 @@ def _sheet(book: Workbook, sheet: Sheet, rows: list[tuple]):
     for row in rows:
         out.append(
             [
-                _cell(out, value, **style) if style else value
+                None if value == "" else _cell(out, value, **style) if style else value
                 for value, style in zip(row, styles, strict=True)
             ]
         )
