@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from rolebook.bench import peers, sheets
+from rolebook.bench import peers, spreadsheet
 from rolebook.bench.generate import Generator
 from rolebook.build import cache, jobs, pipeline, workers
 from rolebook.load.files import ROLES_DIR, TEMPLATES_DIR
@@ -88,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         bench = Bench(args, work)
         print(bench.heading(), flush=True)
         if args.sheets:
-            print(sheets.table(sheets.measure(bench), args.roles))
+            print(spreadsheet.table(spreadsheet.measure(bench), args.roles))
             return 0
         figures = bench.rolebook()
         print(table_of_rolebook(figures), flush=True)
