@@ -68,15 +68,10 @@ def _format_of(output: Path | None) -> str:
 
 
 def refuse_to_replace(root: Path, output: Path, name: str, force: bool) -> None:
-    """Raises RolebookError if `output` is one of the project's own files, or a file that this
-    format did not write (or that was edited since) and not `force`."""
-    target = output.resolve()
-    for source in (path.resolve() for path in files.sources(root)):
-        if target == source or source in target.parents:
-            raise RolebookError(
-                f"{output} is part of the project ({source.name}); write the catalogue "
-                "elsewhere, e.g. --output catalogue.xlsx"
-            )
+    """Raises RolebookError if `output` is one of the project's own files, has not the
+    extension of the format `name`, or is a file that this format did not write (or that was
+    edited since) and not `force`."""
+    _outside_the_project(root, output)
     if output.suffix.lower() != FORMATS[name].SUFFIX:
         raise RolebookError(
             f"--output {output} does not end in {FORMATS[name].SUFFIX}, the extension of "
@@ -95,3 +90,14 @@ def refuse_to_replace(root: Path, output: Path, name: str, force: bool) -> None:
             f"{output} exists and is not a catalogue that export wrote (or it was edited "
             "since): nothing written; choose another --output, or add --force to replace it"
         )
+
+
+def _outside_the_project(root: Path, output: Path) -> None:
+    """Raises RolebookError if `output` is, or is inside, handbook.yaml, roles/ or templates/."""
+    target = output.resolve()
+    for source in (path.resolve() for path in files.sources(root)):
+        if target == source or source in target.parents:
+            raise RolebookError(
+                f"{output} is part of the project ({source.name}); write the catalogue "
+                "elsewhere, e.g. --output catalogue.xlsx"
+            )

@@ -118,6 +118,16 @@ def planned(root: Path, path: Path) -> Plan:
     tables, exported = xlsx.read(_workbook_bytes(path), path.name)
     wanted = roles_from(tables, Cells(path.name))
     project = _project(root)
+    plan = _sorted_out(project, wanted, exported, path.name)
+    _check(project, plan.edits)
+    return plan
+
+
+def _sorted_out(
+    project: Project, wanted: dict[str, tuple[Role, int]], exported: dict, name: str
+) -> Plan:
+    """Returns the plan for the roles of the workbook `name` (`wanted`, each with its row):
+    each edited, kept as its file is, or the same; raises Refused naming every conflict."""
     current = {r.value.id: (p, r.value) for p, r in project.readings.items() if r.value}
     plan = Plan([], [], 0, len(set(current) - set(wanted)))
     conflicts = []
@@ -125,7 +135,7 @@ def planned(root: Path, path: Path) -> Plan:
         file, old = current.get(role_id, (f"{ROLES_DIR}/{role_id}.yaml", None))
         state, why = _state(file, old, new, exported.get(role_id), row)
         if state == EDIT:
-            plan.edits.append(_edit(root, file, old, new))
+            plan.edits.append(_edit(project.root, file, old, new))
         elif state == KEPT:
             plan.kept.append(role_id)
         elif state == SAME:
@@ -133,14 +143,8 @@ def planned(root: Path, path: Path) -> Plan:
         else:
             conflicts.append(why)
     if conflicts:
-        raise Refused(
-            [
-                *conflicts,
-                f"{path.name}: {len(conflicts)} conflict{'s' * (len(conflicts) != 1)} "
-                "with the role files; nothing written",
-            ]
-        )
-    _check(project, plan.edits)
+        count = f"{len(conflicts)} conflict{'s' * (len(conflicts) != 1)}"
+        raise Refused([*conflicts, f"{name}: {count} with the role files; nothing written"])
     return plan
 
 
@@ -172,22 +176,13 @@ def _state(
     whose file `file` holds `old` (None: no file) and which was `exported` (version and
     fingerprint; None: not exported): EDIT, KEPT or SAME, or CONFLICT and why."""
     if old is None:
-        if exported is None:
-            return EDIT, ""
-        return CONFLICT, (
-            f"{new.id}: {file} was deleted or renamed since the export; export again, or "
-            f"delete row {row} of the sheet roles and the role's rows in the other sheets"
-        )
+        return (EDIT, "") if exported is None else (CONFLICT, _gone(new, file, row))
     if old == new:
         return SAME, ""
     if exported is None:  # a workbook without the export's record: the versions tell
         if old.document_control.version == new.document_control.version:
             return EDIT, ""
-        return CONFLICT, (
-            f"{new.id}: version {new.document_control.version} in the workbook (roles, row "
-            f"{row}), {old.document_control.version} in {file}: the file was changed after the "
-            "export; export again and redo this role's edits"
-        )
+        return CONFLICT, _another_version(old, new, file, row)
     if fingerprint(old) == exported[1]:
         return EDIT, ""
     if fingerprint(new) == exported[1]:
@@ -196,6 +191,21 @@ def _state(
         f"{new.id}: changed in the workbook and in {file} since the export (version "
         f"{exported[0]} then, {old.document_control.version} now); export again and redo this "
         "role's edits in the new workbook"
+    )
+
+
+def _gone(new: Role, file: str, row: int) -> str:
+    return (
+        f"{new.id}: {file} was deleted or renamed since the export; export again, or delete "
+        f"row {row} of the sheet roles and the role's rows in the other sheets"
+    )
+
+
+def _another_version(old: Role, new: Role, file: str, row: int) -> str:
+    return (
+        f"{new.id}: version {new.document_control.version} in the workbook (roles, row {row}), "
+        f"{old.document_control.version} in {file}: the file was changed after the export; "
+        "export again and redo this role's edits"
     )
 
 

@@ -322,27 +322,30 @@ def roles_from(tables: dict[str, Table], cells: Cells) -> dict[str, tuple[Role, 
     """Returns the roles the sheets hold, by id, each with its row in the sheet roles; raises
     Problems naming every cell that does not read."""
     table = tables[ROLES.name]
+    found, rows = _role_rows(table, cells)
+    named = {row.cells.get("id", "") for row in table.rows}
+    for sheet in LIST_SHEETS:
+        _sections(sheet, tables[sheet.name], cells, found, named)
+    cells.raise_if_any()
+    return {role_id: (Role(**values), rows[role_id]) for role_id, values in found.items()}
+
+
+def _role_rows(table: Table, cells: Cells) -> tuple[dict[str, dict], dict[str, int]]:
+    """Returns the values of each role's row in the sheet roles, and its row number, by id;
+    reports a second row of one role."""
     found: dict[str, dict] = {}
     rows: dict[str, int] = {}
     for row in table.rows:
         values = None if row.empty() else ROLES.values(cells, table, row)
         if values is None:
             continue
-        if values["id"] in found:
-            cells.report(
-                table,
-                row,
-                "id",
-                f"a second row of role '{values['id']}' (the first is row "
-                f"{rows[values['id']]}); a role has one row",
-            )
+        first = rows.get(values["id"])
+        if first is not None:
+            message = f"a second row of role '{values['id']}' (the first is row {first})"
+            cells.report(table, row, "id", f"{message}; a role has one row")
             continue
         found[values["id"]], rows[values["id"]] = values, row.number
-    named = {row.cells.get("id", "") for row in table.rows}
-    for sheet in LIST_SHEETS:
-        _sections(sheet, tables[sheet.name], cells, found, named)
-    cells.raise_if_any()
-    return {role_id: (Role(**values), rows[role_id]) for role_id, values in found.items()}
+    return found, rows
 
 
 def _sections(
