@@ -58,12 +58,12 @@ def write(catalogue: Catalogue) -> bytes:
     """Returns the workbook of the catalogue."""
     book = Workbook(write_only=True)
     _read_me(book, catalogue)
-    for sheet in SHEETS:
-        _sheet(book, sheet, [row for role in catalogue.roles for row in sheet.rows(role)])
+    for sheet in SHEETS:  # the first, roles, is the one the workbook opens on
+        rows = [row for role in catalogue.roles for row in sheet.rows(role)]
+        _sheet(book, sheet, rows, selected=sheet is SHEETS[0])
     hidden = _sheet(book, EXPORT, [row for role in catalogue.roles for row in EXPORT.rows(role)])
     hidden.sheet_state = "hidden"
-    book.active = 1  # opens on the sheet of roles
-    book.worksheets[1].sheet_view.tabSelected = True
+    book.active = 1
     when = dt.datetime.combine(catalogue.settings.effective_date, dt.time())
     book.properties.creator = CREATOR
     book.properties.title = catalogue.settings.title
@@ -88,9 +88,11 @@ class _FixedDateZip(zipfile.ZipFile):
             self.writestr(arcname or filename, spooled.read())
 
 
-def _sheet(book: Workbook, sheet: Sheet, rows: list[tuple]):
-    """Adds the sheet `sheet` holding `rows` below its header; returns it."""
+def _sheet(book: Workbook, sheet: Sheet, rows: list[tuple], selected: bool = False):
+    """Adds the sheet `sheet` holding `rows` below its header (its tab `selected`, for the
+    sheet the workbook opens on); returns it."""
     out = book.create_sheet(sheet.name)
+    out.sheet_view.tabSelected = selected  # set before the first row: it is written with it
     for number, width in enumerate(_widths(sheet.columns, rows), 1):
         out.column_dimensions[get_column_letter(number)].width = width
     out.freeze_panes = "B2"

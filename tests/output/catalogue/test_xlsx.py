@@ -52,6 +52,7 @@ def test_the_sheets_are_the_read_me_the_roles_and_one_per_list(content):
         "rolebook",
     ]
     assert book.active.title == "roles"
+    assert [bool(sheet.sheet_view.tabSelected) for sheet in book][:3] == [False, True, False]
     assert book["rolebook"].sheet_state == "hidden"
     assert [c.value for c in book["duties"][1]] == ["role", "position", "text"]
     assert [c.value for c in book["workflow"][1]] == [
