@@ -90,7 +90,7 @@ def apply_workbook(args: argparse.Namespace, path: Path) -> int:
 @dataclass(frozen=True)
 class Edit:
     """A role file to write: its path, the role it held (None: a new file), the role it is to
-    hold, and its new text."""
+    hold, its new text and the reading of that text."""
 
     path: str
     old: Role | None
@@ -188,24 +188,24 @@ def _state(
     if fingerprint(new) == exported[1]:
         return KEPT, ""
     return CONFLICT, (
-        f"{new.id}: changed in the workbook and in {file} since the export (version "
-        f"{exported[0]} then, {old.document_control.version} now); export again and redo this "
-        "role's edits in the new workbook"
+        f"{file}: error: {new.id} was changed in the workbook and in this file since the "
+        f"export (version {exported[0]} then, {old.document_control.version} now); export "
+        "again and redo this role's edits in the new workbook"
     )
 
 
 def _gone(new: Role, file: str, row: int) -> str:
     return (
-        f"{new.id}: {file} was deleted or renamed since the export; export again, or delete "
-        f"row {row} of the sheet roles and the role's rows in the other sheets"
+        f"{file}: error: the file of {new.id} was deleted or renamed since the export; export "
+        f"again, or delete row {row} of the sheet roles and the role's rows in the other sheets"
     )
 
 
 def _another_version(old: Role, new: Role, file: str, row: int) -> str:
     return (
-        f"{new.id}: version {new.document_control.version} in the workbook (roles, row {row}), "
-        f"{old.document_control.version} in {file}: the file was changed after the export; "
-        "export again and redo this role's edits"
+        f"{file}: error: {new.id} is at version {old.document_control.version} here, "
+        f"{new.document_control.version} in the workbook (roles, row {row}): the file was "
+        "changed after the export; export again and redo this role's edits"
     )
 
 

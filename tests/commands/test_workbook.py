@@ -137,12 +137,24 @@ def test_a_role_changed_in_its_file_and_in_the_workbook_is_refused(project, cli,
     result = cli("import", exported.save(project / "edited.xlsx"), "--root", project)
     assert (result.code, result.out) == (1, "")
     assert result.err.splitlines() == [
-        "vip-specialist: changed in the workbook and in roles/vip-specialist.yaml since the "
-        "export (version 1.1 then, 1.2 now); export again and redo this role's edits in the new "
-        "workbook",
+        "roles/vip-specialist.yaml: error: vip-specialist was changed in the workbook and in this "
+        "file since the export (version 1.1 then, 1.2 now); export again and redo this role's "
+        "edits in the new workbook",
         "edited.xlsx: 1 conflict with the role files; nothing written",
     ]
     assert role_texts(project) == before
+
+
+def test_a_role_whose_file_is_gone_since_the_export_is_refused(project, cli, exported):
+    (project / "roles" / "vip-department-supervisor.yaml").unlink()
+    result = cli("import", exported.save(project / "edited.xlsx"), "--root", project)
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
+        "roles/vip-department-supervisor.yaml: error: the file of vip-department-supervisor was "
+        "deleted or renamed since the export; export again, or delete row 3 of the sheet roles "
+        "and the role's rows in the other sheets"
+    )
+    assert not (project / "roles" / "vip-department-supervisor.yaml").exists()
 
 
 def test_a_role_changed_only_in_its_file_is_kept(project, cli, exported):
@@ -163,9 +175,9 @@ def test_without_the_export_record_a_differing_version_is_a_conflict(project, cl
     result = cli("import", exported.save(project / "edited.xlsx"), "--root", project)
     assert result.code == 1
     assert result.err.splitlines()[0] == (
-        "vip-specialist: version 1.0 in the workbook (roles, row 4), 1.1 in "
-        "roles/vip-specialist.yaml: the file was changed after the export; export again and "
-        "redo this role's edits"
+        "roles/vip-specialist.yaml: error: vip-specialist is at version 1.1 here, 1.0 in the "
+        "workbook (roles, row 4): the file was changed after the export; export again and redo "
+        "this role's edits"
     )
 
 
