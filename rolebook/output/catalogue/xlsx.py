@@ -250,7 +250,10 @@ def _opened(content: bytes, file: str):
         )
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
-            raise RolebookError(f"{file}: the workbook unpacks to more than 500 MB; refused")
+            raise RolebookError(
+                f"{file}: the workbook unpacks to more than {MAX_UNPACKED // 1_000_000} MB; "
+                "it is not a catalogue that export wrote"
+            )
     try:
         return load_workbook(io.BytesIO(content), read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
