@@ -16,12 +16,16 @@ from rolebook.commands.options import print_lines
 from rolebook.model.errors import RolebookError
 
 INTERRUPTED = 130  # the shells' exit status for a command stopped by Ctrl-C (SIGINT)
+DEFAULT_COMMAND = "build"
+# The options of rolebook itself; any other option before a command is one of build's.
+OWN_OPTIONS = ("-h", "--help", "--version")
 
 DESCRIPTION = """\
 Validate job-description roles (roles/*.yaml) and render them as Word (.docx) and HTML
 handbooks with document-control version headers.
 
-`rolebook` alone is `rolebook build`. Each command takes --root (the project folder, default .).
+`rolebook` alone is `rolebook build`, and so is `rolebook` with build's options only
+(`rolebook --lang en -j 2`). Each command takes --root (the project folder, default .).
 
 exit status: 0 success, 1 a problem in the roles, settings, templates or output folder,
 2 a wrong command line.
@@ -54,6 +58,7 @@ def parser() -> argparse.ArgumentParser:
         prog="rolebook",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,  # `--vers` is no option of rolebook's, so it is build's (and wrong)
     )
     p.add_argument("--version", action="version", version=f"rolebook {__version__}")
     sub = p.add_subparsers(dest="command", metavar="command")
@@ -83,11 +88,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
-    """Returns the parsed command line; with no command, that of `build`."""
-    args = parser().parse_args(argv)
-    if args.command is None:
-        args = parser().parse_args(["build", *(argv if argv is not None else sys.argv[1:])])
-    return args
+    """Returns the parsed command line; with no command, that of `build` (see with_command)."""
+    return parser().parse_args(with_command(sys.argv[1:] if argv is None else argv))
+
+
+def with_command(argv: list[str]) -> list[str]:
+    """Returns `argv` with `build` put first when it names no command: when it is empty or
+    starts with an option that is not rolebook's own (`--lang en`, `-j 2`, `--no-cache`).
+
+    Anything else is left to argparse, so that a misspelt command is refused (exit 2).
+    """
+    if not argv or (argv[0].startswith("-") and argv[0] not in OWN_OPTIONS):
+        return [DEFAULT_COMMAND, *argv]
+    return argv
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Shared fixtures: a fresh copy of the sample project, and running the CLI on it."""
+"""Shared fixtures: a fresh copy of the sample project (also as a git repository), and running
+the CLI on it."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -46,6 +47,33 @@ def unprivileged(command: list[str]) -> list[str]:
             "missing or not permitted): file permissions would not apply"
         )
     return wrapped
+
+
+@contextmanager
+def ordinary_user() -> Iterator[tuple[Path, Callable[[list[str]], list[str]]]]:
+    """Yields a folder of an ordinary user's own and a function that makes a command run as that
+    user: as root (as in CI), nobody, given the folder when the command is made; otherwise the
+    user running the tests. Skips the test if root cannot switch to nobody.
+
+    The folder is given to nobody each time a command is made, with all that is in it then.
+    """
+    # Not tmp_path: pytest makes root's temporary folders 0700, closed to other users.
+    folder = Path(tempfile.mkdtemp(prefix="rolebook-user-"))
+    try:
+        if os.geteuid() != 0:
+            yield folder, lambda command: command
+            return
+        switch = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"]
+        if shutil.which("setpriv") is None or subprocess.run([*switch, "true"]).returncode:
+            pytest.skip("running as root, and setpriv cannot switch to the user nobody here")
+
+        def as_nobody(command: list[str]) -> list[str]:
+            subprocess.run(["chown", "-R", "nobody:nogroup", str(folder)], check=True)
+            return switch + command
+
+        yield folder, as_nobody
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager

@@ -151,3 +151,15 @@ def test_writers_touch_no_file():
 def test_every_module_starts_with_a_docstring_saying_what_it_owns(path: Path):
     docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
     assert docstring and len(docstring) > 20, path
+
+
+def test_no_function_is_over_40_lines():
+    # Short functions that say what they do (python-docx's anchor): a longer one hides a step.
+    long = [
+        f"{path.relative_to(REPO)}:{node.lineno} {node.name} ({node.end_lineno - node.lineno + 1})"
+        for path in modules()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and (node.end_lineno or 0) - node.lineno + 1 > 40
+    ]
+    assert not long, long

@@ -2,19 +2,22 @@
 
 Properties: reading any bytes and building any role ends in output or in a RolebookError whose
 every line names the file and line (never another exception); a role that builds keeps each free
-text exactly as written (stripped), each appears in its .docx as python-docx reads it and in its
-HTML page as an HTML parser reads it (so escaped, never markup); every .docx reopens.
+text exactly as written (stripped), each that the schema says is printed (rolebook.model.schema.
+is_printed) appears in its .docx as python-docx reads it and in its HTML page as an HTML parser
+reads it (so escaped, never markup); every .docx reopens.
 
 Two hypothesis profiles, chosen by the environment variable HYPOTHESIS_PROFILE:
 - short (the default, and CI's): a few seconds, the same examples on every run;
 - long: 10,000 generated roles (and as many byte strings), new ones on every run:
       HYPOTHESIS_PROFILE=long .venv/bin/python -m pytest -q tests/test_fuzz.py
+  (.github/workflows/fuzz.yml runs it every week.)
 """
 
 from __future__ import annotations
 
 import io
 import os
+import shlex
 import shutil
 from pathlib import Path
 
@@ -25,12 +28,13 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 from readback import docx_text
 from rolegen import free_texts, role_values, texts_of, yaml_text
+from ruamel.yaml import YAML
 
 from rolebook.build import outputs, pipeline
 from rolebook.load.project import read_file
 from rolebook.load.reader import printable
 from rolebook.model.errors import CheckFailed, RolebookError
-from rolebook.model.schema import Role, Settings
+from rolebook.model.schema import Role, Settings, is_printed
 
 REPO = Path(__file__).resolve().parent.parent
 settings.register_profile(
@@ -154,8 +158,8 @@ def test_a_generated_role_builds_or_fails_cleanly_and_keeps_every_text(fuzz_proj
         assert sorted(texts) == sorted(free_texts(Role, value))
     words = docx_text(io.BytesIO(files["docx/fuzz.docx"]))
     page = lxml_html.fromstring(files["html/fuzz.html"]).text_content()
-    # Acknowledged warnings are HR's notes on a requirement kept on purpose: never printed.
-    printed = [text for path, text in texts_of(role) if path[0] != "acknowledged_warnings"]
+    # Which texts the documents print is the schema's to say, field by field.
+    printed = [text for path, text in texts_of(role) if is_printed(Role, path)]
     for text in printed:
         if text == role.id:  # a reporting entry naming a role prints as that role's title
             continue
@@ -181,3 +185,14 @@ def test_any_bytes_are_read_or_reported_with_a_position(tmp_path_factory, data):
         for d in reading.diagnostics:
             assert d.line >= 1 and d.col >= 1, d
             assert printable(d.message) == d.message and printable(d.source_line) == d.source_line
+
+
+def test_the_long_profile_runs_every_week():
+    workflow = YAML(typ="safe").load((REPO / ".github/workflows/fuzz.yml").read_text("utf-8"))
+    assert workflow["on"]["schedule"][0]["cron"].split()[2:] == ["*", "*", "1"]  # weekly
+    (job,) = workflow["jobs"].values()
+    (run,) = [step for step in job["steps"] if "pytest" in step.get("run", "")]
+    assert run["env"] == {"HYPOTHESIS_PROFILE": "long"}
+    assert shlex.split(run["run"])[-1] == "tests/test_fuzz.py"
+    assert settings.get_profile("long").max_examples == 10_000
+    assert job["timeout-minutes"] >= 60  # about 15 minutes on two cores; room for slow runners

@@ -62,8 +62,9 @@ def build(
     change come from it, and a build whose inputs are all unchanged, with `output` as the last
     build left it, does nothing at all.
     """
-    # Refused before anything is read or cached: --output must not replace the project.
-    publish.refuse_to_replace(output.resolve(), files.sources(root))
+    # Refused before anything is read or cached: --output must not replace the project, nor
+    # anything rolebook did not make.
+    output = check_output(root, output)
     if not use_cache:
         return _build(root, output, lang, on_wait, workers, None)
     cache = cache_module.Cache(root / cache_module.FOLDER)
@@ -101,6 +102,12 @@ def _build(
         len(rendered.files),
         rendered.fresh,
     )
+
+
+def check_output(root: Path, output: Path) -> Path:
+    """Returns the absolute path of the output folder `output` of the project at `root`; raises
+    OutputError if a build may not replace it (publish.check_output says when)."""
+    return publish.check_output(output, files.sources(root))
 
 
 def input_digest(root: Path, lang: str | None = None) -> str:

@@ -8,13 +8,16 @@ Reporting lines (reports_to, direct_reports, indirect_reports, promotion, rotati
 or one of the settings' external_positions. Between roles they must agree both ways: A lists B as
 a direct report exactly when B lists A in reports_to. An indirect report B of A must not report to
 A directly and must reach A by going up reports_to through at least one other position; a line
-that passes a position outside the handbook cannot be followed and is taken as given.
+that passes a position outside the handbook cannot be followed and is taken as given. A role names
+no role by its title and never itself, and no external position is a role or repeats another:
+each of these would draw one position as two boxes in the org chart, or a line to nowhere.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import fields, is_dataclass
 from functools import cache
@@ -22,6 +25,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, TypeVar
 
 from rolebook.check import compliance
+from rolebook.load.files import SETTINGS_FILE
 from rolebook.load.reader import Reading
 from rolebook.model.errors import WARNING, Diagnostic
 from rolebook.model.schema import Role, Settings, filled
@@ -122,17 +126,26 @@ def unique_document_numbers(project: Project) -> Iterator[Diagnostic]:
 
 
 def _unique(project: Project, path: tuple, value, what: str, fix: str) -> Iterator[Diagnostic]:
-    """Yields an error where `value(role)` repeats one of an earlier file, naming that file."""
-    first: dict[str, str] = {}
+    """Yields an error at each file whose `value(role)` an earlier file already has, naming
+    every file that has it (the copy and the original alike)."""
+    places: dict[str, list[str]] = {}
     for file, reading, role in _roles(project):
+        if not is_placeholder(key := value(role)):
+            places.setdefault(key, []).append(f"{file}:{reading.at(path)[0]}")
+    seen: set[str] = set()
+    for _, reading, role in _roles(project):
         key = value(role)
-        if is_placeholder(key):
-            continue
-        if key in first:
-            yield _diagnostic(
-                reading, path, f"{what} '{key}' is already used by {first[key]}; {fix}"
-            )
-        first.setdefault(key, f"{file}:{reading.at(path)[0]}")
+        if key in seen and not is_placeholder(key):
+            where = _listed(places[key])
+            yield _diagnostic(reading, path, f"{what} '{key}' is used by {where}; {fix}")
+        seen.add(key)
+
+
+def _listed(names: list[str]) -> str:
+    """Returns "both A and B", or "A, B and C": the files that share a value."""
+    if len(names) == 2:
+        return f"both {names[0]} and {names[1]}"
+    return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 @one_role
@@ -203,17 +216,51 @@ def _field_name(path: tuple) -> str:
 
 
 def known_references(project: Project) -> Iterator[Diagnostic]:
-    """Yields an error for each reporting entry naming neither a role nor an external position."""
+    """Yields an error for each reporting entry naming neither a role nor an external position,
+    or naming a role by its title (the org chart would draw that role twice)."""
     ids = {PurePosixPath(path).stem for path in project.readings} | {
         role.id for _, _, role in _roles(project)
     }
     externals = set(_settings(project).external_positions)
-    hints = _hints(project)
+    titles, hints = _titles(project), _hints(project)
     for _, reading, role in _roles(project):
         for key, i, name in _references(role):
-            if name in ids or name in externals or is_placeholder(name):
+            if name in ids or is_placeholder(name) or _is_itself(role, name):
+                continue  # a role naming itself is no_reporting_to_itself's
+            if (titled := titles.get(position_key(name))) is not None:
+                message = (
+                    f"'{name}' in {key} is the title of the role '{titled[0]}' ({titled[1]}); "
+                    f"write its id '{titled[0]}' instead"
+                )
+            elif name in externals:
                 continue
-            yield reading.diagnostic(reading.at(("reporting", key, i)), _unknown(name, key, hints))
+            else:
+                message = _unknown(name, key, hints, role.id)
+            yield reading.diagnostic(reading.at(("reporting", key, i)), message)
+
+
+def position_key(name: str) -> str:
+    """Returns what tells positions apart: their name without case, spaces or full-width forms
+    ("ＶＩＰ Lead", "vip lead" and "VIPLead" are one position; "总 经理" is "总经理")."""
+    return "".join(unicodedata.normalize("NFKC", name).split()).casefold()
+
+
+def _titles(project: Project) -> dict[str, tuple[str, str]]:
+    """Returns each role title's (role id, file) by its position_key, the first role's if two
+    roles share a title."""
+    found: dict[str, tuple[str, str]] = {}
+    for path, _, role in _roles(project):
+        for title in (role.title.zh, role.title.en):
+            found.setdefault(position_key(title), (role.id, path))
+    return found
+
+
+def _is_itself(role: Role, name: str) -> bool:
+    """Returns whether a reporting entry names `role` itself, by its id or one of its titles."""
+    return name == role.id or position_key(name) in {
+        position_key(role.title.zh),
+        position_key(role.title.en),
+    }
 
 
 def _references(role: Role) -> Iterator[tuple[str, int, str]]:
@@ -223,25 +270,100 @@ def _references(role: Role) -> Iterator[tuple[str, int, str]]:
             yield key, i, name
 
 
-def _hints(project: Project) -> dict[str, str]:
-    """Returns what an unknown name may have meant: ids, externals, and titles to their ids."""
-    hints = {name: f"'{name}'" for name in _settings(project).external_positions}
+def _hints(project: Project) -> dict[str, tuple[str, str]]:
+    """Returns what an unknown name may have meant, with the role it leads to ("" for an
+    external position): ids, externals, and titles to their ids."""
+    hints = {name: (f"'{name}'", "") for name in _settings(project).external_positions}
     for _, _, role in _roles(project):
-        suggestion = f"'{role.id}' ({role.title.zh})"
+        suggestion = (f"'{role.id}' ({role.title.zh})", role.id)
         hints.update({role.title.zh: suggestion, role.title.en: suggestion, role.id: suggestion})
     return hints
 
 
-def _unknown(name: str, key: str, hints: dict[str, str]) -> str:
-    """Returns the message for a name in `key` that is neither a role nor an external position."""
+def _unknown(name: str, key: str, hints: dict[str, tuple[str, str]], own_id: str) -> str:
+    """Returns the message for a name in `key` of the role `own_id` that is neither a role nor an
+    external position; the hint never leads back to the role itself."""
     message = (
         f"'{name}' in {key} is neither a role id in roles/ nor one of the "
         "external_positions in handbook.yaml"
     )
-    close = difflib.get_close_matches(name, list(hints), n=1, cutoff=0.6)
+    others = [hint for hint, (_, role_id) in hints.items() if role_id != own_id]
+    close = difflib.get_close_matches(name, others, n=1, cutoff=0.6)
     if close:
-        return f"{message}; did you mean {hints[close[0]]}?"
+        return f"{message}; did you mean {hints[close[0]][0]}?"
     return f"{message}; write a role id or add '{name}' to external_positions"
+
+
+# What a role naming itself in each reporting field should do instead.
+_NOT_ITSELF = {
+    "reports_to": "a role cannot report to itself: write the role or position it reports to",
+    "direct_reports": "a role cannot be its own direct report: delete this entry",
+    "indirect_reports": "a role cannot be its own indirect report: delete this entry",
+    "promotion": "a role cannot be promoted to itself: delete this entry",
+    "rotation": "a role cannot rotate to itself: delete this entry",
+}
+
+
+@one_role
+def no_reporting_to_itself(
+    project: Project, path: str, reading: Reading, role: Role
+) -> Iterator[Diagnostic]:
+    """Yields an error for each reporting entry that names the role itself, by id or title; the
+    other reporting checks leave such entries to this one."""
+    for key, i, name in _references(role):
+        if _is_itself(role, name):
+            yield reading.diagnostic(
+                reading.at(("reporting", key, i)),
+                f"'{name}' in {key} is this role itself; {_NOT_ITSELF[key]}",
+            )
+
+
+def external_positions_are_outside(project: Project) -> Iterator[Diagnostic]:
+    """Yields an error for each external position that is a role of the handbook (its id or
+    title) or repeats an earlier one, however spelt: the org chart would draw it twice."""
+    reading = project.settings_reading or Reading(SETTINGS_FILE, [])
+    positions = _settings(project).external_positions
+    roles = _roles_by_name(project)
+    first: dict[str, int] = {}
+    for i, name in enumerate(positions):
+        key = position_key(name)
+        if key in roles:
+            problem, instead = roles[key]
+        elif key in first:
+            line = reading.at(("external_positions", first[key]))[0]
+            earlier = positions[first[key]]
+            problem, instead = f"repeats '{earlier}' (line {line})", earlier
+        else:
+            first[key] = i
+            continue
+        where = reading.at(("external_positions", i))
+        yield reading.diagnostic(where, _outside(name, problem, instead))
+
+
+def _roles_by_name(project: Project) -> dict[str, tuple[str, str]]:
+    """Returns, by position_key of each role's id and titles, what that name is and what a
+    reporting line writes instead ("" where it is the id already)."""
+    found = {
+        key: (f"is the title of the role '{role_id}' ({path})", role_id)
+        for key, (role_id, path) in _titles(project).items()
+    }
+    for path, _, role in _roles(project):
+        found[role.id] = (
+            f"is the id of the role in {path}, not a position outside the handbook",
+            "",
+        )
+    return found
+
+
+def _outside(name: str, problem: str, instead: str) -> str:
+    """Returns the message for an external position `name` that `problem` says is wrong, and
+    that reporting lines should write as `instead` (nothing to write if empty)."""
+    if not instead:
+        return f"'{name}' in external_positions {problem}; delete it here"
+    return (
+        f"'{name}' in external_positions {problem}, and the org chart would draw it twice; "
+        f"delete it here, and write '{instead}' wherever a reporting line names it"
+    )
 
 
 def _by_id(project: Project) -> dict[str, tuple[str, Role]]:
@@ -259,6 +381,8 @@ def reporting_agrees_both_ways(project: Project) -> Iterator[Diagnostic]:
     for _, reading, role in _roles(project):
         for key, other_key in pairs:
             for i, name in enumerate(getattr(role.reporting, key)):
+                if name == role.id:
+                    continue  # no_reporting_to_itself's
                 if name in roles and role.id not in getattr(roles[name][1].reporting, other_key):
                     yield reading.diagnostic(
                         reading.at(("reporting", key, i)),
@@ -274,7 +398,7 @@ def indirect_reports_are_below(project: Project) -> Iterator[Diagnostic]:
     roles = _by_id(project)
     for _, reading, role in _roles(project):
         for i, name in enumerate(role.reporting.indirect_reports):
-            if name not in roles:
+            if name not in roles or name == role.id:
                 continue
             where = reading.at(("reporting", "indirect_reports", i))
             above, open_ended = _above(name, roles)
@@ -314,7 +438,8 @@ def no_reporting_cycles(project: Project) -> Iterator[Diagnostic]:
     readings = {role.id: reading for _, reading, role in _roles(project)}
     for cycle in _cycles(
         {
-            rid: [n for n in role.reporting.reports_to if n in roles]
+            # A role reporting to itself is no_reporting_to_itself's, not a cycle.
+            rid: [n for n in role.reporting.reports_to if n in roles and n != rid]
             for rid, (_, role) in roles.items()
         }
     ):
@@ -547,6 +672,8 @@ CHECKS: list[Check] = [
     unique_document_numbers,
     placeholders,
     known_references,
+    no_reporting_to_itself,
+    external_positions_are_outside,
     reporting_agrees_both_ways,
     indirect_reports_are_below,
     no_reporting_cycles,

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from rolebook.check.rules import version_key
 from rolebook.commands.options import date_argument, role_id_argument
+from rolebook.load.files import real_path
+from rolebook.load.history import Earlier, History
 from rolebook.load.splice import (
     Source,
     Splice,
@@ -20,10 +23,13 @@ from rolebook.load.splice import (
     load_source,
     set_scalar,
 )
+from rolebook.model.changes import compare
 from rolebook.model.errors import RolebookError
 from rolebook.output import publish
 
 SUMMARY = "raise a role's version and add a revision-history entry"
+# What a bump itself edits: a change here alone is no change to the role.
+BOOKKEEPING = ("document_control", "revision_history")
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
@@ -56,7 +62,9 @@ def arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Raises a role's version, adds the revision entry and prints what changed."""
+    """Raises a role's version, adds the revision entry and prints what changed; warns when
+    the role itself has not changed since its current version was recorded."""
+    unchanged = unchanged_since(args.root, load_source(args.root, args.role_id))
     done = bump(args.root, args.role_id, args.note, args.major, args.date, args.author)
     print(f"{done.path}: version {done.old} → {done.new}, revision of {done.date} added")
     if done.effective_moved:
@@ -68,6 +76,13 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"status is still 'approved': set it to draft or review until version {done.new} "
             "is approved"
+        )
+    if unchanged:
+        print(
+            f"warning: {done.path}: nothing but document_control and revision_history has "
+            f"changed since version {unchanged.role.document_control.version} "
+            f"({unchanged.label}); version {done.new} records no change to the role",
+            file=sys.stderr,
         )
     return 0
 
@@ -112,26 +127,40 @@ def bump(
             f"({newest.date}); give a date on or after it"
         )
     new = next_version(role.document_control.version, major)
-    entry = {
-        "version": new,
-        "date": date.isoformat(),
-        "author": author or newest.author,
-        "changes": note,
-    }
-    at = end_of_content(source.text, history)
-    lines = entry_lines(entry, history.value[-1], source)
-    splices = set_scalar(source, new, "document_control", "version") + [
-        Splice(at, at, _newline_before(source, at) + source.newline.join(lines) + source.newline)
-    ]
+    entry = {"version": new, "date": date.isoformat(), "author": author or newest.author}
+    splices = set_scalar(source, new, "document_control", "version")
+    splices.append(_revision(source, history, {**entry, "changes": note}))
     moved = date if date > role.document_control.effective_date else None
     if moved:
         splices += set_scalar(source, date.isoformat(), "document_control", "effective_date")
+    # A role linked from roles/ to a file elsewhere in the project stays a link: its file is
+    # edited (a link out of the project was refused when the role was read).
     publish.write_file(
-        root / source.path, checked_text(source, apply(source.text, splices)).encode("utf-8")
+        real_path(root, source.path), checked_text(source, apply(source.text, splices)).encode()
     )
     return Bump(
         source.path, role.document_control.version, new, date, moved, role.document_control.status
     )
+
+
+def _revision(source: Source, history, entry: dict[str, str]) -> Splice:
+    """Returns the splice that adds `entry` at the end of the revision history `history`,
+    written like its last entry."""
+    at = end_of_content(source.text, history)
+    lines = entry_lines(entry, history.value[-1], source)
+    return Splice(at, at, _newline_before(source, at) + source.newline.join(lines) + source.newline)
+
+
+def unchanged_since(root: Path, source: Source) -> Earlier | None:
+    """Returns the committed role that `source` still equals apart from BOOKKEEPING, as it was
+    when its current version was recorded (see History.recorded); None if the role changed
+    since, or git has no committed version of it."""
+    version = source.role.document_control.version
+    recorded = History(root).recorded(source.path, version)
+    if recorded is None:
+        return None
+    changes = compare(recorded.role, source.role)
+    return None if any(c.path[0] not in BOOKKEEPING for c in changes) else recorded
 
 
 def _newline_before(source: Source, at: int) -> str:

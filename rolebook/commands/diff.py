@@ -32,12 +32,22 @@ def arguments(p: argparse.ArgumentParser) -> None:
         "--html",
         type=Path,
         metavar="FILE",
-        help="also write the comparison as an HTML redline to FILE",
+        help="also write the comparison as an HTML redline to FILE (never a file in roles/, "
+        "templates/ or .git, nor handbook.yaml)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="with --html: replace FILE if it exists",
     )
 
 
 def run(args: argparse.Namespace) -> int:
     """Prints the field-level changes between two versions of a role (and writes a redline)."""
+    if args.html:
+        from rolebook.build import redline  # Word, Jinja and lxml: only this option needs them
+
+        redline.check_target(args.root, args.html, args.force)  # before anything is printed
     source = load_source(args.root, args.role_id)
     old = history.earlier(args.root, source.path, source.role, args.against)
     changes = compare(old.role, source.role)
@@ -48,8 +58,6 @@ def run(args: argparse.Namespace) -> int:
     print_lines(terminal(changes))
     print(f"{len(changes)} change{'s' * (len(changes) != 1)}")
     if args.html:
-        from rolebook.build import redline  # Word, Jinja and lxml: only this option needs them
-
         redline.write(args.root, old, source.role, changes, args.html)
         print(f"wrote {args.html}")
     return 0

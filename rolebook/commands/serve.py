@@ -1,30 +1,42 @@
-"""`serve`, live preview: build, serve the HTML handbook on 127.0.0.1, rebuild on every save.
+"""`serve`, live preview: build, serve the handbook on 127.0.0.1, rebuild on every save.
 
-The build writes output/ as `build` does. A save of a role, of handbook.yaml or of a template
+The build writes output/ as `build` does, and the whole of output/ is served, as a web server
+hosting it would serve it, so that every link of the handbook works (the index's ../docx/
+downloads too); / leads to html/index.html. A save of a role, of handbook.yaml or of a template
 rebuilds it; pages open in a browser reload by themselves after each build. When a build fails
 the last good output stays in place and is still served, with the problems shown in the terminal
 and in a banner at the top of every page, until a save fixes them. Ctrl-C stops the server.
+
+A page and the build number it polls are published together: a rebuild holds the state's lock
+from its build until the number is raised, and the handler reads the page and the number under
+that lock, so a page never carries an older number than the one served (pages and the number
+wait while a build runs).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from rolebook.build import pipeline
 from rolebook.commands.options import output_argument, summary_line
 from rolebook.load.files import ROLES_DIR, SETTINGS_FILE, TEMPLATES_DIR
 from rolebook.model.errors import RolebookError
 
-SUMMARY = "build, serve the HTML on 127.0.0.1 and rebuild on every save"
+SUMMARY = "build, serve the handbook on 127.0.0.1 and rebuild on every save"
 
 BUILD_URL = "/__rolebook__/build"
+INDEX_URL = "/html/index.html"  # where / leads
 # Polls the build number and reloads the page when a new build is there.
 RELOAD = (
     '<script>(function(){{var b="{build}";setInterval(function(){{fetch("'
@@ -41,7 +53,8 @@ BANNER = (
 
 @dataclass
 class State:
-    """What the server shows: the build number, and the problems of the last build if it failed."""
+    """What the server shows: the build number, and the problems of the last build if it failed;
+    `lock` is held while a build publishes and while a page or the number is read."""
 
     build: int = 0
     problems: list[str] = field(default_factory=list)
@@ -60,50 +73,59 @@ def arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Builds, serves the HTML handbook and rebuilds on every save until Ctrl-C."""
+    """Builds, serves the handbook and rebuilds on every save until Ctrl-C."""
     return serve(args.root, args.output or args.root / "output", args.port)
 
 
 def serve(root: Path, output: Path, port: int) -> int:
-    """Builds, serves output/html until Ctrl-C and rebuilds on every save; returns 0."""
-    import watchfiles  # only this command needs the file watcher
-
-    root, output, state = root.resolve(), output.resolve(), State()
-    handler = partial(Handler, state=state, directory=str(output / "html"))
-    try:
-        server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    except OSError as exc:
-        raise RolebookError(
-            f"cannot serve on 127.0.0.1:{port}: {exc.strerror}; choose another --port"
-        ) from None
-    rebuild(root, output, state)
+    """Builds, serves `output` until Ctrl-C and rebuilds on every save; returns 0."""
+    # Refused before serving: the server would show a folder that is not the handbook's.
+    root = root.resolve()
+    output, state = pipeline.check_output(root, output), State()
+    build = partial(pipeline.build, root, output)
+    server = listen(port, partial(Handler, state=state, directory=str(output)))
+    rebuild(build, state)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    ready = False
-    try:
-        # An empty set comes after each quiet 200 ms, the first one once the watcher is
-        # running: only then is "serving" true, so a save right after it is never missed.
-        for changes in watchfiles.watch(
-            *watched(root),
-            watch_filter=partial(relevant, root),
-            recursive=False,
-            yield_on_timeout=True,
-            rust_timeout=200,
-        ):
-            if not ready:
-                ready = True
-                print(
-                    f"serving http://127.0.0.1:{server.server_port}/ (Ctrl-C to stop)", flush=True
-                )
-            if changes:
-                names = sorted({Path(p).relative_to(root).as_posix() for _, p in changes})
-                print(f"changed: {', '.join(names)}", flush=True)
-                rebuild(root, output, state)
-    except KeyboardInterrupt:
-        pass
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how serve is stopped
+        watch(root, build, state, server.server_port)
     server.shutdown()
     server.server_close()
     print("stopped", flush=True)
     return 0
+
+
+def listen(port: int, handler: Callable) -> ThreadingHTTPServer:
+    """Returns a server for `handler` on 127.0.0.1:`port`; raises RolebookError if it is taken."""
+    try:
+        return ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as exc:
+        raise RolebookError(
+            f"cannot serve on 127.0.0.1:{port}: {exc.strerror}; choose another --port"
+        ) from None
+
+
+def watch(root: Path, build: Callable[[], pipeline.Report], state: State, port: int) -> None:
+    """Says where the handbook is served once the watcher runs, then rebuilds on every save of
+    the handbook's input, until Ctrl-C."""
+    import watchfiles  # only this command needs the file watcher
+
+    ready = False
+    # An empty set comes after each quiet 200 ms, the first one once the watcher is running:
+    # only then is "serving" true, so a save right after it is never missed.
+    for changes in watchfiles.watch(
+        *watched(root),
+        watch_filter=partial(relevant, root),
+        recursive=False,
+        yield_on_timeout=True,
+        rust_timeout=200,
+    ):
+        if not ready:
+            ready = True
+            print(f"serving http://127.0.0.1:{port}/ (Ctrl-C to stop)", flush=True)
+        if changes:
+            names = sorted({Path(p).relative_to(root).as_posix() for _, p in changes})
+            print(f"changed: {', '.join(names)}", flush=True)
+            rebuild(build, state)
 
 
 def watched(root: Path) -> list[Path]:
@@ -123,27 +145,29 @@ def relevant(root: Path, change, path: str) -> bool:
     return rel.parts[0] == TEMPLATES_DIR
 
 
-def rebuild(root: Path, output: Path, state: State) -> None:
-    """Builds into `output`; on failure keeps the last good output and records the problems."""
-    try:
-        built = pipeline.build(root, output)
-    except RolebookError as exc:
-        problems = exc.lines() + ["build failed: still serving the last good output"]
-        print("\n".join(problems), file=sys.stderr, flush=True)
-    else:
-        problems = []
-        print("\n".join(built.diagnostics), file=sys.stderr, flush=True)
-        print(
-            f"built: {summary_line(built.roles, 0, built.warnings)}; {built.files} files",
-            flush=True,
-        )
+def rebuild(build: Callable[[], pipeline.Report], state: State) -> None:
+    """Runs `build`, then raises the build number; on failure keeps the last good output and
+    records the problems. Holds the state's lock throughout, so that no page of the new output
+    is served with the old number."""
     with state.lock:
+        try:
+            built = build()
+        except RolebookError as exc:
+            problems = exc.lines() + ["build failed: still serving the last good output"]
+            print("\n".join(problems), file=sys.stderr, flush=True)
+        else:
+            problems = []
+            print("\n".join(built.diagnostics), file=sys.stderr, flush=True)
+            print(
+                f"built: {summary_line(built.roles, 0, built.warnings)}; {built.files} files",
+                flush=True,
+            )
         state.problems = problems
         state.build += 1
 
 
 class Handler(SimpleHTTPRequestHandler):
-    """Serves output/html; HTML pages get the reload script and, after a failed build, the
+    """Serves output/; HTML pages get the reload script and, after a failed build, the
     problems in a banner."""
 
     def __init__(self, *args, state: State, **kwargs):
@@ -152,23 +176,42 @@ class Handler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         """Serves the build number, an HTML page with its additions, or any other file."""
-        if self.path == BUILD_URL:
-            return self._send(str(self.state.build).encode(), "text/plain")
+        route = urlsplit(self.path).path
+        if route == "/":
+            return self._redirect(INDEX_URL)
+        if route == BUILD_URL:
+            with self.state.lock:
+                build = self.state.build
+            return self._send(str(build).encode(), "text/plain")
         path = Path(self.translate_path(self.path))
-        if path.is_dir():
+        if route.endswith("/"):  # a folder: SimpleHTTPRequestHandler adds the slash to those
             path = path / "index.html"
-        if path.suffix == ".html" and (path.is_file() or self.state.problems):
-            return self._send(self._page(path), "text/html; charset=utf-8")
+        page = self._page(path) if path.suffix == ".html" else None
+        if page is not None:
+            return self._send(page, "text/html; charset=utf-8")
         return super().do_GET()
 
-    def _page(self, path: Path) -> bytes:
-        """Returns the page at `path` (an empty one if there is none) with the additions."""
+    def _page(self, path: Path) -> bytes | None:
+        """Returns the page at `path` with the additions, read with the build number it polls;
+        an empty page with the banner after a failed build, None if there is neither."""
         with self.state.lock:
             build, problems = self.state.build, list(self.state.problems)
-        page = path.read_text(encoding="utf-8") if path.is_file() else "<body></body>"
+            try:
+                page = path.read_text(encoding="utf-8")
+            except OSError:  # no such page, or a folder: 404, unless there is a banner to show
+                if not problems:
+                    return None
+                page = "<body></body>"
         banner = BANNER.format(text=html.escape("\n".join(problems))) if problems else ""
         page = page.replace("<body>", "<body>" + banner, 1)
         return page.replace("</body>", RELOAD.format(build=build) + "</body>", 1).encode()
+
+    def _redirect(self, location: str) -> None:
+        """Sends the browser to `location` (for this request only: / may lead elsewhere later)."""
+        self.send_response(HTTPStatus.FOUND)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def _send(self, body: bytes, content_type: str) -> None:
         self.send_response(200)

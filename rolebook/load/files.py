@@ -4,16 +4,19 @@ A project is a folder with handbook.yaml, roles/*.yaml and templates/. Reading i
 because role files come from anywhere: a file must be a regular file inside the project (a link
 leading out of it is refused), at most MAX_FILE_BYTES long (checked before it is read) and UTF-8
 text (a UTF-8 byte-order mark is fine; UTF-16 and GBK are recognised and reported). Names
-starting with a dot (editors' temporary files) are not roles.
+starting with a dot (editors' temporary files) are not roles. Links that lead round in a loop and
+a roles folder that cannot be listed are reported, as a file that cannot be read is.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
 
 from rolebook.load.reader import position, split_lines
+from rolebook.model.errors import CheckFailed, Diagnostic
 
 SETTINGS_FILE = "handbook.yaml"
 ROLES_DIR = "roles"
@@ -25,8 +28,16 @@ UTF8_BOM = b"\xef\xbb\xbf"
 
 
 def sources(root: Path) -> list[Path]:
-    """Returns what the project is made of: a build must never write over these."""
-    return [root / SETTINGS_FILE, root / ROLES_DIR, root / TEMPLATES_DIR]
+    """Returns what the project is made of, links followed: a build must never write over these.
+
+    Raises CheckFailed if one is a link that leads round in a loop: nothing could be compared
+    with it, or read from it.
+    """
+    kinds = ((SETTINGS_FILE, "file"), (ROLES_DIR, "folder"), (TEMPLATES_DIR, "folder"))
+    try:
+        return [real_path(root, name, what) for name, what in kinds]
+    except Refused as exc:
+        raise exc.failed() from None
 
 
 def role_files(root: Path) -> list[str]:
@@ -45,25 +56,100 @@ def scan_roles(root: Path) -> dict[str, bool]:
 
     One scan of the folder tells that for all of them; only a link needs resolving.
     """
-    folder = root / ROLES_DIR
-    if not folder.is_dir():
-        return {}
-    inside = folder.resolve().is_relative_to(root.resolve())
-    with os.scandir(folder) as entries:
+    try:
+        inside = real_path(root, ROLES_DIR, "folder").is_relative_to(real_path(root, ".", "folder"))
+        if not is_folder(root, ROLES_DIR):
+            return {}
         found = {
-            entry.name: inside and not entry.is_symlink()
-            for entry in entries
-            if entry.name.endswith((".yaml", ".yml")) and not entry.name.startswith(".")
+            name: inside and not link for name, link in _folder_entries(root, ROLES_DIR).items()
         }
+    except Refused as exc:
+        raise exc.failed() from None
     return {f"{ROLES_DIR}/{name}": found[name] for name in sorted(found)}
 
 
-class Refused(Exception):
-    """A file that is not read; the message says why and what to do, at a (line, col)."""
+def _folder_entries(root: Path, folder: str) -> dict[str, bool]:
+    """Returns the names of the role files in root/folder, each with whether it is a link;
+    raises Refused if the folder cannot be listed."""
+    try:
+        with os.scandir(root / folder) as entries:
+            return {
+                entry.name: entry.is_symlink()
+                for entry in entries
+                if entry.name.endswith((".yaml", ".yml")) and not entry.name.startswith(".")
+            }
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise _loop(root, folder, "folder") from None
+        raise Refused(
+            f"cannot read the folder: {exc.strerror}; check its permissions (whoever runs "
+            "rolebook must be able to list it)",
+            path=folder,
+        ) from None
 
-    def __init__(self, message: str, where: tuple[int, int] = (1, 1), lines: list | None = None):
+
+class Refused(Exception):
+    """A file that is not read; the message says why and what to do, at a (line, col), and
+    `path`, where it is not the file being read (a folder, a link it passes through)."""
+
+    def __init__(
+        self,
+        message: str,
+        where: tuple[int, int] = (1, 1),
+        lines: list | None = None,
+        path: str = "",
+    ):
         super().__init__(message)
-        self.where, self.lines = where, lines or []
+        self.where, self.lines, self.path = where, lines or [], path
+
+    def failed(self) -> CheckFailed:
+        """Returns this refusal as the error that stops a command: one that a whole project
+        cannot be read past (a folder that cannot be listed, a loop of links)."""
+        return CheckFailed([Diagnostic(self.path, *self.where, str(self))])
+
+
+def is_folder(root: Path, path: str) -> bool:
+    """Returns whether root/path is a folder; raises Refused if the project folder cannot be
+    searched for it (Path.is_dir would raise PermissionError)."""
+    try:
+        return stat.S_ISDIR((root / path).stat().st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as exc:
+        raise Refused(
+            f"cannot reach the folder: {exc.strerror}; check the permissions of the project "
+            "folder (whoever runs rolebook must be able to open it)",
+            path=path,
+        ) from None
+
+
+def real_path(root: Path, path: str, what: str = "file") -> Path:
+    """Returns root/path with every link followed; raises Refused if links lead round in a
+    loop. `what` the path is ("file" or "folder") is for the message."""
+    try:
+        return (root / path).resolve()
+    except RuntimeError:  # a loop, up to Python 3.12 (3.13 lets it through to open and scandir)
+        raise _loop(root, path, what) from None
+
+
+def _loop(root: Path, path: str, what: str) -> Refused:
+    """Returns the refusal of root/path, which links lead round in a loop, naming the links."""
+    chain = [os.path.join(root, path)]
+    while os.path.islink(chain[-1]) and len(chain) <= 40 and chain[-1] not in chain[:-1]:
+        target = os.path.join(os.path.dirname(chain[-1]), os.readlink(chain[-1]))
+        chain.append(os.path.normpath(target))
+    shown = " → ".join(_shown(root, link) for link in chain)
+    return Refused(
+        f"the {what} is a link that leads round in a loop ({shown}); delete the link, or point "
+        f"it at a real {what}",
+        path=os.path.normpath(path),
+    )
+
+
+def _shown(root: Path, path: str) -> str:
+    """Returns `path` as a message shows it: relative to the project if it is inside."""
+    inner = os.path.relpath(path, root)
+    return path if inner.startswith("..") else inner
 
 
 def contents(root: Path, path: str, inside: bool) -> tuple[bytes, str]:
@@ -79,25 +165,14 @@ def read_bytes(root: Path, path: str, inside: bool = False) -> bytes:
     project, so it need not be resolved.
     """
     full = root / path
-    real = None if inside else full.resolve()
-    if real is not None and not real.is_relative_to(root.resolve()):
+    real = None if inside else real_path(root, path)
+    if real is not None and not real.is_relative_to(real_path(root, ".", "folder")):
         raise Refused(
             f"the file is a link to {real}, outside the project; rolebook reads only "
             "the project's files: copy the file here instead of linking to it"
         )
     try:
-        with open(full, "rb", opener=_open_no_wait) as file:
-            info = os.fstat(file.fileno())
-            if not stat.S_ISREG(info.st_mode):
-                raise Refused(
-                    f"this is {_kind(info.st_mode)}, not a file; move it away or rename it"
-                )
-            # All the file holds and a byte more, to see it end; a file that grows meanwhile is
-            # read on, up to the limit. (Not MAX_FILE_BYTES at once: that buffer costs more than
-            # the read.)
-            data = file.read(min(info.st_size, MAX_FILE_BYTES) + 1)
-            if len(data) > info.st_size:
-                data += file.read(MAX_FILE_BYTES + 1 - len(data))
+        data, size = _read_regular(full)
     except FileNotFoundError:
         hint = (
             f"the link leads to {real}, which does not exist"
@@ -108,14 +183,32 @@ def read_bytes(root: Path, path: str, inside: bool = False) -> bytes:
     except IsADirectoryError:
         raise Refused("this is a folder, not a file; move it away or rename it") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:  # a loop Python's resolve() let through (3.13 does)
+            raise _loop(root, path, "file") from None
         raise Refused(f"cannot read the file: {exc.strerror}; check its permissions") from None
     if len(data) > MAX_FILE_BYTES:
         raise Refused(
-            f"the file is {max(info.st_size, len(data)) / 1e6:.1f} MB, more than the "
+            f"the file is {max(size, len(data)) / 1e6:.1f} MB, more than the "
             f"{MAX_FILE_BYTES // 1_000_000} MB a role or settings file may have: "
             "check that it is the right file"
         )
     return data
+
+
+def _read_regular(full: Path) -> tuple[bytes, int]:
+    """Returns what the file at `full` holds (at most a byte more than MAX_FILE_BYTES) and the
+    size it had when opened; raises Refused if it is not a regular file, OSError if it cannot
+    be read."""
+    with open(full, "rb", opener=_open_no_wait) as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise Refused(f"this is {_kind(info.st_mode)}, not a file; move it away or rename it")
+        # All the file holds and a byte more, to see it end; a file that grows meanwhile is read
+        # on, up to the limit. (Not MAX_FILE_BYTES at once: that buffer costs more than the read.)
+        data = file.read(min(info.st_size, MAX_FILE_BYTES) + 1)
+        if len(data) > info.st_size:
+            data += file.read(MAX_FILE_BYTES + 1 - len(data))
+    return data, info.st_size
 
 
 def _open_no_wait(path, flags: int) -> int:

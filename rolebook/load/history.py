@@ -3,16 +3,21 @@
 `History` runs `git log` once for the roles folder and reads file contents through one
 `git cat-file --batch` process, so looking back through every role costs a few processes, not a
 few per role. A project outside a git repository simply has no history.
+
+No text a user gives reaches git where git would read it as an option: the only such text,
+`diff --against REV`, is resolved to a commit hash by `commit_named()`, which hands it to git
+after `--end-of-options`; every other argument is rolebook's own.
 """
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from rolebook.load.files import ROLES_DIR
+from rolebook.load.files import ROLES_DIR, Refused, decode, read_bytes
 from rolebook.load.reader import read
 from rolebook.model.errors import CheckFailed, RolebookError
 from rolebook.model.schema import Role
@@ -27,7 +32,8 @@ class Earlier:
 
 
 def git(root: Path, *args: str, data: bytes | None = None) -> subprocess.CompletedProcess:
-    """Returns the finished `git -C root ARGS…`; its output is bytes."""
+    """Returns the finished `git -C root ARGS…`; its output is bytes. ARGS are rolebook's own:
+    a revision the user names goes through `commit_named()` first."""
     return subprocess.run(
         ["git", "-C", str(root), *args], input=data, capture_output=True, check=False
     )
@@ -67,24 +73,51 @@ class History:
                 commits.setdefault(path, []).append((commit, date))
         return commits
 
-    def previous(self, path: str, version: str) -> Earlier | None:
-        """Returns the newest committed version of the file at `path` whose version is not
-        `version`, or None when git has none."""
+    def committed(self, path: str) -> Iterator[Earlier | None]:
+        """Yields the role file at `path` as each commit that changed it left it, newest first
+        (None where it is missing, not text or not a role); reads each only when asked for."""
         commits = self.commits.get(path, [])
         texts = self.show([commit for commit, _ in commits], path)
         for (commit, date), text in zip(commits, texts, strict=True):
             reading = read(path, text, Role) if text is not None else None
-            if reading and reading.value and reading.value.document_control.version != version:
-                return Earlier(f"git {commit[:7]}, {date}", reading.value)
-        return None
+            role = reading.value if reading else None
+            yield Earlier(f"git {commit[:7]}, {date}", role) if role else None
 
-    def show(self, revs: list[str], path: str) -> list[str | None]:
-        """Returns the text of `path` at each of `revs` (None where it is missing or not text)."""
-        if not revs:
-            return []
-        request = "".join(f"{rev}:./{path}\n" for rev in revs).encode()
-        out = git(self.root, "cat-file", "--batch", data=request).stdout
-        return [_text(blob) for blob in _blobs(out, len(revs))]
+    def previous(self, path: str, version: str) -> Earlier | None:
+        """Returns the newest committed version of the file at `path` whose version is not
+        `version`, or None when git has none."""
+        found = (
+            e for e in self.committed(path) if e and e.role.document_control.version != version
+        )
+        return next(found, None)
+
+    def recorded(self, path: str, version: str) -> Earlier | None:
+        """Returns the file at `path` as it was committed when `version` was recorded (the
+        oldest of the newest commits holding `version`); when the newest commit holds another
+        version (`version` is not committed yet), that commit; None without history."""
+        versions = self.committed(path)
+        found = next(versions, None)
+        if found is None or found.role.document_control.version != version:
+            return found
+        for earlier in versions:
+            if earlier is None or earlier.role.document_control.version != version:
+                break
+            found = earlier
+        return found
+
+    def show(self, commits: list[str], path: str) -> list[str | None]:
+        """Returns the text of `path` in each of `commits` (None where it is missing or not
+        text)."""
+        return [_text(blob) for blob in blobs(self.root, commits, path)]
+
+
+def blobs(root: Path, commits: list[str], path: str) -> list[bytes | None]:
+    """Returns the contents of `path` in each of `commits` (hashes; None where it is missing),
+    all read by one `git cat-file --batch`."""
+    if not commits:
+        return []
+    request = "".join(f"{commit}:./{path}\n" for commit in commits).encode()
+    return _blobs(git(root, "cat-file", "--batch", data=request).stdout, len(commits))
 
 
 def _blobs(out: bytes, count: int) -> list[bytes | None]:
@@ -111,18 +144,35 @@ def _text(blob: bytes | None) -> str | None:
         return None
 
 
-def at_revision(root: Path, path: str, rev: str) -> Earlier:
-    """Returns the role file at `path` as it was at the git revision `rev`."""
+def commit_named(root: Path, rev: str) -> str:
+    """Returns the hash of the commit the user's `rev` names (a hash, branch, tag, HEAD~2…).
+
+    `rev` reaches git only after --end-of-options, so `--output=FILE` or any other text that
+    looks like an option is a revision that does not exist, never an option.
+    """
     if not shutil.which("git") or git(root, "rev-parse", "--git-dir").returncode:
         raise RolebookError(
             f"--against {rev}: {root} is not in a git repository; compare with a file instead"
         )
-    result = git(root, "show", f"{rev}:./{path}")
-    if result.returncode:
-        problem = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1]
-        raise RolebookError(f"--against {rev}: git has no {path} there ({problem})")
-    text = _text(result.stdout)
-    reading = read(path, text or "", Role)
+    found = git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+    if found.returncode:
+        raise RolebookError(
+            f"--against {rev}: no such file, and git has no commit of that name; give a file, "
+            "or a commit, branch or tag (HEAD, HEAD~2, v1.0)"
+        )
+    return found.stdout.decode("ascii").strip()
+
+
+def at_revision(root: Path, path: str, rev: str) -> Earlier:
+    """Returns the role file at `path` as it was at the git revision `rev`."""
+    found = commit_named(root, rev)
+    [blob] = blobs(root, [found], path)
+    if blob is None:
+        raise RolebookError(
+            f"--against {rev}: git has no {path} in that commit ({found[:7]}); choose a later "
+            "one or compare with a file"
+        )
+    reading = read(path, _text(blob) or "", Role)
     if reading.value is None:
         raise RolebookError(
             f"--against {rev}: {path} there is not a readable role "
@@ -135,11 +185,7 @@ def earlier(root: Path, path: str, role: Role, against: str | None) -> Earlier:
     """Returns what to compare the role at `path` with: the file or git revision `against`, or
     else the previous version in git history."""
     if against and Path(against).is_file():
-        text = Path(against).read_bytes().decode("utf-8-sig", "replace")
-        reading = read(against, text, Role)
-        if reading.value is None:
-            raise CheckFailed(reading.diagnostics)
-        return Earlier(against, reading.value)
+        return _from_file(against)
     if against:
         return at_revision(root, path, against)
     found = History(root).previous(path, role.document_control.version)
@@ -149,6 +195,20 @@ def earlier(root: Path, path: str, role: Role, against: str | None) -> Earlier:
             "--against <git-rev> or --against <file>"
         )
     return found
+
+
+def _from_file(against: str) -> Earlier:
+    """Returns the role in the file `against`, read as carefully as a role file of the project
+    (a regular file, not too large, UTF-8) though it may lie anywhere."""
+    file = Path(against)
+    try:
+        text = decode(read_bytes(file.parent, file.name, inside=True))
+    except Refused as exc:
+        raise RolebookError(f"--against {against}: {exc}") from None
+    reading = read(against, text, Role)
+    if reading.value is None:
+        raise CheckFailed(reading.diagnostics)
+    return Earlier(against, reading.value)
 
 
 def previous_versions(project) -> dict[str, Earlier]:

@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import functools
 import gc
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ class Project:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     # The day date checks compare with (a review date in the past is overdue).
     today: dt.date = field(default_factory=dt.date.today)
+    # Where each setting is in handbook.yaml, for checks that point at one (external_positions).
+    settings_reading: Reading[Settings] | None = None
 
     @property
     def errors(self) -> int:
@@ -94,22 +97,36 @@ def load(
     are run on them."""
     with _collector_paused():
         settings_reading = read_file(root, SETTINGS_FILE, Settings)
-        project = Project(root, settings_reading.value, today=today or dt.date.today())
+        project = Project(
+            root,
+            settings_reading.value,
+            today=today or dt.date.today(),
+            settings_reading=settings_reading,
+        )
         project.diagnostics += settings_reading.diagnostics
-        if not (root / ROLES_DIR).is_dir():
-            project.diagnostics.append(
-                Diagnostic(
-                    ROLES_DIR,
-                    1,
-                    1,
-                    "folder not found; create it and put one <id>.yaml file per role in it",
-                )
-            )
         found = _read_roles(project, workers, readings, checks)
+        if not project.readings:
+            project.diagnostics.append(_no_roles(root))
         if project.settings is not None:
             project.diagnostics += checks.project(project, found)
     project.diagnostics.sort(key=lambda d: (d.path != SETTINGS_FILE, d.path, d.line, d.col))
     return project
+
+
+def _no_roles(root: Path) -> Diagnostic:
+    """Returns the error of a project without role files: a handbook of no roles is a mistake
+    (an emptied folder), never to be published over the last good one."""
+    if not os.path.isdir(root / ROLES_DIR):  # unreachable folders were refused by the scan
+        return Diagnostic(
+            ROLES_DIR, 1, 1, "folder not found; create it and put one <id>.yaml file per role in it"
+        )
+    return Diagnostic(
+        ROLES_DIR,
+        1,
+        1,
+        "no role files in the folder; a handbook needs at least one: put one <id>.yaml file "
+        "per role in it (`new <id>` writes one), or restore those deleted by mistake",
+    )
 
 
 @contextlib.contextmanager

@@ -12,8 +12,8 @@ comes back is checked as strictly as a file.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-import difflib
 import itertools
 import re
 import types
@@ -42,8 +42,16 @@ try:  # ruamel.yaml.clib's parser; the loader ruamel wraps around it costs more 
 except ImportError:  # no C extension on this Python: ruamel's own parser gives the same events
     CParser = None
 
+from rolebook.load.slips import slips
 from rolebook.model.errors import ERROR, Diagnostic
-from rolebook.model.scalars import INVISIBLE, Kind, KindError, invisible_message
+from rolebook.model.scalars import (
+    INVISIBLE,
+    Kind,
+    KindError,
+    closest,
+    find_invisible,
+    invisible_message,
+)
 
 # The tags plain YAML resolves by itself; any other (!!python/…, !custom) is refused.
 _TAG = "tag:yaml.org,2002:"
@@ -60,6 +68,8 @@ MAX_INVISIBLE_REPORTS = 10
 # How much of a long source line a message shows after the column it points at.
 MAX_SHOWN = 60
 _UNPRINTABLE = re.compile(f"{INVISIBLE.pattern[:-1]}\r\n]")
+# A colon YAML reads as a key's: followed by a space or the end of the line.
+_COLON = re.compile(r":(?=\s|$)")
 # YAML's line breaks: the only ones left once INVISIBLE has refused U+0085, U+2028 and U+2029.
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 Path = tuple  # keys and indices from the document's root, e.g. ("duties", 3)
@@ -79,10 +89,14 @@ class Reading(typing.Generic[T]):
     suggested: set[Path] = field(default_factory=set)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
+    def line(self, number: int) -> str:
+        """Returns the file's line `number` (1-based), or "" if it has no such line."""
+        return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
+
     def diagnostic(self, where: tuple[int, int], message: str, severity: str = ERROR) -> Diagnostic:
         """Returns a Diagnostic of this file at a 1-based (line, col), with its source line."""
         line, col = where
-        source = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        source = self.line(line)
         if len(source) > col + MAX_SHOWN:  # a minified or binary line: show where it goes wrong
             source = source[: col + MAX_SHOWN] + "…"
         return Diagnostic(self.path, line, col, printable(message), severity, printable(source))
@@ -115,22 +129,68 @@ def read(path: str, text: str, schema: type[T]) -> Reading[T]:
     reading: Reading[T] = Reading(path, split_lines(text))
     if _report_invisible(reading, text):
         return reading
+    _read_value(reading, text, schema)
+    if reading.diagnostics:
+        _blame_slips(reading, text, schema)
+    return reading
+
+
+def _read_value(reading: Reading[T], text: str, schema: type[T]) -> None:
+    """Reads `text` into reading.value, reporting every problem."""
     composer = _Composer(reading)
     node = composer.compose(text)
     if node is None:
         if not reading.diagnostics:
             reading.report((1, 1), "the file is empty; it must hold a mapping of keys to values")
-        return reading
+        return
     if not isinstance(node, MappingNode):
         reading.report(
             node.where,
             "the file must hold a mapping of keys to values "
             "('key: value' lines), not a list or a single text",
         )
-        return reading
+        return
     value = _Walker(reading).convert(node, _schema_shape(schema), ())
     reading.value = None if value is INVALID or composer.refused else value
-    return reading
+
+
+def _blame_slips(reading: Reading, text: str, schema: type) -> None:
+    """Replaces the problems of `reading` with the slips of a Chinese keyboard in its lines, if
+    it has any: a slip throws YAML off, and what it then says is about something else.
+
+    What YAML read as a text is text, whatever it looks like, unless a problem was found on the
+    lines it spans; a slip is at the start of a line, so only a text starting there can hold it.
+    """
+    found = list(slips(reading.lines, _keys_of(_schema_shape(schema))))
+    if not found:
+        return
+    texts = _scalar_lines(text)
+    flagged = {d.line for d in reading.diagnostics}
+    found = [
+        (where, message)
+        for where, message in found
+        if not any(
+            first <= where[0] <= last and not flagged.intersection(range(first, last + 1))
+            for first, last in texts
+        )
+    ]
+    if found:
+        reading.diagnostics.clear()
+        for where, message in found:
+            reading.report(where, message)
+
+
+def _scalar_lines(text: str) -> list[tuple[int, int]]:
+    """Returns the first and last 1-based line of each scalar YAML reads in `text`, up to a
+    syntax error. (Parsed again: only a file with problems comes here.)"""
+    spans = []
+    with contextlib.suppress(MarkedYAMLError):
+        for event in _events(text):
+            if type(event) is ScalarEvent:
+                start, end = event.start_mark, event.end_mark
+                # A block scalar ends at the start of the line after it.
+                spans.append((start.line + 1, end.line + 1 if end.column else end.line))
+    return spans
 
 
 def printable(text: str) -> str:
@@ -158,11 +218,11 @@ def _report_invisible(reading: Reading, text: str) -> bool:
     They are reported before parsing because YAML refuses some of them without saying which
     line they are on, and reads others as line breaks.
     """
-    if not INVISIBLE.search(text):
+    if not find_invisible(text):
         return False
     found = 0
     for number, line in enumerate(reading.lines, 1):
-        match = INVISIBLE.search(line)
+        match = find_invisible(line)
         if match:
             reading.report((number, match.start() + 1), invisible_message(match.group()))
             found += 1
@@ -418,6 +478,15 @@ def _shape(hint) -> _Shape:
     )
 
 
+@cache
+def _keys_of(shape: _Shape) -> frozenset[str]:
+    """Returns every key a file of `shape` may hold, at any depth."""
+    if shape.item is not None:
+        return _keys_of(shape.item)
+    nested = (_keys_of(inner) for inner in shape.fields.values())
+    return frozenset(shape.fields).union(*nested)
+
+
 def _schema_shape(schema: type) -> _Shape:
     """Returns the _Shape of the dataclass `schema`. (Typed `type`, which mypy takes for
     Hashable, as _shape's cache needs; it takes no type[T], python/mypy#11470.)"""
@@ -473,6 +542,13 @@ class _Walker:
         return INVALID
 
     def _scalar(self, node: Node, shape: _Shape, path: Path):
+        if (
+            isinstance(node, MappingNode)
+            and len(node.value) == 1
+            and isinstance(node.value[0][0], ScalarNode)
+            and isinstance(node.value[0][1], ScalarNode)
+        ):
+            return self._colon_in_text(node.value[0][0])
         if not isinstance(node, ScalarNode):
             return self._wrong_type(node, shape, path)
         assert shape.kind is not None  # convert reads only a shape with a kind as a scalar
@@ -488,9 +564,42 @@ class _Walker:
         item = shape.item
         assert item is not None  # convert reads only a shape with an item as a list
         items = [self.convert(child, item, path + (i,)) for i, child in enumerate(node.value)]
-        if any(value is INVALID for value in items):
+        empty = [c for c, value in zip(node.value, items, strict=True) if value in (None, "")]
+        for child in empty:
+            self._report_empty_item(child, path, "text" if item.kind else "entry")
+        if empty or any(value is INVALID for value in items):
             return INVALID
-        return [value for value in items if value is not None and value != ""]
+        return items
+
+    def _report_empty_item(self, child: Node, path: Path, what: str) -> None:
+        """Reports an empty item of the list at `path` (of texts or of entries, `what` says):
+        at its '-' if nothing follows that."""
+        name = next((p for p in reversed(path) if isinstance(p, str)), "the list")
+        line, col = child.where
+        source = self.reading.line(line)
+        dash = source.rfind("-", 0, col - 1)
+        if dash < 0 or source[dash + 1 :].split("#")[0].strip():  # '- ""', '- ~', '[a, ""]'
+            self.reading.report(
+                child.where, f"empty item in '{name}'; write its {what}, or delete it"
+            )
+            return
+        self.reading.report(
+            (line, dash + 1),
+            f"empty item in '{name}': a '-' with nothing after it; write the {what} after "
+            "'- ', or delete the line",
+        )
+
+    def _colon_in_text(self, key: ScalarNode) -> _Invalid:
+        """Reports a text that YAML read as 'key: value' for the ': ' in it, at that colon."""
+        line, col = key.where
+        colon = _COLON.search(self.reading.line(line), col - 1)
+        words = key.value if len(key.value) <= 20 else key.value[:20] + "…"
+        self.reading.report(
+            (line, colon.start() + 1) if colon else key.where,
+            f"ASCII colon ': ' after '{words}' makes YAML read the text as 'key: value'; put "
+            "the whole text in quotes, or type a full-width colon '：'",
+        )
+        return INVALID
 
     def _mapping(self, node: Node, shape: _Shape, path: Path):
         if not isinstance(node, MappingNode):
@@ -519,7 +628,7 @@ class _Walker:
             if self.reading.full:
                 continue
             names = list(shape.fields)
-            close = _closest(name, names)
+            close = closest(name, names)
             if close:
                 self.reading.suggested.add(path + (close,))
             self.reading.report(key.where, _unknown_key(name, names, close, path))
@@ -554,14 +663,6 @@ class _Walker:
         owner = next((f"'{p}'" for p in reversed(path) if isinstance(p, str)), "the file")
         owner = f"this entry of {owner}" if path and isinstance(path[-1], int) else owner
         self.reading.report(node.where, f"missing required key '{name}' in {owner}")
-
-
-def _closest(name, names: list[str]) -> str:
-    """Returns the valid key nearest to a misspelt one, or "" if none is near."""
-    if not isinstance(name, str):
-        return ""
-    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-    return close[0] if close else ""
 
 
 def _unknown_key(name, names: list[str], close: str, path: Path) -> str:

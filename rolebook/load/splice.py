@@ -29,7 +29,7 @@ from rolebook.load.files import ROLES_DIR
 from rolebook.load.project import read_file
 from rolebook.load.reader import read
 from rolebook.model.errors import CheckFailed, RolebookError
-from rolebook.model.scalars import Version, Window
+from rolebook.model.scalars import Version, Window, closest
 from rolebook.model.schema import Role, filled
 
 
@@ -70,8 +70,8 @@ def load_source(root: Path, role_id: str) -> Source:
     path = role_path(root, role_id)
     if path is None:
         ids = [PurePosixPath(p).stem for p in files.role_files(root)]
-        close = difflib.get_close_matches(role_id, ids, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else "the id is the file name without .yaml"
+        close = closest(role_id, ids)
+        hint = f"did you mean '{close}'?" if close else "the id is the file name without .yaml"
         raise RolebookError(
             f"there is no role '{role_id}': {ROLES_DIR}/{role_id}.yaml does not exist; {hint}"
         )

@@ -8,21 +8,60 @@ a document. Each kind says what it accepts (for error messages) and its JSON Sch
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Annotated, cast
 
+# Bidirectional controls: they display the text around them in another order than it is stored,
+# so "VIP专员\u202eexe.txt" shows as "VIP专员txt.exe" and no search finds what is shown (the
+# "Trojan Source" trick, CVE-2021-42574).
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# Characters that take no space: zero-width space, non-joiner and joiner, word joiner and the
+# invisible operators, soft hyphen, Mongolian vowel separator, the deprecated format controls,
+# interlinear annotation marks and tags. Hidden inside a word, they make it another word to
+# search and compare. (Refused, not stripped: the file must say what the handbook prints.)
+ZERO_WIDTH = (
+    "\u00ad\u180e\u200b-\u200d\u2060-\u2064\u206a-\u206f\ufff9-\ufffb\U000e0001"
+    "\U000e0020-\U000e007f"
+)
 # Characters that have no place in a role's text: the control characters Word's XML cannot hold,
 # DEL and the C1 controls (YAML refuses them), the line and paragraph separators (YAML would take
-# them for line breaks), a byte-order mark inside the text, lone surrogates and non-characters.
-# They arrive by copying out of other programs.
+# them for line breaks), a byte-order mark inside the text, lone surrogates and non-characters,
+# bidirectional controls and zero-width characters. They arrive by copying out of other programs.
 INVISIBLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff"
+    f"{BIDI_CONTROLS}{ZERO_WIDTH}]"
 )
 # In a value, a carriage return too: YAML reads line breaks as "\n", so one can only come from an
 # escape ("\r"), and XML would turn it into a line feed.
 _FORBIDDEN = re.compile(f"{INVISIBLE.pattern[:-1]}\r]")
+_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+# Pictographs and symbols that emoji sequences join (an approximation of Extended_Pictographic).
+_EMOJI = (
+    "\u00a9\u00ae\u203c\u2049\u2122\u2139\u2190-\u21ff\u2300-\u23ff\u24c2\u25a0-\u27bf"
+    "\u2900-\u297f\u2b00-\u2bff\u3030\u303d\u3297\u3299\U0001f000-\U0001faff"
+)
+# Where an invisible character is part of an emoji: a zero-width joiner between two pictographs
+# (👩‍💻, after a variation selector or a skin tone too), and the tags of a subdivision flag (🏴 and
+# tag letters up to CANCEL TAG).
+_EMOJI_PARTS = re.compile(
+    f"(?<=[{_EMOJI}])\u200d(?=[{_EMOJI}])"
+    f"|(?<=[{_EMOJI}][\ufe0f\U0001f3fb-\U0001f3ff])\u200d(?=[{_EMOJI}])"
+    "|(?<=\U0001f3f4)[\U000e0020-\U000e007e]+\U000e007f"
+)
+_EMOJI_PART_CHARS = re.compile("[\u200d\U000e0020-\U000e007f]")
+
+
+def find_invisible(text: str, pattern: re.Pattern[str] = INVISIBLE) -> re.Match[str] | None:
+    """Returns the first match of `pattern` (INVISIBLE, or the stricter set for values) in
+    `text` that is not part of an emoji, or None."""
+    found = pattern.search(text)
+    if found is None or not _EMOJI_PART_CHARS.match(found.group()):
+        return found
+    # Each emoji part becomes as many spaces, so what is found keeps its place.
+    return pattern.search(_EMOJI_PARTS.sub(lambda part: " " * len(part.group()), text))
 
 
 def invisible_message(char: str) -> str:
@@ -34,13 +73,25 @@ def invisible_message(char: str) -> str:
             f"broken character {code} (half of a surrogate pair) in text; delete it and type "
             "the character again"
         )
-    if category == "Cc":
-        what = f"control character {code}"
-    else:
-        what = f"character {code} ({unicodedata.name(char, 'not a character').lower()})"
+    name = unicodedata.name(char, "not a character").lower()
+    if _BIDI.match(char):
+        return (
+            f"bidirectional control character {code} ({name}) in text: it shows the text "
+            "around it in another order than it is stored; delete it"
+        )
+    what = f"control character {code}" if category == "Cc" else f"character {code} ({name})"
     return (
         f"invisible {what} in text; delete it (it often comes from copying out of another program)"
     )
+
+
+def closest(name: object, names: list[str]) -> str:
+    """Returns the one of `names` nearest to the unknown `name`, or "" if none is near: the
+    "did you mean" of every unknown key, word or name."""
+    if not isinstance(name, str):
+        return ""
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    return close[0] if close else ""
 
 
 class KindError(ValueError):
@@ -55,9 +106,10 @@ class Kind:
 
     def parse(self, text: str) -> object:
         """Returns the value for `text`, or raises KindError saying how to fix it."""
-        bad = _FORBIDDEN.search(text)
-        if bad:
-            raise KindError(invisible_message(bad.group()))
+        if _FORBIDDEN.search(text):  # rare: only then look closer, at emoji
+            bad = find_invisible(text, _FORBIDDEN)
+            if bad:
+                raise KindError(invisible_message(bad.group()))
         return text
 
 
@@ -88,7 +140,9 @@ class Choice(Kind):
         """Returns `text` if it is one of the choices, else raises KindError listing them."""
         text = cast(str, super().parse(text))
         if text not in self.choices:
-            raise KindError(f"'{text}' is not {self.what}")
+            close = closest(text, list(self.choices))
+            hint = f"; did you mean '{close}'?" if close else ""
+            raise KindError(f"'{text}' is not {self.what}{hint}")
         return text
 
 

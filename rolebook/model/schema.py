@@ -4,12 +4,16 @@ Each dataclass is both the declaration the reader validates YAML against and the
 templates render; each field's docstring is its `doc`, which also becomes the JSON Schema
 description. A field without a default is always required. The role's *sections* (fields made with
 `section`) are optional here: which of them a handbook requires is set in its settings.
+
+Each field also says whether its text is printed in the documents (`printed`, see `is_printed`):
+every free text of a role is, by design, unless its field says otherwise; the tests hold the
+templates to it.
 """
 
 from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
-from typing import Annotated
+from typing import Annotated, get_args, get_type_hints
 
 from rolebook.model.scalars import Choice, Date, Language, RoleId, Status, Text, Version, Window
 
@@ -28,14 +32,37 @@ GROUNDS = (
 )
 
 
-def doc(text: str, default=MISSING, default_factory=MISSING):
-    """Returns a dataclass field documented by `text`; required unless a default is given."""
-    return field(default=default, default_factory=default_factory, metadata={"doc": text})
+def doc(text: str, default=MISSING, default_factory=MISSING, printed: bool = True):
+    """Returns a dataclass field documented by `text`; required unless a default is given;
+    `printed` says whether the documents print its text (see is_printed)."""
+    metadata = {"doc": text, "printed": printed}
+    return field(default=default, default_factory=default_factory, metadata=metadata)
 
 
 def section(text: str, default_factory=str):
-    """Returns an optional role field that the handbook settings may require."""
-    return field(default_factory=default_factory, metadata={"doc": text, "section": True})
+    """Returns an optional role field that the handbook settings may require; sections are
+    printed."""
+    metadata = {"doc": text, "section": True, "printed": True}
+    return field(default_factory=default_factory, metadata=metadata)
+
+
+def is_printed(schema: type, path: tuple) -> bool:
+    """Returns whether the documents print the text at `path` (field names and list indices)
+    of a `schema` value: whether every field on the way says `printed`."""
+    for name in (part for part in path if isinstance(part, str)):
+        found = next(f for f in fields(schema) if f.name == name)
+        if not found.metadata["printed"]:
+            return False
+        schema = _dataclass_in(get_type_hints(schema)[name])
+    return True
+
+
+def _dataclass_in(hint) -> type:
+    """Returns the dataclass that a field of type `hint` holds, alone, in a list or optional;
+    object for a scalar (which has no fields)."""
+    return next(
+        (t for t in (hint, *get_args(hint)) if isinstance(t, type) and is_dataclass(t)), object
+    )
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,12 @@ fails leaves the previous output as it was. How:
    place: a build killed between these two renames leaves no output folder until the next build
    moves the old one back (step 2).
 
-Folders the project needs (roles, templates) are never replaced, and a read-only output folder
-is refused rather than replaced.
+What may be replaced: a folder that does not exist, an empty one, or one rolebook made, which
+holds the marker file `.rolebook-output` (written with every build), or only the docx/ and html/
+of a build from before the marker. Anything else (someone's files, a repository) is refused, and
+so are a symbolic link (it is not followed: the message says where it leads), a file, a
+read-only folder (also for root, who could write it), and folders the project needs (roles,
+templates). A refusal comes before anything is written.
 """
 
 from __future__ import annotations
@@ -44,8 +48,25 @@ from pathlib import Path
 from rolebook.model.errors import OutputError, RolebookError
 
 LOCK = ".rolebook-lock"
+# In every build, so that the next one knows the folder is its own to replace.
+MARKER = ".rolebook-output"
+MARKER_TEXT = (
+    b"rolebook made this folder: each build replaces all of it, so keep no files of your own\n"
+    b"here. rolebook replaces a folder that is not empty only if it holds this file.\n"
+)
+# What a rolebook from before the marker wrote: each folder, and the endings of its files.
+_UNMARKED_BUILD = {"docx": (".docx",), "html": (".html", ".js", ".css")}
 STAGING, ASIDE, DOOMED = ".rolebook-new-", ".rolebook-old-", ".rolebook-del-"
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+# What can stand where a file should: how messages name it.
+_KINDS = [
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+]
 # What to do when writing fails, by errno (None for some OSErrors); the default is to check the
 # folder.
 _HINTS: dict[int | None, str] = {
@@ -68,20 +89,40 @@ def replace_folder(
     `keep` are paths the output must neither be nor contain (the project's own files);
     `on_wait` is called once if another build holds the lock.
     """
-    output = output.resolve()
-    refuse_to_replace(output, keep)  # pipeline.build checks first; other callers rely on this
+    output = check_output(output, keep)  # pipeline.build checks first; other callers rely on this
+    files = {**files, MARKER: MARKER_TEXT}
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         with _locked(output.parent, on_wait):
             tidy(output.parent)
-            _check_replaceable(output)
+            _check_replaceable(output)  # again: the folder may have changed while we waited
             _swap(_stage(output.parent, files, output), output)
     except OSError as exc:
-        hint = _HINTS.get(exc.errno, "check the output folder")
-        raise OutputError(
-            f"cannot write {output}: {exc.strerror or exc}; {hint}; the previous "
-            "output is unchanged"
-        ) from None
+        raise _cannot_write(output, exc) from None
+
+
+def _cannot_write(output: Path, exc: OSError) -> OutputError:
+    """Returns the error for `exc`, met while looking at or writing the output folder."""
+    hint = _HINTS.get(exc.errno, "check the output folder")
+    return OutputError(
+        f"cannot write {output}: {exc.strerror or exc}; {hint}; the previous output is unchanged"
+    )
+
+
+def check_output(output: Path, keep: Iterable[Path]) -> Path:
+    """Returns the absolute path of the output folder `output`, its own name unresolved (a link
+    there is seen, not followed); raises OutputError if rolebook may not replace it (see the
+    module's docstring). `keep` are paths it must neither be nor contain."""
+    # realpath, not Path.resolve: a loop of links is then a path that cannot be opened, not a
+    # RuntimeError.
+    output = Path(os.path.abspath(output))
+    output = Path(os.path.realpath(output.parent)) / output.name
+    refuse_to_replace(Path(os.path.realpath(output)), keep)
+    try:
+        _check_replaceable(output)
+    except OSError as exc:
+        raise _cannot_write(output, exc) from None
+    return output
 
 
 def refuse_to_replace(output: Path, keep: Iterable[Path]) -> None:
@@ -94,15 +135,76 @@ def refuse_to_replace(output: Path, keep: Iterable[Path]) -> None:
 
 
 def _check_replaceable(output: Path) -> None:
-    """Raises OutputError if `output` is not a folder, or it or a folder in it is read-only."""
+    """Raises OutputError unless `output` is missing, or a writable folder of rolebook's own or
+    an empty one."""
+    if output.is_symlink():
+        raise _linked(output)
+    if os.path.lexists(output.parent) and not output.parent.is_dir():
+        raise OutputError(
+            f"cannot write {output}: {output.parent} is not a folder; choose another --output"
+        )
     if not output.exists():
         return
     if not output.is_dir():
         raise OutputError(
             f"{output} is a file, not a folder; move it away or choose another --output"
         )
-    for folder, _, _ in os.walk(output):
-        if not os.access(folder, os.W_OK):
+    if not _made_by_rolebook(output):
+        raise OutputError(
+            f"{output} is not empty and has no {MARKER} file, so rolebook did not make it; "
+            "rolebook replaces only a folder it made, or an empty one: choose another --output"
+        )
+    _check_writable(output)
+
+
+def _linked(output: Path) -> OutputError:
+    """Returns the error for an output folder that is a symbolic link, saying where it leads."""
+    target = os.path.realpath(output)
+    if os.path.islink(target):
+        return OutputError(
+            f"{output} is a symbolic link in a loop of links; remove it or choose another --output"
+        )
+    return OutputError(
+        f"{output} is a symbolic link to {target}; rolebook does not build through links: "
+        f"remove the link, or build there with --output {target}"
+    )
+
+
+def _made_by_rolebook(output: Path) -> bool:
+    """Returns whether the folder `output` is empty, holds rolebook's marker file, or holds only
+    what a build from before the marker wrote."""
+    entries = os.listdir(output)
+    if not entries:
+        return True
+    if MARKER in entries and stat.S_ISREG(os.lstat(output / MARKER).st_mode):
+        return True
+    return set(entries) <= set(_UNMARKED_BUILD) and all(
+        _holds_only(output / name, _UNMARKED_BUILD[name]) for name in entries
+    )
+
+
+def _holds_only(folder: Path, endings: tuple[str, ...]) -> bool:
+    """Returns whether `folder` is a folder (not a link) whose files, in it and in its folders,
+    are all plain files ending with one of `endings`."""
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    for parent, folders, names in os.walk(folder, onerror=_raise):
+        for name in folders:
+            if os.path.islink(os.path.join(parent, name)):
+                return False
+        for name in names:
+            path = os.path.join(parent, name)
+            if not name.endswith(endings) or not stat.S_ISREG(os.lstat(path).st_mode):
+                return False
+    return True
+
+
+def _check_writable(output: Path) -> None:
+    """Raises OutputError if `output` or a folder in it is read-only: one this process may not
+    write, or one whose owner may not (as after chmod a-w), which root could write all the
+    same."""
+    for folder, _, _ in os.walk(output, onerror=_raise):
+        if not os.access(folder, os.W_OK) or not os.stat(folder).st_mode & stat.S_IWUSR:
             raise OutputError(
                 f"cannot write {output}: {folder} is read-only; make it writable "
                 "(chmod -R u+w) or choose another --output; the previous output "
@@ -110,12 +212,17 @@ def _check_replaceable(output: Path) -> None:
             )
 
 
+def _raise(exc: OSError) -> None:
+    """Raises `exc`: a folder that cannot be listed is not to be passed over."""
+    raise exc
+
+
 @contextmanager
 def _locked(folder: Path, on_wait: Callable[[], None] | None) -> Iterator[None]:
     """Holds the lock of `folder`, waiting for it if need be; removes the lock file after."""
     path = folder / LOCK
     while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        fd = _open_lock(path)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -132,6 +239,40 @@ def _locked(folder: Path, on_wait: Callable[[], None] | None) -> Iterator[None]:
         with suppress(FileNotFoundError):
             os.unlink(path)
         os.close(fd)
+
+
+def _open_lock(path: Path) -> int:
+    """Returns a descriptor of the lock file at `path`, made if missing; raises OutputError if
+    something else is there (a folder, a link, a pipe), which rolebook neither opens nor
+    removes."""
+    with suppress(FileNotFoundError):
+        if not stat.S_ISREG(os.lstat(path).st_mode):  # a device is not even opened
+            raise _not_a_lock(path)
+    flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK
+    try:
+        fd = os.open(path, flags, 0o644)
+    except OSError as exc:
+        if exc.errno not in (errno.EISDIR, errno.ELOOP, errno.ENXIO):
+            raise
+        raise _not_a_lock(path) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise _not_a_lock(path)
+    return fd
+
+
+def _not_a_lock(path: Path) -> OutputError:
+    """Returns the error for a `path` where rolebook's lock file should be, that is something
+    else."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        mode = 0
+    kind = next((name for test, name in _KINDS if test(mode)), "something else")
+    return OutputError(
+        f"cannot lock {path.parent} for the build: {path} is {kind}, not a lock file; "
+        "move it away (each build makes its own lock file and removes it)"
+    )
 
 
 def _is_file(fd: int, path: Path) -> bool:
@@ -261,24 +402,37 @@ def _libc():
 
 
 def write_file(path: Path, data: bytes) -> None:
-    """Replaces the file at `path` with `data` in one rename: never left half-written. The file
-    keeps its permissions; a new one gets those the user's umask gives."""
+    """Replaces the file at `path` with `data` in one rename: never left half-written, and no
+    temporary file left behind. The file keeps its permissions (and its owner and group where
+    the user may set them); a new one gets those the user's umask gives."""
+    temp = ""
     try:
         fd, temp = tempfile.mkstemp(prefix=".rolebook-", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
-            os.fchmod(f.fileno(), _mode_for(path))
+            _keep_access(f.fileno(), path)
             f.write(data)
+            f.flush()
+            os.fsync(f.fileno())  # the data is on disk before the name points to it
         os.replace(temp, path)
     except OSError as exc:
+        if temp:
+            with suppress(OSError):
+                os.unlink(temp)
         raise RolebookError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def _mode_for(path: Path) -> int:
-    """Returns the permissions of the file at `path`, or those a new file gets (0666 less the
-    umask), which mkstemp's 0600 would not give."""
+def _keep_access(fd: int, path: Path) -> None:
+    """Gives the open file `fd` the permissions, owner and group of the file at `path`, or the
+    permissions a new file gets (0666 less the umask), which mkstemp's 0600 would not give."""
     try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except OSError:
+        info = path.stat()
+    except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)
-        return 0o666 & ~umask
+        os.fchmod(fd, 0o666 & ~umask)
+        return
+    with suppress(OSError):  # a member of the group may keep it
+        os.fchown(fd, -1, info.st_gid)
+    with suppress(OSError):  # only root may give a file to its owner
+        os.fchown(fd, info.st_uid, -1)
+    os.fchmod(fd, stat.S_IMODE(info.st_mode))  # after chown, which clears set-id bits

@@ -3,22 +3,32 @@
 Templates are code reviewed in the repository; YAML text is data. Jinja runs with autoescaping
 (text from YAML is escaped, never markup) and StrictUndefined (a typo in a template fails the
 build instead of printing nothing), and no YAML text is ever compiled as a template.
+
+Whatever goes wrong in a template is a LocatedError naming the template file and line where it
+went wrong: an included or imported one's own (templates/_role.xml.j2:81, not the role.xml.j2
+that imports it), also when a writer renders its own frame, and also when a template writes a
+malformed document (a render traced line by line finds the template line that wrote it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 import typing
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import jinja2
+import jinja2.ext
+from jinja2.lexer import Token, TokenStream
+from markupsafe import Markup
 
 from rolebook.load import history
+from rolebook.load.files import TEMPLATES_DIR
 from rolebook.load.project import Project
 from rolebook.model import document
-from rolebook.model.errors import LocatedError
+from rolebook.model.errors import LocatedError, RolebookError
 from rolebook.model.schema import Role, Settings, filled
 from rolebook.render import markup, orgchart
 
@@ -50,8 +60,30 @@ def environment(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    env.template_class = LocatedTemplate
     env.filters["filled"] = filled
     return env
+
+
+def _folder(env: jinja2.Environment) -> Path:
+    """Returns the templates folder that `env` loads from, resolved."""
+    loader = typing.cast(jinja2.FileSystemLoader, env.loader)  # as `environment` makes it
+    return Path(loader.searchpath[0]).resolve()
+
+
+class LocatedTemplate(jinja2.Template):
+    """A template whose every failure while rendering is a LocatedError at the template file and
+    line where it happened, whoever renders it (the renderer, or a writer its frame)."""
+
+    def render(self, *args, **kwargs) -> str:
+        """Returns the rendered text; raises LocatedError for whatever the template's code
+        raises."""
+        try:
+            return super().render(*args, **kwargs)
+        except RolebookError:
+            raise
+        except Exception as exc:  # a filter, a test or an attribute the template used failed
+            raise template_error(exc, self.name or "", _folder(self.environment)) from None
 
 
 class Renderer:
@@ -61,8 +93,7 @@ class Renderer:
         self, env: jinja2.Environment, settings: Settings, roles: list[Role], labels: dict[str, str]
     ):
         self.env, self.settings, self.labels = env, settings, labels
-        loader = typing.cast(jinja2.FileSystemLoader, env.loader)  # as `environment` makes it
-        self.templates = Path(loader.searchpath[0]).resolve()
+        self.templates = _folder(env)
         self.roles = {role.id: role for role in roles}
         env.filters["date"] = self.date
         self.base = {
@@ -81,14 +112,35 @@ class Renderer:
         """Returns the Document that `template` writes for `context`."""
         try:
             xml = self.env.get_template(template).render(self.base, **context)
-        except jinja2.TemplateError as exc:
+        except jinja2.TemplateError as exc:  # missing, or does not compile
             raise template_error(exc, template, self.templates) from None
         try:
             return markup.parse(xml)
         except (ValueError, SyntaxError) as exc:
-            raise LocatedError(
-                f"templates/{template}", 1, f"the template wrote a malformed document: {exc}"
-            ) from None
+            raise self.malformed(template, context, exc) from None
+
+    def malformed(self, template: str, context: dict, exc: Exception) -> LocatedError:
+        """Returns the LocatedError for a document that `template` wrote malformed, at the
+        template line that wrote the output line where `exc` found the fault."""
+        pieces: list[tuple[str, int, str]] = []
+
+        def trace(name: str, line: int, text: str) -> Markup:
+            pieces.append((f"{TEMPLATES_DIR}/{name}", line, text))
+            return Markup(text)
+
+        traced = self.env.overlay(extensions=[_TracedText], cache_size=0)
+        traced.globals = {**self.env.globals, _TRACE: trace}
+        xml = traced.get_template(template).render(self.base, **context)
+        placed = _placed(xml, pieces)
+        line, col, message = _fault(exc)
+        path, at = _writer_at(xml, placed, line, col) or (f"{TEMPLATES_DIR}/{template}", None)
+        message = _LINE.sub(lambda m: _line_in(path, _writer_at(xml, placed, int(m[1]))), message)
+        return LocatedError(
+            path,
+            at,
+            f"the template wrote a malformed document: {message}; fix the template, or restore "
+            "it from git",
+        )
 
     def date(self, value: dt.date) -> str:
         """Returns `value` in the handbook language's date format."""
@@ -125,7 +177,7 @@ def handbook_status(roles: list[Role]) -> str:
     return min(statuses, key=_STATUS_ORDER.index, default="approved")
 
 
-def template_error(exc: jinja2.TemplateError, template: str, templates: Path) -> LocatedError:
+def template_error(exc: Exception, template: str, templates: Path) -> LocatedError:
     """Returns the LocatedError for a template that is missing, or fails to compile or run."""
     if isinstance(exc, jinja2.TemplateNotFound):
         return LocatedError(
@@ -141,20 +193,115 @@ def template_error(exc: jinja2.TemplateError, template: str, templates: Path) ->
     )
 
 
-def _runtime_error(exc: jinja2.TemplateError, template: str, templates: Path) -> LocatedError:
+def _runtime_error(exc: Exception, template: str, templates: Path) -> LocatedError:
     """Returns a LocatedError naming the template file and line where rendering failed.
 
     Jinja rewrites the traceback so that template frames carry the template's file name and
-    line; the innermost such frame is where the error is.
+    line; the innermost such frame is where the error is. The file names are as the loader made
+    them (relative, with --root .), so they are resolved before they are compared.
     """
-    where = (f"templates/{template}", 1)
+    where: tuple[str, int | None] = (f"{TEMPLATES_DIR}/{template}", None)
     tb = exc.__traceback__
     while tb is not None:
-        filename = Path(tb.tb_frame.f_code.co_filename)
-        if filename.parent == templates:
-            where = (f"templates/{filename.name}", tb.tb_lineno)
+        path = Path(tb.tb_frame.f_code.co_filename).resolve()
+        if path.is_relative_to(templates):
+            where = (f"{TEMPLATES_DIR}/{path.relative_to(templates).as_posix()}", tb.tb_lineno)
         tb = tb.tb_next
-    return LocatedError(*where, str(exc.message or exc))
+    if isinstance(exc, jinja2.TemplateError):
+        return LocatedError(*where, str(exc.message or exc))
+    return LocatedError(*where, f"{exc} ({type(exc).__name__})")
+
+
+# -- Malformed documents: which template line wrote the faulty output line --------------------
+
+_TRACE = "_rolebook_trace"  # the global a traced template prints its own text through
+# "line N" in a parser's message; a trailing ", line N, column M" repeats where it failed.
+_LINE = re.compile(r"\bline (\d+)")
+_WHERE_SUFFIX = re.compile(r", line \d+, column \d+$")
+
+
+class _TracedText(jinja2.ext.Extension):
+    """Makes a template print each piece of its own text through _TRACE(name, line, text), so
+    that a render records, in output order, the template line that wrote each piece."""
+
+    def filter_stream(self, stream: TokenStream) -> Iterator[Token]:
+        """Yields the template's tokens, each piece of text replaced by {{ _TRACE(…) }}."""
+        for token in stream:
+            if token.type != "data":
+                yield token
+                continue
+            call: list[tuple[str, typing.Any]] = [("name", _TRACE), ("lparen", "(")]
+            call += [("string", stream.name or "")]
+            call += [("comma", ","), ("integer", token.lineno), ("comma", ",")]
+            call += [("string", token.value), ("rparen", ")")]
+            for kind, value in [("variable_begin", "{{"), *call, ("variable_end", "}}")]:
+                yield Token(token.lineno, kind, value)
+
+
+def _placed(xml: str, pieces: list[tuple[str, int, str]]) -> list[tuple[int, int, str, int]]:
+    """Returns (start, end, template, line) of each piece of template text holding markup,
+    where it is in `xml`, in order.
+
+    Only pieces holding < or > are placed: text from the roles arrives escaped and can hold
+    neither, so each such piece is found in the output exactly where it was printed.
+    """
+    placed: list[tuple[int, int, str, int]] = []
+    at = 0
+    for name, line, text in pieces:
+        found = xml.find(text, at) if "<" in text or ">" in text else -1
+        if found >= 0:
+            at = found + len(text)
+            placed.append((found, at, name, line))
+    return placed
+
+
+def _fault(exc: Exception) -> tuple[int, int, str]:
+    """Returns the output line and column where the parser found the fault (column 0 if it
+    names only the line, line 0 if neither), and what it says is wrong."""
+    if isinstance(exc, SyntaxError) and exc.lineno:
+        line, col = getattr(exc, "position", (exc.lineno, 0))  # lxml's, with a 1-based column
+        return line, col, _WHERE_SUFFIX.sub("", exc.msg)
+    found = re.match(r"line (\d+): (.*)", str(exc))
+    return (int(found[1]), 0, found[2]) if found else (0, 0, str(exc))
+
+
+def _writer_at(
+    xml: str, placed: list[tuple[int, int, str, int]], line: int, col: int = 0
+) -> tuple[str, int] | None:
+    """Returns the template and line that wrote the output character a parser's (line, col)
+    points just after, or without a column the line's first markup; the nearest template text
+    before it if a role's text is there; None if there is none."""
+    offset = _offset(xml, line, col)
+    writer = None
+    for start, end, name, first in placed:
+        if start > offset:
+            break
+        writer = (name, first + xml.count("\n", start, min(offset, end - 1)))
+    return writer
+
+
+def _offset(xml: str, line: int, col: int) -> int:
+    """Returns the offset in `xml` of the character before 1-based (line, col), or without a
+    column of the line's first <; -1 for a line that is not there."""
+    if line < 1:
+        return -1
+    begin = 0
+    for _ in range(line - 1):
+        begin = xml.find("\n", begin) + 1
+        if begin == 0:
+            return -1
+    if col:
+        return begin + col - 2
+    end = xml.find("\n", begin)
+    first = xml.find("<", begin, len(xml) if end < 0 else end)
+    return first if first >= 0 else begin
+
+
+def _line_in(path: str, where: tuple[str, int] | None) -> str:
+    """Returns how a message names a template line: "line 7", with its file if not `path`."""
+    if where is None:
+        return "an unknown line"
+    return f"line {where[1]}" if where[0] == path else f"line {where[1]} of {where[0]}"
 
 
 ALL_IDS = "*"  # the role id under which reading the list of all ids is recorded

@@ -106,6 +106,8 @@ def test_a_new_role_rebuilds_the_pages_that_named_it_before_it_existed(project):
     (project / "roles" / "vip-desk-lead.yaml").write_text(
         text.replace("number: VIP-JD-003", "number: VIP-JD-009"), encoding="utf-8"
     )
+    # A role is no outside position (check says so): it leaves the settings as it arrives.
+    edit(project / "handbook.yaml", "\n  - vip-desk-lead", "")
     # So is a new role: all pages are rendered again.
     assert build(project) == pages("vip-desk-lead", *ROLES) | WHOLE_HANDBOOK
     assert 'href="vip-desk-lead.html"' in (project / "output/html/vip-specialist.html").read_text()

@@ -8,9 +8,12 @@ import pytest
 from conftest import edit
 from readback import EXPECTED, snapshot
 
+from rolebook.output import publish
 
-def test_build_writes_the_html_handbook_and_four_docx(built):
-    assert set(snapshot(built)) == EXPECTED
+
+def test_build_writes_the_html_handbook_and_four_docx_and_its_marker(built):
+    assert set(snapshot(built)) == EXPECTED | {publish.MARKER}
+    assert (built / publish.MARKER).read_bytes() == publish.MARKER_TEXT
 
 
 def test_two_builds_give_identical_bytes(project, cli):

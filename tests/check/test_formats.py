@@ -40,8 +40,8 @@ def test_json_lists_every_diagnostic_with_counts(project, cli):
             "line": 11,
             "column": 3,
             "severity": "error",
-            "message": f"document number 'VIP-JD-001' is already used by {MANAGER}:12; give each "
-            "role a number of its own",
+            "message": f"document number 'VIP-JD-001' is used by both {MANAGER}:12 and "
+            "roles/vip-specialist.yaml:11; give each role a number of its own",
             "source": "  number: VIP-JD-001",
         }
     ]
@@ -59,7 +59,8 @@ def test_github_prints_workflow_commands(project, cli, monkeypatch):
     )
     assert lines[4] == (
         "::error file=handbook/roles/vip-specialist.yaml,line=11,col=3::document number "
-        f"'VIP-JD-001' is already used by {MANAGER}:12; give each role a number of its own"
+        f"'VIP-JD-001' is used by both {MANAGER}:12 and roles/vip-specialist.yaml:11; give each "
+        "role a number of its own"
     )
     assert lines[-1] == "3 roles: 1 error, 4 warnings"
 
@@ -68,4 +69,4 @@ def test_github_escapes_what_would_end_a_command(project, cli):
     edit(project / MANAGER, "number: VIP-JD-002", 'number: "VIP%JD:002"')
     edit(project / "roles" / "vip-specialist.yaml", "number: VIP-JD-001", 'number: "VIP%JD:002"')
     line = cli("check", "--root", project, "--format", "github").out.splitlines()[4]
-    assert "::document number 'VIP%25JD:002' is already used by " in line
+    assert "::document number 'VIP%25JD:002' is used by both " in line

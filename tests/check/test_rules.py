@@ -36,16 +36,15 @@ def test_a_misspelt_external_position_is_an_error_with_the_nearest_name(project,
     ]
 
 
-def test_a_role_named_by_its_title_gets_its_id_as_the_hint(project, cli):
+def test_a_role_named_by_its_title_is_an_error_asking_for_its_id(project, cli):
     edit(
         project / SUPERVISOR,
         "  promotion:\n    - vip-department-manager",
         "  promotion:\n    - 贵宾部经理",
     )
     assert problems(check(cli, project)) == [
-        f"{SUPERVISOR}:38:7: error: '贵宾部经理' in promotion is neither a role id in roles/ nor "
-        "one of the external_positions in handbook.yaml; did you mean 'vip-department-manager' "
-        "(贵宾部经理)?"
+        f"{SUPERVISOR}:38:7: error: '贵宾部经理' in promotion is the title of the role "
+        f"'vip-department-manager' ({MANAGER}); write its id 'vip-department-manager' instead"
     ]
 
 
@@ -62,6 +61,55 @@ def test_an_external_position_declared_in_the_settings_is_accepted(project, cli)
     edit(project / MANAGER, "    - 店内其他部门经理", "    - 财务总监助理")
     edit(project / "handbook.yaml", "  - 总监\n", "  - 总监\n  - 财务总监助理\n")
     assert problems(check(cli, project)) == []
+
+
+def test_an_outside_position_named_as_a_roles_title_is_two_errors_each_with_its_fix(project, cli):
+    # Both names would be drawn: the role's box, and a box for the position of the same name.
+    edit(project / "handbook.yaml", "  - 总监\n", "  - 总监\n  - 贵宾部经理\n")
+    edit(
+        project / SUPERVISOR,
+        "  reports_to:\n    - vip-department-manager",
+        "  reports_to:\n    - 贵宾部经理",
+    )
+    edit(project / MANAGER, "    - vip-department-supervisor\n", "    - 贵宾部主管\n")
+    assert problems(check(cli, project)) == [
+        "handbook.yaml:21:5: error: '贵宾部经理' in external_positions is the title of the role "
+        f"'vip-department-manager' ({MANAGER}), and the org chart would draw it twice; delete it "
+        "here, and write 'vip-department-manager' wherever a reporting line names it",
+        f"{MANAGER}:36:7: error: '贵宾部主管' in direct_reports is the title of the role "
+        f"'vip-department-supervisor' ({SUPERVISOR}); write its id 'vip-department-supervisor' "
+        "instead",
+        f"{SUPERVISOR}:33:7: error: '贵宾部经理' in reports_to is the title of the role "
+        f"'vip-department-manager' ({MANAGER}); write its id 'vip-department-manager' instead",
+    ]
+
+
+def test_a_roles_title_left_among_the_outside_positions_is_an_error(project, cli):
+    # The role was added after its position was declared outside; no line names it any more.
+    edit(project / "handbook.yaml", "  - 总监\n", "  - 总监\n  - vip department supervisor\n")
+    assert problems(check(cli, project)) == [
+        "handbook.yaml:21:5: error: 'vip department supervisor' in external_positions is the "
+        f"title of the role 'vip-department-supervisor' ({SUPERVISOR}), and the org chart would "
+        "draw it twice; delete it here, and write 'vip-department-supervisor' wherever a "
+        "reporting line names it"
+    ]
+
+
+def test_a_role_id_among_the_outside_positions_is_an_error(project, cli):
+    edit(project / "handbook.yaml", "  - 总监\n", "  - 总监\n  - vip-specialist\n")
+    assert problems(check(cli, project)) == [
+        "handbook.yaml:21:5: error: 'vip-specialist' in external_positions is the id of the role "
+        f"in {SPECIALIST}, not a position outside the handbook; delete it here"
+    ]
+
+
+def test_an_outside_position_spelt_twice_is_an_error(project, cli):
+    edit(project / "handbook.yaml", "  - 总监\n", "  - Director\n  - 总监\n  - director \n")
+    assert problems(check(cli, project)) == [
+        "handbook.yaml:22:5: error: 'director' in external_positions repeats 'Director' (line "
+        "20), and the org chart would draw it twice; delete it here, and write 'Director' "
+        "wherever a reporting line names it"
+    ]
 
 
 def test_a_direct_report_must_report_back(project, cli):
@@ -136,30 +184,95 @@ def test_a_cycle_of_reporting_lines_is_an_error_naming_it(project, cli):
     ]
 
 
-def test_a_role_reporting_to_itself_is_a_cycle(project, cli):
+REPORTS_TO_ITSELF = (
+    f"{SPECIALIST}:32:7: error: 'vip-specialist' in reports_to is this role itself; a role cannot "
+    "report to itself: write the role or position it reports to"
+)
+
+
+def test_a_role_reporting_to_itself_is_one_error_each_entry_with_its_fix(project, cli):
     edit(project / SPECIALIST, "    - 客服主管\n", "    - vip-specialist\n")
     edit(project / SPECIALIST, "  direct_reports: []", "  direct_reports: [vip-specialist]")
     assert problems(check(cli, project)) == [
-        f"{SPECIALIST}:32:7: error: reporting lines go round in a cycle: vip-specialist → "
-        "vip-specialist; one of these roles must report to someone outside it"
+        REPORTS_TO_ITSELF,
+        f"{SPECIALIST}:33:20: error: 'vip-specialist' in direct_reports is this role itself; a "
+        "role cannot be its own direct report: delete this entry",
     ]
+
+
+def test_reporting_to_itself_alone_is_not_sent_on_to_the_cycle_error(project, cli):
+    # Once "add it to direct_reports" was the hint, and following it made a cycle.
+    edit(project / SPECIALIST, "    - 客服主管\n", "    - vip-specialist\n")
+    assert problems(check(cli, project)) == [REPORTS_TO_ITSELF]
+
+
+def test_a_role_naming_itself_by_title_in_any_line_is_the_same_error(project, cli):
+    edit(project / SPECIALIST, "    - 客服主管\n", "    - VIP专员\n")
+    edit(project / SPECIALIST, "  indirect_reports: []", "  indirect_reports: [vip specialist]")
+    edit(project / SPECIALIST, "  promotion: []", "  promotion: [vip-specialist]")
+    edit(project / SPECIALIST, "  rotation: []", "  rotation: [VIP Specialist]")
+    assert problems(check(cli, project)) == [
+        f"{SPECIALIST}:32:7: error: 'VIP专员' in reports_to is this role itself; a role cannot "
+        "report to itself: write the role or position it reports to",
+        f"{SPECIALIST}:34:22: error: 'vip specialist' in indirect_reports is this role itself; a "
+        "role cannot be its own indirect report: delete this entry",
+        f"{SPECIALIST}:35:15: error: 'vip-specialist' in promotion is this role itself; a role "
+        "cannot be promoted to itself: delete this entry",
+        f"{SPECIALIST}:36:14: error: 'VIP Specialist' in rotation is this role itself; a role "
+        "cannot rotate to itself: delete this entry",
+    ]
+
+
+def test_the_hint_for_an_unknown_name_never_points_back_at_the_role(project, cli):
+    # 'vip-specialis' is nearest to the specialist's own id: the hint must not offer it.
+    edit(project / SPECIALIST, "    - 客服主管\n", "    - vip-specialis\n")
+    message = problems(check(cli, project))[0]
+    assert message.startswith(
+        f"{SPECIALIST}:32:7: error: 'vip-specialis' in reports_to is neither a role id"
+    )
+    assert "vip-specialist'" not in message and "VIP专员" not in message
 
 
 def test_duplicate_ids_and_numbers_name_both_files(project, cli):
     shutil.copy(project / SPECIALIST, project / "roles" / "vip-specialist.yml")
     assert problems(check(cli, project)) == [
-        "roles/vip-specialist.yml:2:1: error: role id 'vip-specialist' is already used by "
-        f"{SPECIALIST}:2; each role needs an id of its own",
-        "roles/vip-specialist.yml:11:3: error: document number 'VIP-JD-001' is already used by "
-        f"{SPECIALIST}:11; give each role a number of its own",
+        "roles/vip-specialist.yml:2:1: error: role id 'vip-specialist' is used by both "
+        f"{SPECIALIST}:2 and roles/vip-specialist.yml:2; each role needs an id of its own",
+        "roles/vip-specialist.yml:11:3: error: document number 'VIP-JD-001' is used by both "
+        f"{SPECIALIST}:11 and roles/vip-specialist.yml:11; give each role a number of its own",
+    ]
+
+
+def test_a_copy_that_sorts_first_names_the_original_too(project, cli):
+    # The copy comes first in file order: the error is at the original, and names the copy.
+    shutil.copy(project / SPECIALIST, project / "roles" / "vip-specialist-copy.yaml")
+    edit(project / "roles" / "vip-specialist-copy.yaml", "number: VIP-JD-001", "number: X-1")
+    assert problems(check(cli, project))[-1] == (
+        f"{SPECIALIST}:2:1: error: role id 'vip-specialist' is used by both "
+        f"roles/vip-specialist-copy.yaml:2 and {SPECIALIST}:2; each role needs an id of its own"
+    )
+
+
+def test_three_files_with_one_id_are_named_at_each_repeat(project, cli):
+    for copy in ("vip-specialist.yml", "zz.yaml"):
+        shutil.copy(project / SPECIALIST, project / "roles" / copy)
+        edit(project / "roles" / copy, "number: VIP-JD-001", f"number: X-{copy}")
+    files = f"{SPECIALIST}:2, roles/vip-specialist.yml:2 and roles/zz.yaml:2"
+    assert [
+        p for p in problems(check(cli, project)) if "role id 'vip-specialist' is used" in p
+    ] == [
+        f"roles/vip-specialist.yml:2:1: error: role id 'vip-specialist' is used by {files}; "
+        "each role needs an id of its own",
+        f"roles/zz.yaml:2:1: error: role id 'vip-specialist' is used by {files}; each role needs "
+        "an id of its own",
     ]
 
 
 def test_a_duplicate_document_number_names_both_files(project, cli):
     edit(project / SUPERVISOR, "number: VIP-JD-003", "number: VIP-JD-002")
     assert problems(check(cli, project)) == [
-        f"{SUPERVISOR}:12:3: error: document number 'VIP-JD-002' is already used by "
-        f"{MANAGER}:12; give each role a number of its own"
+        f"{SUPERVISOR}:12:3: error: document number 'VIP-JD-002' is used by both {MANAGER}:12 "
+        f"and {SUPERVISOR}:12; give each role a number of its own"
     ]
 
 
@@ -326,7 +439,7 @@ def test_an_acknowledgement_needs_a_known_rule(cli, project):
         f.write(ACKNOWLEDGED.replace("rule: age", "rule: aged"))
     assert problems(check(cli, project)) == [
         f"{MANAGER}:79:11: error: 'aged' is not one of sex, age, height, marital-status, "
-        "ethnicity, religion, appearance, health, origin"
+        "ethnicity, religion, appearance, health, origin; did you mean 'age'?"
     ]
 
 

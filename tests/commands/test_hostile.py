@@ -31,6 +31,10 @@ from lxml import html as lxml_html
 from readback import docx_text, snapshot
 from rolegen import FieldPath, filled_role, yaml_text
 
+from rolebook.commands import serve
+from rolebook.model.schema import Role, is_printed
+from rolebook.output import publish
+
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "hostile"
 MINIMAL = Path(__file__).parent.parent / "fixtures" / "minimal.yaml"
 
@@ -122,6 +126,75 @@ def truncate(path: Path) -> None:
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
 
 
+def someones_files(project: Path, outside: Path) -> None:
+    (project / "reports" / "2025").mkdir(parents=True)
+    (project / "reports" / "2025" / "q4.txt").write_text("someone's report")
+
+
+def fake_repository(project: Path, outside: Path) -> None:
+    """Makes the project's .git, as far as a build pointed at it could see."""
+    (project / ".git" / "refs" / "heads").mkdir(parents=True)
+    (project / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (project / ".git" / "refs" / "heads" / "main").write_text("0" * 40 + "\n")
+
+
+def unmarked_with_notes(project: Path, outside: Path) -> None:
+    """Leaves a build's docx/ and html/ without the marker, as a rolebook before it wrote them,
+    beside someone's notes."""
+    (project / "output" / publish.MARKER).unlink()
+    (project / "output" / "notes.txt").write_text("mine")
+
+
+def marker_linked(project: Path, outside: Path) -> None:
+    (outside / "marker").write_bytes(publish.MARKER_TEXT)
+    (project / "output" / publish.MARKER).unlink()
+    (project / "output" / publish.MARKER).symlink_to(outside / "marker")
+
+
+def output_linked(project: Path, outside: Path) -> None:
+    """Moves the output folder outside the project and leaves a link to it in its place."""
+    shutil.move(project / "output", outside / "output")
+    (project / "output").symlink_to(outside / "output")
+
+
+def output_linked_nowhere(project: Path, outside: Path) -> None:
+    shutil.rmtree(project / "output")
+    (project / "output").symlink_to(outside / "gone")
+
+
+def output_link_loop(project: Path, outside: Path) -> None:
+    shutil.rmtree(project / "output")
+    (project / "output").symlink_to(project / "loop")
+    (project / "loop").symlink_to(project / "output")
+
+
+def no_role_files(project: Path, outside: Path) -> None:
+    for path in (project / "roles").glob("*.yaml"):
+        path.unlink()
+
+
+def only_other_files(project: Path, outside: Path) -> None:
+    """Leaves in roles/ only files that are not roles: notes, a backup, an editor's file."""
+    no_role_files(project, outside)
+    for name in ("README.md", "vip-specialist.yaml.bak", ".vip-specialist.yaml.swp"):
+        (project / "roles" / name).write_text("not a role")
+
+
+def link_loop(project: Path, outside: Path) -> None:
+    """Links roles/a.yaml to roles/b.yaml and back."""
+    (project / "roles" / "a.yaml").symlink_to("b.yaml")
+    (project / "roles" / "b.yaml").symlink_to("a.yaml")
+
+
+def link_to_itself(path: Path) -> None:
+    """Replaces the file or folder at `path` with a link to itself."""
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+    path.symlink_to(path.name)
+
+
 SETUPS = {
     "settings-missing": lambda p, o: (p / "handbook.yaml").unlink(),
     "settings-link-outside": link_settings_outside,
@@ -147,9 +220,71 @@ SETUPS = {
     ),
     "template-missing": lambda p, o: (p / "templates" / "page.html.j2").unlink(),
     "stylesheet-missing": lambda p, o: (p / "templates" / "style.css").unlink(),
+    "roles-folder-empty": no_role_files,
+    "roles-folder-without-roles": only_other_files,
+    "output-someones-files": someones_files,
+    "output-git": fake_repository,
+    "output-unmarked-with-other-files": unmarked_with_notes,
+    "output-marker-is-a-link": marker_linked,
+    "output-link": output_linked,
+    "output-link-broken": output_linked_nowhere,
+    "output-read-only": lambda p, o: (p / "output").chmod(0o555),  # refused also for root
+    "output-unreadable": lambda p, o: (p / "output").chmod(0),
+    "output-link-loop": output_link_loop,
+    "output-inside-a-file": lambda p, o: None,  # OUTPUTS points --output into handbook.yaml
+    "lock-folder": lambda p, o: (p / publish.LOCK).mkdir(),
+    "lock-link": lambda p, o: (p / publish.LOCK).symlink_to(o / "lock"),
+    "lock-named-pipe": lambda p, o: os.mkfifo(p / publish.LOCK),
+    "role-link-loop": link_loop,
+    "roles-folder-link-loop": lambda p, o: link_to_itself(p / "roles"),
+    "templates-folder-link-loop": lambda p, o: link_to_itself(p / "templates"),
+    "settings-link-loop": lambda p, o: link_to_itself(p / "handbook.yaml"),
+    "roles-folder-unreadable": lambda p, o: (p / "roles").chmod(0),
+    # Listable but not searchable: names can be read, nothing in it opened or stat'ed.
+    "project-folder-unsearchable": lambda p, o: p.chmod(0o644),
+    "template-malformed-in-include": lambda p, o: edit(
+        p / "templates" / "_role.xml.j2", "<li>{{ duty }}</li>", "<li>{{ duty }}"
+    ),
+    "template-malformed-in-macro": lambda p, o: edit(
+        p / "templates" / "_role.xml.j2", "</ul>", "</ul"
+    ),
+    "template-unknown-element-in-include": lambda p, o: edit(
+        p / "templates" / "_role.xml.j2",
+        "<p>{{ role.summary }}</p>",
+        "<para>{{ role.summary }}</para>",
+    ),
+    "template-python-error-in-include": lambda p, o: edit(
+        p / "templates" / "_role.xml.j2", "{{ role.summary }}", "{{ role.summary | date }}"
+    ),
+    "template-error-in-page-frame": lambda p, o: edit(
+        p / "templates" / "page.html.j2", "<title>", "<title>{{ doc.nothing }}"
+    ),
+    "settings-external-is-a-role-title": lambda p, o: edit(
+        p / "handbook.yaml", "  - 总监\n", "  - 总监\n  - 贵宾部经理\n"
+    ),
+    "settings-external-is-a-role-english-title": lambda p, o: edit(
+        p / "handbook.yaml", "  - 总监\n", "  - 总监\n  - VIP specialist\n"
+    ),
+    "settings-external-is-a-role-id": lambda p, o: edit(
+        p / "handbook.yaml", "  - 总监\n", "  - 总监\n  - vip-department-supervisor\n"
+    ),
+    "settings-external-spelt-twice": lambda p, o: edit(
+        p / "handbook.yaml", "  - 总经理\n", "  - 总经理\n  - 总 经理\n"
+    ),
 }
 # Cases a privileged process would not notice: run as a process file permissions apply to.
-UNPRIVILEGED = {"role-unreadable"}
+UNPRIVILEGED = {
+    "role-unreadable",
+    "output-unreadable",
+    "roles-folder-unreadable",
+    "project-folder-unsearchable",
+}
+# Cases that build with --output: the folder, in the project, they point it at.
+OUTPUTS = {
+    "output-someones-files": "reports",
+    "output-git": ".git",
+    "output-inside-a-file": "handbook.yaml/output",
+}
 CASES = sorted(p.stem for p in FIXTURES.glob("*.expected"))
 
 
@@ -167,31 +302,71 @@ def test_there_is_a_way_to_make_every_case():
 def test_a_hostile_project_fails_with_its_message_and_loses_nothing(
     project, built, cli, tmp_path, case
 ):
+    output, outside = make_case(case, project, built, tmp_path)
+    before, litter = snapshot(output), rolebook_files(project)
+    args = ["build", "--root", project, *output_option(case, output)]
+    if case in UNPRIVILEGED:
+        run = subprocess.run(
+            unprivileged(rolebook(*args)), capture_output=True, text=True, timeout=120
+        )
+        code, err = run.returncode, run.stderr
+    else:
+        result = cli(*args)
+        code, err = result.code, result.err
+    assert code == 1
+    assert err.splitlines()[0] == expected_line(case, project, outside)
+    assert "Traceback" not in err
+    assert snapshot(output) == before
+    assert rolebook_files(project) == litter
+
+
+def make_case(case: str, project: Path, built: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """Makes `case` of the sample project, with a build in output/; returns the folder the
+    case builds into and the folder outside the project that it may use."""
     shutil.copytree(built, project / "output")
-    before = snapshot(project / "output")
     outside = tmp_path / "outside"
     (outside / "roles").mkdir(parents=True)
     if (FIXTURES / case).is_dir():
         shutil.copytree(FIXTURES / case, project, dirs_exist_ok=True)
     if case in SETUPS:
         SETUPS[case](project, outside)
-    if case in UNPRIVILEGED:
-        run = subprocess.run(
-            unprivileged(rolebook("build", "--root", project)),
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        code, err = run.returncode, run.stderr
-    else:
-        result = cli("build", "--root", project)
-        code, err = result.code, result.err
+    return project / OUTPUTS.get(case, "output"), outside
+
+
+def output_option(case: str, output: Path) -> list:
+    """Returns the --output option that `case` builds with, if any."""
+    return ["--output", output] if case in OUTPUTS else []
+
+
+def expected_line(case: str, project: Path, outside: Path) -> str:
+    """Returns the first line a build of `case` prints, its placeholders filled in."""
     expected = (FIXTURES / f"{case}.expected").read_text(encoding="utf-8").strip()
-    assert code == 1
-    assert err.splitlines()[0] == expected.replace("{outside}", str(outside))
-    assert "Traceback" not in err
-    assert snapshot(project / "output") == before
-    assert [p.name for p in project.iterdir() if p.name.startswith(".rolebook")] == []
+    return expected.replace("{outside}", str(outside)).replace("{project}", str(project))
+
+
+def rolebook_files(project: Path) -> list[str]:
+    """Returns the names of what publishing keeps beside the output folder (a lock, staging)."""
+    return sorted(p.name for p in project.iterdir() if p.name.startswith(".rolebook"))
+
+
+# Run in this process, so not the cases that need file permissions to apply.
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.startswith("output-") and c not in UNPRIVILEGED]
+)
+def test_serve_refuses_the_output_folders_that_build_refuses(
+    project, built, cli, tmp_path, monkeypatch, case
+):
+    output, outside = make_case(case, project, built, tmp_path)
+    before = snapshot(output)
+
+    def started(*args, **kwargs):
+        raise AssertionError(f"serve started on {output}")
+
+    monkeypatch.setattr(serve, "ThreadingHTTPServer", started)
+    result = cli("serve", "--root", project, "--port", "0", *output_option(case, output))
+    assert result.code == 1
+    assert result.err.splitlines()[0] == expected_line(case, project, outside)
+    assert snapshot(output) == before
 
 
 # Hostile input that must build.
@@ -233,12 +408,8 @@ def hostile_roles(project: Path) -> dict[str, dict[FieldPath, str]]:
 
         value = filled_role(name, text, when)
         role(project, name, yaml_text(value, "block"))
-        # Acknowledgements steer the check and are not printed; every other text is.
-        texts[name] = {
-            path: text(path)
-            for path in _paths(value)
-            if path and path[0] != "acknowledged_warnings"
-        }
+        # The schema says which texts the documents print.
+        texts[name] = {path: text(path) for path in _paths(value) if is_printed(Role, path)}
     declare_external(
         project, [t for paths in texts.values() for p, t in paths.items() if p[0] == "reporting"]
     )
@@ -313,3 +484,15 @@ def test_yaml_typing_traps_print_as_written(project, cli):
     assert "版本：1.10" in header and "文件编号：01234" in header
     assert "<dd>1.10</dd>" in page and "<dd>01234</dd>" in page
     assert "None" not in page and "None" not in words and "1.1 " not in header
+
+
+# Zero-width joiners and tag characters are refused, except inside emoji: those print as written.
+EMOJI = "👩\u200d💻 ❤\ufe0f\u200d🔥 🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+
+
+def test_emoji_sequences_print_with_their_joiners(project, cli):
+    path = role(project, "emoji")
+    edit(path, "第一项职责。", f"第一项职责 {EMOJI}")
+    assert cli("build", "--root", project).code == 0
+    assert f"第一项职责 {EMOJI}" in (project / "output/html/emoji.html").read_text(encoding="utf-8")
+    assert f"第一项职责 {EMOJI}" in docx_text(project / "output/docx/emoji.docx")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import difflib
 import re
+from pathlib import Path
 
 import pytest
 from conftest import REPO, edit
+from gitrepo import committed, git
 
 from rolebook.commands.bump import next_version
 from rolebook.commands.new import next_number
@@ -62,9 +64,9 @@ def test_new_writes_a_role_with_placeholders_that_check_reports(project, cli):
 def test_a_new_role_with_its_placeholders_filled_passes_check(project, cli):
     cli("new", "vip-hostess", "--root", project, "--date", "2026-11-28")
     path = project / "roles" / "vip-hostess.yaml"
-    path.write_text(
-        re.sub(r'"TODO: [^"]*"', "总监", path.read_text(encoding="utf-8")), encoding="utf-8"
-    )
+    # Its titles are its own; every other text names 总监, a position outside the handbook.
+    text = re.sub(r'"TODO: The title in [^"]*"', "迎宾员", path.read_text(encoding="utf-8"))
+    path.write_text(re.sub(r'"TODO: [^"]*"', "总监", text), encoding="utf-8")
     result = cli("check", "--root", project)
     assert (result.code, errors(result)) == (0, [])
 
@@ -243,7 +245,8 @@ def test_bump_refuses_a_role_with_errors_and_shows_them(project, cli):
     result = cli("bump", "vip-department-manager", "--note", "x", "--root", project)
     assert result.code == 1
     assert result.err.splitlines()[0] == (
-        f"{MANAGER}:14:11: error: 'drafted' is not one of draft, review, approved, retired"
+        f"{MANAGER}:14:11: error: 'drafted' is not one of draft, review, approved, retired; "
+        "did you mean 'draft'?"
     )
     assert (project / MANAGER).read_bytes() == before
 
@@ -269,3 +272,72 @@ def test_bump_adds_to_a_history_at_the_end_of_a_file_without_a_final_newline(pro
         '    changes: 新建。\n  - version: "1.1"\n    date: 2026-01-01\n    author: 人力资源部\n'
         "    changes: 末尾\n"
     )
+
+
+# -- bump with nothing changed -------------------------------------------------------------------
+
+
+def bumped(cli, project: Path, note: str = "复审。"):
+    """Returns the result of bumping the specialist, which must succeed."""
+    result = cli(
+        "bump", "vip-specialist", "--note", note, "--date", "2026-12-01", "--root", project
+    )
+    assert result.code == 0, result.err
+    return result
+
+
+def unchanged_warning(project: Path, version: str, new: str) -> str:
+    """Returns bump's warning that nothing changed since `version`, recorded in HEAD."""
+    commit = git(project, "log", "-1", "--format=%h %cs", "--abbrev=7").split()
+    return (
+        f"warning: {SPECIALIST}: nothing but document_control and revision_history has changed "
+        f"since version {version} (git {commit[0]}, {commit[1]}); version {new} records no "
+        "change to the role\n"
+    )
+
+
+@pytest.mark.external
+def test_bump_with_nothing_changed_since_the_last_version_warns_and_bumps(project, cli):
+    committed(project)
+    edit(project / SPECIALIST, "status: approved", "status: review")  # document control only
+    result = bumped(cli, project)
+    assert result.err == unchanged_warning(project, "1.1", "1.2")
+    assert result.out.startswith(f"{SPECIALIST}: version 1.1 → 1.2")
+
+
+@pytest.mark.external
+def test_bump_after_an_edit_does_not_warn(project, cli):
+    committed(project)
+    edit(project / SPECIALIST, "  - 其他服务内容", "  - 其他服务内容（含节假日）")
+    assert bumped(cli, project).err == ""
+
+
+@pytest.mark.external
+def test_bump_counts_edits_committed_since_the_version_was_recorded(project, cli):
+    committed(project)
+    edit(project / SPECIALIST, "  - 其他服务内容", "  - 其他服务内容（含节假日）")
+    bumped(cli, project)
+    git(project, "commit", "-q", "-am", "Specialist 1.2")
+    recorded = unchanged_warning(project, "1.2", "1.3")
+    edit(project / SPECIALIST, "（含节假日）", "（含节假日及夜班）")
+    git(project, "commit", "-q", "-am", "Specialist: a duty reworded, no new version")
+    assert bumped(cli, project).err == ""  # changed since 1.2, though not since the last commit
+    git(project, "reset", "-q", "--hard", "HEAD~1")
+    assert bumped(cli, project).err == recorded
+
+
+def test_bump_outside_git_does_not_warn(project, cli):
+    assert bumped(cli, project).err == ""
+
+
+def test_bump_edits_the_file_a_role_links_to_and_keeps_the_link(project, cli):
+    # A role kept elsewhere in the project and linked into roles/ must stay a link.
+    (project / "shared").mkdir()
+    (project / "roles" / "vip-specialist.yaml").rename(project / "shared" / "specialist.yaml")
+    (project / "roles" / "vip-specialist.yaml").symlink_to("../shared/specialist.yaml")
+    result = cli(
+        "bump", "vip-specialist", "--note", "改版。", "--date", "2027-01-05", "--root", project
+    )
+    assert result.code == 0
+    assert (project / "roles" / "vip-specialist.yaml").is_symlink()
+    assert 'version: "1.2"' in (project / "shared" / "specialist.yaml").read_text(encoding="utf-8")

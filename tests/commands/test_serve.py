@@ -1,5 +1,10 @@
-"""`serve`, run as HR runs it: a process that builds, serves on 127.0.0.1, rebuilds on every save,
-keeps the last good output when a save breaks a role, and stops cleanly on Ctrl-C (SIGINT)."""
+"""`serve`, run as HR runs it: a process that builds, serves output/ on 127.0.0.1, rebuilds on
+every save, keeps the last good output when a save breaks a role, and stops cleanly on Ctrl-C
+(SIGINT); and its handler in this process, where a build can be held at any point.
+
+Nothing here waits a fixed time for something to happen: each test waits for the condition it
+needs, up to a deadline.
+"""
 
 from __future__ import annotations
 
@@ -7,23 +12,32 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from http.server import ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urldefrag, urljoin
 
 import pytest
 from conftest import edit
+from gitrepo import committed
+from lxml import html as lxml_html
 
-pytestmark = pytest.mark.external  # `rolebook serve` as a process of its own
+from rolebook.build.pipeline import Report
+from rolebook.commands.serve import BUILD_URL, Handler, State, rebuild
 
 SPECIALIST = "roles/vip-specialist.yaml"
 TIMEOUT = 30  # seconds for a rebuild to show; each one takes well under one
 
 
-@pytest.fixture
-def server(project: Path):
-    """Yields (process, base URL) of `rolebook serve --port 0` on the sample project."""
+@contextmanager
+def serving(project: Path) -> Iterator[tuple[subprocess.Popen, str]]:
+    """Runs `rolebook serve --port 0` on `project` for the block; yields (process, base URL)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "rolebook.cli", "serve", "--root", str(project), "--port", "0"],
         stdout=subprocess.PIPE,
@@ -43,8 +57,16 @@ def server(project: Path):
             process.wait()
 
 
+@pytest.fixture
+def server(project: Path):
+    """Yields (process, base URL) of `rolebook serve --port 0` on the sample project."""
+    with serving(project) as running:
+        yield running
+
+
 def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=10) as response:
+    # A request waits while a build publishes: the timeout is that of a rebuild.
+    with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
         return response.read().decode("utf-8")
 
 
@@ -53,26 +75,33 @@ def wait_for(url: str, condition) -> str:
     deadline = time.monotonic() + TIMEOUT
     while True:
         page = fetch(url)
-        if condition(page) or time.monotonic() > deadline:
+        if condition(page):
             return page
-        time.sleep(0.2)
+        if time.monotonic() > deadline:
+            pytest.fail(f"{url} did not change as expected within {TIMEOUT} s:\n{page}")
+        time.sleep(0.1)
 
 
+def polled_build(page: str) -> int:
+    """Returns the build number that the reload script of `page` compares with."""
+    return int(re.search(r'var b="(\d+)"', page).group(1))
+
+
+@pytest.mark.external
 def test_serve_rebuilds_on_save_keeps_the_last_good_output_and_stops_on_ctrl_c(project, server):
     process, base = server
-    page = fetch(base + "vip-specialist.html")
+    page = fetch(base + "html/vip-specialist.html")
     assert "咨询信息服务" in page
     assert 'id="rolebook-error"' not in page
 
     edit(project / SPECIALIST, "咨询信息服务", "咨询资讯服务")
-    page = wait_for(base + "vip-specialist.html", lambda p: "咨询资讯服务" in p)
-    assert "咨询资讯服务" in page
+    page = wait_for(base + "html/vip-specialist.html", lambda p: "咨询资讯服务" in p)
     assert "咨询资讯服务" in (project / "output" / "html" / "vip-specialist.html").read_text(
         encoding="utf-8"
     )
 
     edit(project / SPECIALIST, "\nsummary:", "\nsummry:")
-    page = wait_for(base + "vip-specialist.html", lambda p: 'id="rolebook-error"' in p)
+    page = wait_for(base + "html/vip-specialist.html", lambda p: 'id="rolebook-error"' in p)
     assert (
         "roles/vip-specialist.yaml:8:1: error: unknown key &#x27;summry&#x27;; did you mean "
         "&#x27;summary&#x27;?"
@@ -81,8 +110,7 @@ def test_serve_rebuilds_on_save_keeps_the_last_good_output_and_stops_on_ctrl_c(p
     assert "咨询资讯服务" in page  # the last good build, still served
 
     edit(project / SPECIALIST, "\nsummry:", "\nsummary:")
-    page = wait_for(base + "vip-specialist.html", lambda p: 'id="rolebook-error"' not in p)
-    assert 'id="rolebook-error"' not in page
+    wait_for(base + "html/vip-specialist.html", lambda p: 'id="rolebook-error"' not in p)
 
     process.send_signal(signal.SIGINT)
     out, err = process.communicate(timeout=TIMEOUT)
@@ -98,22 +126,31 @@ def test_serve_rebuilds_on_save_keeps_the_last_good_output_and_stops_on_ctrl_c(p
         fetch(base)
 
 
+@pytest.mark.external
 def test_a_template_save_rebuilds_and_other_files_do_not(project, server):
-    _, base = server
-    build = int(fetch(base + "__rolebook__/build"))
+    process, base = server
+    build = int(fetch(base + BUILD_URL.lstrip("/")))
     (project / "notes.txt").write_text("not part of the handbook")
-    time.sleep(2)  # longer than the watcher's grouping of changes
-    assert int(fetch(base + "__rolebook__/build")) == build
     edit(
         project / "templates" / "labels.yaml",
         "download_docx: 下载 Word 文档",
         "download_docx: 下载 Word 版本",
     )
-    page = wait_for(base + "vip-specialist.html", lambda p: "下载 Word 版本" in p)
-    assert "下载 Word 版本" in page
-    assert int(fetch(base + "__rolebook__/build")) == build + 1
+    page = wait_for(base + "html/vip-specialist.html", lambda p: "下载 Word 版本" in p)
+    # The page came with its own build's number, and that is the number served.
+    rebuilds = polled_build(page) - build
+    assert int(fetch(base + BUILD_URL.lstrip("/"))) == build + rebuilds
+    # Each rebuild printed what changed before its number went up: notes.txt, written first,
+    # would be among them. (One save may come as two changes, so it may take two rebuilds.)
+    changed = []
+    while len(changed) < rebuilds:
+        line = process.stdout.readline()
+        assert line, "serve stopped"
+        changed += [line.rstrip("\n")] if line.startswith("changed: ") else []
+    assert set(changed) == {"changed: templates/labels.yaml"}
 
 
+@pytest.mark.external
 def test_a_port_in_use_is_a_clear_error(project, server):
     _, base = server
     port = base.rsplit(":", 1)[1].strip("/")
@@ -129,3 +166,121 @@ def test_a_port_in_use_is_a_clear_error(project, server):
         r"--port\n",
         run.stderr,
     )
+
+
+# -- Every link works ------------------------------------------------------------------------
+
+
+def get(url: str) -> tuple[int, str, bytes, str]:
+    """Returns the status, content type, body and final URL (after redirects) of `url`."""
+    try:
+        with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
+            return response.status, response.headers["Content-Type"], response.read(), response.url
+    except urllib.error.HTTPError as exc:
+        return exc.code, "", b"", url
+
+
+def links(page_url: str, body: bytes) -> set[str]:
+    """Returns every URL that the page links to (href, src, SVG's xlink:href), made absolute:
+    a fragment-only link leads to the page itself."""
+    tree = lxml_html.fromstring(body)
+    values = tree.xpath("//@href | //@src | //@*[local-name()='href']")
+    return {urljoin(page_url, str(value)) for value in values}
+
+
+def crawl(base: str, pages: list[str]) -> dict[str, tuple[int, set[str]]]:
+    """Returns, for `base`, `pages` and every local URL their HTML pages link to, its status
+    and (for an HTML page) the ids of its elements."""
+    found: dict[str, tuple[int, set[str]]] = {}
+    todo = [base, *pages]
+    while todo:
+        url = urldefrag(todo.pop()).url
+        if url in found:
+            continue
+        status, kind, body, final = get(url)
+        ids: set[str] = set()
+        if status == 200 and kind.startswith("text/html"):
+            ids = set(lxml_html.fromstring(body).xpath("//@id"))
+            todo += [u for u in links(final, body) if u.startswith(base)]
+        found[url] = status, ids
+    return found
+
+
+@pytest.mark.external
+def test_every_link_of_every_page_works_in_serve(project, cli):
+    committed(project)
+    assert cli("bump", "vip-specialist", "--root", project, "--note", "改").code == 0
+    with serving(project) as (_, base):
+        html = project / "output" / "html"
+        pages = [base + "html/" + p.relative_to(html).as_posix() for p in html.rglob("*.html")]
+        found = crawl(base, pages)
+        assert get(base)[3] == base + "html/index.html"
+        for page in pages:
+            for link in links(page, get(page)[2]):
+                url, fragment = urldefrag(link)
+                if url.startswith(base):
+                    status, ids = found[url]
+                    assert status == 200, f"{link} on {page}: {status}"
+                    assert not fragment or fragment in ids, f"{link} on {page}: no such id"
+    assert base + "docx/handbook.docx" in found  # the index's downloads, 404 when html/ was /
+    assert base + "html/changes/vip-specialist.html" in found
+    assert len(pages) == 5
+
+
+# -- The handler, in this process ----------------------------------------------------------
+
+
+@pytest.fixture
+def handler(tmp_path: Path) -> Iterator[tuple[State, str, Path]]:
+    """Yields (state, base URL, folder) of serve's handler on a folder with html/index.html."""
+    page = tmp_path / "html" / "index.html"
+    page.parent.mkdir()
+    page.write_text("<html><body>old</body></html>", encoding="utf-8")
+    state = State(build=1)
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(Handler, state=state, directory=str(tmp_path))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield state, f"http://127.0.0.1:{server.server_port}/", tmp_path
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_page_and_its_build_number_are_published_together(handler):
+    state, base, folder = handler
+    published, release = threading.Event(), threading.Event()
+
+    def build() -> Report:
+        (folder / "html" / "index.html").write_text("<body>new</body>", encoding="utf-8")
+        published.set()
+        assert release.wait(TIMEOUT)  # the build is done, its number not yet raised
+        return Report([], 0, 0, 1, [])
+
+    builder = threading.Thread(target=rebuild, args=(build, state))
+    builder.start()
+    assert published.wait(TIMEOUT)
+    seen: dict[str, str] = {}
+    reader = threading.Thread(
+        target=lambda: seen.update(page=fetch(base + "html/"), number=fetch(base + BUILD_URL[1:]))
+    )
+    reader.start()
+    reader.join(0.5)  # a server that did not wait for the number would answer by now
+    release.set()
+    builder.join(TIMEOUT)
+    reader.join(TIMEOUT)
+    assert "new" in seen["page"] and polled_build(seen["page"]) == 2
+    assert seen["number"] == "2"
+
+
+def test_the_root_leads_to_the_index_and_a_missing_page_is_404(handler):
+    state, base, _ = handler
+    status, _, body, final = get(base)
+    assert (status, final) == (200, base + "html/index.html")
+    assert b"old" in body and b'var b="1"' in body
+    assert get(base + "html")[3] == base + "html/"  # relative links need the slash
+    assert get(base + "html/gone.html")[0] == 404
+    state.problems = ["roles/x.yaml:1:1: error: <broken>"]
+    body = get(base + "html/gone.html")[2].decode()
+    assert "roles/x.yaml:1:1: error: &lt;broken&gt;</div>" in body

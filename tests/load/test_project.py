@@ -47,6 +47,6 @@ def test_problems_at_the_same_place_are_listed_in_the_order_of_the_checks(projec
     assert at_the_id == [
         "the role id 'vip-specialist' does not match the file name; rename the file to "
         "vip-specialist.yaml or change the id to 'zz-copy'",
-        "role id 'vip-specialist' is already used by roles/vip-specialist.yaml:2; each role "
-        "needs an id of its own",
+        "role id 'vip-specialist' is used by both roles/vip-specialist.yaml:2 and "
+        "roles/zz-copy.yaml:2; each role needs an id of its own",
     ]

@@ -38,9 +38,14 @@ def test_time_windows_accept_hyphen_or_en_dash_and_print_with_an_en_dash():
         assert str(entry.time) == "08:30–09:00"
 
 
-def test_empty_items_are_dropped_from_lists():
-    entry = read("x.yaml", "period: 每周\nsteps: [a, '', ~, b]\n", WorkflowEntry).value
-    assert entry.steps == ["a", "b"]
+def test_an_empty_list_item_is_an_error_not_dropped():
+    # Dropped, it would renumber the items after it without a word.
+    reading = read("x.yaml", "period: 每周\nsteps: [a, '', ~, b]\n", WorkflowEntry)
+    assert reading.value is None
+    assert [(d.line, d.col, d.message) for d in reading.diagnostics] == [
+        (2, 12, "empty item in 'steps'; write its text, or delete it"),
+        (2, 16, "empty item in 'steps'; write its text, or delete it"),
+    ]
 
 
 def test_an_alias_bomb_is_refused_without_expanding_it():
@@ -95,3 +100,24 @@ def test_a_file_with_very_many_problems_reports_the_first_hundred_and_says_so():
         102,
         "more than 100 problems in this file; the first 100 are shown: fix them and check again",
     )
+
+
+# A technologist, a heart on fire, a family, a thumb with a skin tone and Scotland's flag: each
+# holds zero-width joiners or tag characters, which are refused anywhere else.
+EMOJI = (
+    "👩\u200d💻 ❤\ufe0f\u200d🔥 👩\u200d👩\u200d👧\u200d👦 👍🏽 "
+    "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f"
+)
+
+
+def test_zero_width_joiners_and_tags_inside_emoji_stay():
+    reading = read("x.yaml", f"period: 每周\nsteps: [{EMOJI}]\n", WorkflowEntry)
+    assert reading.diagnostics == []
+    assert reading.value.steps == [EMOJI]
+
+
+def test_a_zero_width_joiner_outside_emoji_is_refused_at_its_column():
+    for text in ("远程\u200d办公", "👩\u200d办公", "👍🏽\u200d"):
+        reading = read("x.yaml", f"period: 每周\nsteps: [{text}]\n", WorkflowEntry)
+        assert [(d.line, d.col) for d in reading.diagnostics] == [(2, 9 + text.index("\u200d"))]
+        assert reading.diagnostics[0].message.startswith("invisible character U+200D (zero width")

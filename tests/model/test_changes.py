@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 from clients import chromium_dom
 from conftest import REPO, edit
+from gitrepo import committed, git
 from lxml import etree
 
 from rolebook.build.workers import load_resources
@@ -72,23 +72,6 @@ EXPECTED = [
     f"removed   qualifications.personal 1: {PERSONAL}",
     "added     qualifications.personal 1: 身体健康，能适应夜间营业的工作安排。",
 ]
-
-
-def git(project: Path, *args: str) -> None:
-    subprocess.run(
-        ["git", "-c", "user.name=HR", "-c", "user.email=hr@example.org", *args],
-        cwd=project,
-        check=True,
-        capture_output=True,
-    )
-
-
-def committed(project: Path) -> Path:
-    """Returns the project as a git repository with the sample roles committed."""
-    git(project, "init", "-q")
-    git(project, "add", "-A")
-    git(project, "commit", "-q", "-m", "Handbook 1.1")
-    return project
 
 
 # -- Comparing -----------------------------------------------------------------------------------
@@ -173,9 +156,10 @@ def test_diff_without_an_earlier_version_says_what_to_give(project, cli):
 def test_diff_against_an_unknown_revision_is_an_error(project, cli):
     committed(project)
     result = cli("diff", "vip-specialist", "--against", "v9", "--root", project)
-    assert result.code == 1
-    assert result.err.startswith(
-        "error: --against v9: git has no roles/vip-specialist.yaml there (fatal: "
+    assert (result.code, result.err) == (
+        1,
+        "error: --against v9: no such file, and git has no commit of that name; give a file, "
+        "or a commit, branch or tag (HEAD, HEAD~2, v1.0)\n",
     )
 
 

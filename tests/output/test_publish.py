@@ -19,7 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from faults import die_at_call, fork_build, fork_run, resize_tmpfs, rolebook, tmpfs, unprivileged
+from faults import (
+    die_at_call,
+    fork_build,
+    fork_run,
+    ordinary_user,
+    resize_tmpfs,
+    rolebook,
+    tmpfs,
+    unprivileged,
+)
 from readback import snapshot
 
 from rolebook.cli import INTERRUPTED, main
@@ -345,3 +354,62 @@ def test_an_output_that_is_a_file_is_a_clear_error(project, cli):
         "choose another --output\n"
     )
     assert (project / "output").read_text() == "notes"
+
+
+# Which folders a build may replace: its own, an empty one, one that is not there yet.
+
+
+def test_a_build_marks_its_output_and_replaces_what_it_marked(versions, cli):
+    output = versions.root / "output"
+    assert cli("build", "--root", versions.root).code == 0
+    assert (output / publish.MARKER).read_bytes() == publish.MARKER_TEXT
+    (output / "html" / "stale.html").write_text("left by hand")
+    versions.use("B")
+    assert cli("build", "--root", versions.root).code == 0
+    assert versions.assert_complete(output) == "B"
+
+
+def test_the_output_of_a_rolebook_from_before_the_marker_is_replaced(versions, cli):
+    output = versions.root / "output"
+    shutil.copytree(versions.root.parent / "A", output)
+    (output / publish.MARKER).unlink()
+    versions.use("B")
+    assert cli("build", "--root", versions.root).code == 0
+    assert versions.assert_complete(output) == "B"
+
+
+def test_an_empty_output_folder_is_built_into(versions, cli):
+    output = versions.root / "empty"
+    output.mkdir()
+    assert cli("build", "--root", versions.root, "--output", output).code == 0
+    assert versions.assert_complete(output) == "A"
+
+
+def test_publishing_itself_refuses_a_folder_it_did_not_make(tmp_path):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("mine")
+    with pytest.raises(publish.OutputError, match="is not empty and has no .rolebook-output"):
+        publish.replace_folder(tmp_path / "mine", {"html/index.html": b"<p>"})
+    assert snapshot(tmp_path / "mine") == {"notes.txt": b"mine"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]
+
+
+@pytest.mark.external
+def test_a_read_only_output_folder_is_refused_for_an_ordinary_user(versions):
+    with ordinary_user() as (home, as_user):
+        root = home / "handbook"
+        shutil.copytree(versions.root, root)
+        shutil.copytree(versions.root.parent / "A", root / "output")
+        versions.use("B", root)
+        (root / "output").chmod(0o555)
+        result = subprocess.run(
+            as_user(rolebook("build", "--root", root)), capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 1
+        assert result.stderr == (
+            f"error: cannot write {root / 'output'}: {root / 'output'} is read-only; make it "
+            "writable (chmod -R u+w) or choose another --output; the previous output is "
+            "unchanged\n"
+        )
+        assert versions.assert_complete(root / "output") == "A"
+        assert litter(root) == []

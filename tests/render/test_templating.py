@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from conftest import edit
+from dataclasses import dataclass
+
+from conftest import REPO, edit
 from docx import Document
+from lxml import html as lxml_html
+
+from rolebook.load import resources
+from rolebook.model.schema import GROUNDS, Role, doc, is_printed
 
 
 def test_a_typo_in_a_template_fails_the_build_naming_file_and_line(project, cli):
@@ -65,3 +71,108 @@ def test_an_unquoted_version_prints_as_written(project, cli):
     header = Document(project / "output/docx/vip-specialist.docx").sections[0].header
     assert "<dd>1.10</dd>" in html
     assert "版本：1.10" in header.paragraphs[0].text
+
+
+# -- Errors inside included templates ------------------------------------------------------------
+
+DUTY_TYPO = ("{{ duty }}", "{{ duty.text }}")
+DUTY_TYPO_MESSAGE = (
+    "templates/_role.xml.j2:81: error: 'str object' has no attribute 'text'; fix the template, "
+    "or restore it from git"
+)
+
+
+def test_an_error_in_an_included_template_is_named_there_with_the_default_root(
+    project, cli, monkeypatch
+):
+    # `build` run in the project folder: Jinja names the templates relative to it.
+    edit(project / "templates" / "_role.xml.j2", *DUTY_TYPO)
+    monkeypatch.chdir(project)
+    result = cli("build")
+    assert (result.code, result.err.splitlines()) == (1, [DUTY_TYPO_MESSAGE])
+
+
+def test_an_error_in_an_included_template_is_named_there_through_a_linked_folder(
+    project, cli, tmp_path
+):
+    edit(project / "templates" / "_role.xml.j2", *DUTY_TYPO)
+    (tmp_path / "link").symlink_to(project)
+    result = cli("build", "--root", tmp_path / "link")
+    assert (result.code, result.err.splitlines()) == (1, [DUTY_TYPO_MESSAGE])
+
+
+def test_a_malformed_line_is_found_in_its_template_whatever_the_roles_text_holds(project, cli):
+    # The roles' text holds the very markup the template got wrong, escaped: it cannot mislead
+    # the search for the template line that wrote the fault.
+    edit(project / "templates" / "_role.xml.j2", "<li>{{ duty }}</li>", "<li>{{ duty }}")
+    edit(
+        project / "roles" / "vip-specialist.yaml",
+        "  - 咨询信息服务",
+        "  - '<li>\n\n</ol></li>'\n  - 咨询信息服务",
+    )
+    result = cli("build", "--root", project)
+    assert result.err.splitlines() == [
+        "templates/_role.xml.j2:83: error: the template wrote a malformed document: Opening and "
+        "ending tag mismatch: li line 81 and ol; fix the template, or restore it from git"
+    ]
+
+
+# -- Acknowledged requirements are printed ------------------------------------------------------
+
+ACKNOWLEDGED = """
+acknowledged_warnings:
+  - rule: height
+    text: 身高1.70米以上
+    reason: 岗位需登高作业，经法务部2026-12-01审核保留。
+  - rule: marital-status
+    text: 已婚
+    reason: 无对应条目，提醒删除。
+"""
+
+
+def test_an_acknowledged_requirement_and_its_reason_are_printed_in_word_and_html(project, cli):
+    with open(project / "roles/vip-department-manager.yaml", "a", encoding="utf-8") as f:
+        f.write(ACKNOWLEDGED)
+    assert cli("build", "--root", project).code == 0
+    rows = [
+        [cell.text for cell in row.cells]
+        for table in Document(project / "output/docx/vip-department-manager.docx").tables
+        for row in table.rows
+        if table.rows[0].cells[0].text == "要求"
+    ]
+    expected = [
+        ["要求", "类别", "保留理由"],
+        ["身高1.70米以上", "身高", "岗位需登高作业，经法务部2026-12-01审核保留。"],
+        ["已婚", "婚育状况", "无对应条目，提醒删除。"],
+    ]
+    assert rows == expected
+    page = lxml_html.fromstring((project / "output/html/vip-department-manager.html").read_bytes())
+    assert page.xpath("//h3[. = '经审核保留的要求']")
+    table = page.xpath("//h3[. = '经审核保留的要求']/following-sibling::table[1]")[0]
+    assert [[c.text_content() for c in tr.xpath("th|td")] for tr in table.iter("tr")] == expected
+
+
+def test_every_ground_has_its_label_in_every_language():
+    labels = resources.labels(REPO / "templates" / "labels.yaml")
+    for language, words in labels.items():
+        missing = [g for g in GROUNDS if f"ground_{g}" not in words]
+        assert not missing, (language, missing)
+
+
+@dataclass(frozen=True)
+class _Note:
+    text: str = doc("A text that is printed.")
+    aside: str = doc("A text that is not.", printed=False)
+
+
+@dataclass(frozen=True)
+class _Holder:
+    notes: list[_Note] = doc("Notes.", default_factory=list)
+    hidden: list[_Note] = doc("Notes not printed at all.", default_factory=list, printed=False)
+
+
+def test_a_text_is_printed_only_if_every_field_on_its_way_says_so():
+    assert is_printed(_Holder, ("notes", 0, "text"))
+    assert not is_printed(_Holder, ("notes", 2, "aside"))
+    assert not is_printed(_Holder, ("hidden", 0, "text"))
+    assert is_printed(Role, ("acknowledged_warnings", 0, "reason"))  # the compliance record
