@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from rolebook import __version__
-from rolebook.commands import build, bump, check, diff, export, new, schema, serve, workbook
+from rolebook.commands import build, bump, check, diff, export, importing, new, schema, serve
 from rolebook.commands.options import print_lines
 from rolebook.model.errors import RolebookError
 
@@ -40,8 +40,8 @@ COMMANDS = {
     "bump": bump,
     "serve": serve,
     "diff": diff,
+    "import": importing,
     "export": export,
-    "import": workbook,
 }
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from rolebook.bench import peers, spreadsheet
+from rolebook.bench import imports, peers, spreadsheet
 from rolebook.bench.generate import Generator
 from rolebook.build import cache, jobs, pipeline, workers
 from rolebook.load.files import ROLES_DIR, TEMPLATES_DIR
@@ -41,6 +41,7 @@ MS, MIB = 1000, 1024 * 1024
 
 
 def parser() -> argparse.ArgumentParser:
+    """Returns the benchmark's argument parser: what to generate, then what to measure."""
     p = argparse.ArgumentParser(
         prog="python -m rolebook.bench",
         description=__doc__,
@@ -55,6 +56,18 @@ def parser() -> argparse.ArgumentParser:
         help="the project whose roles, settings and templates are varied (default .)",
     )
     p.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        help="generate into this folder and keep it (default: a temporary folder)",
+    )
+    _measure_options(p)
+    return p
+
+
+def _measure_options(p: argparse.ArgumentParser) -> None:
+    """Adds the options that choose what is measured, and how."""
+    p.add_argument(
         "-j",
         "--jobs",
         type=int,
@@ -68,23 +81,26 @@ def parser() -> argparse.ArgumentParser:
         help="measure rolebook only, not pandoc and docxtpl",
     )
     p.add_argument(
+        "--imports",
+        type=int,
+        default=0,
+        metavar="N",
+        help="measure only `import` of N generated .docx job descriptions (see imports.py)",
+    )
+    p.add_argument(
         "--sheets",
         action="store_true",
         help="measure export and import of the catalogue workbook instead of the build",
     )
-    p.add_argument(
-        "--keep",
-        type=Path,
-        default=None,
-        help="generate into this folder and keep it (default: a temporary folder)",
-    )
-    return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="rolebook-bench-") as tmp:
         work = args.keep or Path(tmp)
+        if args.imports:
+            print(imports.table(imports.run(args, work)))
+            return 0
         bench = Bench(args, work)
         print(bench.heading(), flush=True)
         if args.sheets:

@@ -719,3 +719,26 @@ def run(
         else:
             diagnostics += check(project)
     return diagnostics
+
+
+@one_role
+def unmapped_text(
+    project: Project, path: str, reading: Reading, role: Role
+) -> Iterator[Diagnostic]:
+    """Yields a warning for each entry of `unmapped`: text of an imported document that is in
+    no section yet."""
+    for i, entry in enumerate(role.unmapped):
+        text = entry.text if len(entry.text) <= 30 else entry.text[:29] + "…"
+        yield reading.diagnostic(
+            reading.at(("unmapped", i)),
+            (
+                f"unmapped text from {entry.source}: '{text}'; move it into the section it "
+                "belongs to, or delete this entry"
+            ),
+            WARNING,
+        )
+
+
+# Registered apart from the list above, so that checks added to that list merge cleanly with
+# this one; it runs last, and its warnings close the list.
+CHECKS.append(unmapped_text)

@@ -1,5 +1,7 @@
 """`import` of a workbook: apply the edits made in an exported catalogue (.xlsx) to the roles.
 
+`import` (rolebook/commands/importing.py) hands each .xlsx it is given to `apply_workbook`.
+
 Each role of the workbook is compared with its file. A role that differs becomes edits to its
 file, made by the round-trip editor (rolebook/load/splice.py): a changed cell is a value set in
 place, an added row an added item, a removed row a removed item; the comments, order and layout
@@ -35,7 +37,6 @@ from rolebook.output.catalogue.sheets import roles_from
 from rolebook.output.catalogue.table import Cells
 from rolebook.util import parallel
 
-SUMMARY = "apply the edits made in an exported workbook (.xlsx) to the role files"
 # What to do with a role of the workbook (or, else, why it conflicts with its file).
 EDIT, KEPT, SAME, CONFLICT = "edit", "kept", "same", "conflict"
 
@@ -49,26 +50,6 @@ class Refused(RolebookError):
 
     def lines(self) -> list[str]:
         return self.reasons
-
-
-def arguments(p: argparse.ArgumentParser) -> None:
-    """Adds the options of `import` (of a workbook)."""
-    p.add_argument(
-        "file",
-        type=Path,
-        metavar="FILE",
-        help="the workbook: a catalogue that `export` wrote, edited in Excel or LibreOffice",
-    )
-    p.add_argument(
-        "--dry-run",
-        action="store_true",
-        help="show the changes without writing anything",
-    )
-
-
-def run(args: argparse.Namespace) -> int:
-    """Applies the workbook given on the command line."""
-    return apply_workbook(args, args.file)
 
 
 def apply_workbook(args: argparse.Namespace, path: Path) -> int:

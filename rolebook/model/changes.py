@@ -17,7 +17,14 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from rolebook.model.schema import Acknowledgement, Principle, Revision, Role, WorkflowEntry
+from rolebook.model.schema import (
+    Acknowledgement,
+    Principle,
+    Revision,
+    Role,
+    Unmapped,
+    WorkflowEntry,
+)
 
 # Similar enough to be the same item reworded rather than one removed and another added.
 SIMILAR = 0.6
@@ -29,6 +36,7 @@ KEYS = {
     Principle: lambda p: p.name,
     WorkflowEntry: lambda w: str(w.time) if w.time else w.period,
     Acknowledgement: lambda a: f"{a.rule}: {a.text}",
+    Unmapped: lambda u: u.source,
 }
 _TOKEN = re.compile(r"[A-Za-z0-9_]+|\s+|.", re.DOTALL)
 

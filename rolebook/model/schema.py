@@ -175,6 +175,16 @@ class Acknowledgement:
 
 
 @dataclass(frozen=True)
+class Unmapped:
+    """Text of an imported document that `rolebook import` could not place in a section."""
+
+    text: Text = doc("The text as the source has it.")
+    source: Text = doc(
+        "Where it was: the file and the place in it, e.g. jd.docx, table 1 row 9 cell 2."
+    )
+
+
+@dataclass(frozen=True)
 class Role:
     """One job description: a file roles/<id>.yaml."""
 
@@ -198,6 +208,13 @@ class Role:
         "Compliance warnings this role acknowledges, each with the rule, the words and the "
         "reason; `check` no longer reports them.",
         default_factory=list,
+    )
+    unmapped: list[Unmapped] = doc(
+        "Source text that `rolebook import` could not place in a section, each entry with where "
+        "it was; `check` warns about each entry until it is moved into its section or deleted. "
+        "Never printed: it waits for HR.",
+        default_factory=list,
+        printed=False,
     )
 
 

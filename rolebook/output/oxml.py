@@ -159,30 +159,29 @@ def page_numbers_restart(sect_pr) -> None:
     )
 
 
-def toc(entries, styles: dict[int, str], levels: str) -> list:
-    """Returns the paragraphs of a table of contents: a TOC field (headings of `levels`, e.g.
-    "1-2") whose result is already filled with `entries`, each (level, text, bookmark, page
-    label) a hyperlink with its page as a PAGEREF field.
+def toc(entries, styles: dict[int, str]) -> list:
+    """Returns the paragraphs of a table of contents written out: one per entry (level, text,
+    bookmark, page label), a hyperlink to its heading showing its text, a tab and the label.
 
-    The result is what Word and LibreOffice show on opening, without updating any field.
+    No TOC or PAGEREF field: the labels are known before layout, and a field that Word or
+    LibreOffice updates would give every entry the page number within its role, "1" (see the
+    README, "The Word handbook"). Word's navigation pane lists the Heading-styled paragraphs.
     """
-    paras = []
-    for level, text, target, page in entries:
-        link = el(
-            "w:hyperlink",
-            {"w:anchor": target, "w:history": "1"},
-            run(text),
-            tab(),
-            *page_ref(target, page),
+    return [
+        paragraph(
+            styles[level],
+            [
+                el(
+                    "w:hyperlink",
+                    {"w:anchor": target, "w:history": "1"},
+                    run(text),
+                    tab(),
+                    run(page),
+                )
+            ],
         )
-        paras.append(paragraph(styles[level], [link]))
-    begin = field(f'TOC \\o "{levels}" \\h \\z \\u')[:3]  # begin, instruction, separate
-    first = paras[0] if paras else paragraph(styles[1])
-    first.find(qn("w:pPr")).addnext(begin[2])
-    first.find(qn("w:pPr")).addnext(begin[1])
-    first.find(qn("w:pPr")).addnext(begin[0])
-    end = paragraph("", [el("w:r", None, el("w:fldChar", {"w:fldCharType": "end"}))])
-    return [*(paras or [first]), end]
+        for level, text, target, page in entries
+    ] or [paragraph(styles[1])]
 
 
 def bookmark(p, name: str, bookmark_id: int) -> None:
@@ -282,14 +281,22 @@ def _empty_cell(width: int):
     return el("w:tc", None, el("w:tcPr", None, el("w:tcW", {"w:w": str(width), "w:type": "dxa"})))
 
 
-def line_grid(widths: list[int], rows) -> object:
+def line_grid(widths: list[int], rows, alt: tuple[str, str] = ("", "")) -> object:
     """Returns a table with no borders of its own whose cells draw theirs: a diagram (the org
     chart) on a grid. Each row is (height in twips, cells); a cell is (grid columns spanned,
-    the sides with a line, fill colour or "", paragraphs). A height > 0 is exact, 0 grows."""
+    the sides with a line, fill colour or "", paragraphs). A height > 0 is exact, 0 grows.
+    `alt` is the table's alternative text, (title, description): what Word shows under Table
+    Properties › Alt Text and what screen readers read for the diagram."""
+    properties = _grid_properties(sum(widths))
+    title, description = alt
+    if title:
+        properties.append(el("w:tblCaption", {"w:val": title}))
+    if description:
+        properties.append(el("w:tblDescription", {"w:val": description}))
     tbl = el(
         "w:tbl",
         None,
-        _grid_properties(sum(widths)),
+        properties,
         el("w:tblGrid", None, *(el("w:gridCol", {"w:w": str(w)}) for w in widths)),
     )
     for height, cells in rows:

@@ -369,11 +369,11 @@ def test_role_docx_holds_the_same_paragraphs_as_its_handbook_section(built, role
 
 
 def test_handbook_footers_count_each_roles_pages_and_label_them(built):
-    """In handbook.docx every footer has the uncontrolled-copy note; after the cover each has
+    """In handbook.docx every footer has the uncontrolled-copy note. Each role's then has
     "第 X 页，共 Y 页" where X is PAGE (restarting per section) and Y a PAGEREF to the bookmark
-    at the end of that section (its last page: the section's page count); the org chart's and
-    each department's and role's footer then label the page "1-X", "2-X", "2.1-X"… as the
-    contents do."""
+    at the end of that section (its last page: the section's page count), and labels the page
+    "2.1-X" as the contents do. The handbook's own pages count nothing: the contents have the
+    note alone, the org chart and each department the label "1-X", "2-X" after two tabs."""
     path = docx_path(built, "handbook")
     document = docx.Document(path)
     body = xml_parts(path, CT.WML_DOCUMENT_MAIN)[0]
@@ -384,24 +384,25 @@ def test_handbook_footers_count_each_roles_pages_and_label_them(built):
     for i, (section, label) in enumerate(zip(document.sections, labels, strict=True)):
         p = section.footer._element.xpath(".//w:p")[0]
         text = "".join(p.xpath(".//w:t/text()"))
-        if i == 0:
-            assert text == LABELS["uncontrolled"]
+        instructions = [norm(t) for t in p.xpath(".//w:instrText/text()")]
+        if "." not in label:
+            expected = LABELS["uncontrolled"] + (f"{label}-1" if label else "")
+            assert text == expected, text
+            assert instructions == (["PAGE"] if label else []), instructions
             continue
         assert re.fullmatch(footer_pattern(label), text), text
-        instructions = [norm(t) for t in p.xpath(".//w:instrText/text()")]
         assert instructions[0] == "PAGE" and instructions[1].startswith("PAGEREF ")
         target = instructions[1].split()[1]
         assert target in bookmarks, f"section {i + 1}: no bookmark {target}"
-        assert instructions[2:] == (["PAGE"] if label else [])
+        assert instructions[2:] == ["PAGE"]
 
 
-def test_handbook_contents_is_a_toc_field_filled_with_page_labels(built):
-    """The contents are a real TOC field (fldChar begin, instruction TOC \\o, separate … end)
-    whose result is already filled: a hyperlink per department and role to its bookmark, with
-    its number and title and, as a PAGEREF field, the label of its first page."""
+def test_handbook_contents_are_links_showing_page_labels_without_fields(built):
+    """The contents are written out, with no field an update could change: a hyperlink per
+    department and role to its bookmark, with its number and title and the label of its first
+    page as text. The body's only fields are none: page fields live in the footers."""
     body = xml_parts(docx_path(built, "handbook"), CT.WML_DOCUMENT_MAIN)[0]
-    instructions = [norm(t) for t in body.xpath("//w:instrText/text()", namespaces=NS)]
-    assert instructions[0].startswith('TOC \\o "1-2"'), instructions[:2]
+    assert body.xpath("//w:instrText | //w:fldSimple", namespaces=NS) == []
     entries = body.xpath(
         "//w:p[w:pPr/w:pStyle[starts-with(@w:val, 'TOC')]]/w:hyperlink", namespaces=NS
     )
@@ -822,3 +823,79 @@ def test_every_internal_link_leads_to_a_bookmark_of_the_document(built, name):
         )
     if name == "handbook":
         assert bookmark_name("vip-department-manager") in targets
+
+
+# ---------------------------------------------------------------- accessibility
+
+
+@pytest.mark.parametrize("name", DOCX_FILES)
+def test_every_table_marks_its_header_row_or_header_column(built, name):
+    """Every data table tells a screen reader which cells are headers: a table with column
+    headings marks its first row as a header row (w:tblHeader, which also repeats it on each
+    page, and tblLook firstRow); a table of label/value rows marks its first column (tblLook
+    firstColumn) and has no header row. The org chart's grid (no table style) is a diagram,
+    with alternative text instead (see below)."""
+    body = xml_parts(docx_path(built, name), CT.WML_DOCUMENT_MAIN)[0]
+    tables = body.xpath("//w:tbl[w:tblPr/w:tblStyle]", namespaces=NS)
+    assert tables
+    for table in tables:
+        first = "".join(table.xpath("w:tr[1]//w:t/text()", namespaces=NS))
+        header_row = bool(table.xpath("w:tr[1]/w:trPr/w:tblHeader", namespaces=NS))
+        (look,) = table.xpath("w:tblPr/w:tblLook", namespaces=NS)
+        header_column = look.get(qn("w:firstColumn")) == "1"
+        assert header_row != header_column, f"{first}: row {header_row}, column {header_column}"
+        assert look.get(qn("w:firstRow")) == str(int(header_row)), first
+        assert not table.xpath("w:tr[position() > 1]/w:trPr/w:tblHeader", namespaces=NS), first
+
+
+def test_the_org_chart_has_alternative_text_naming_every_reporting_line(built):
+    """The org chart's table has a title and a description (w:tblCaption, w:tblDescription:
+    Word's Alt Text for a table, read by screen readers) saying who reports to whom."""
+    body = xml_parts(docx_path(built, "handbook"), CT.WML_DOCUMENT_MAIN)[0]
+    (grid,) = body.xpath("//w:tbl[not(w:tblPr/w:tblStyle)]", namespaces=NS)
+    (caption,) = grid.xpath("w:tblPr/w:tblCaption/@w:val", namespaces=NS)
+    (description,) = grid.xpath("w:tblPr/w:tblDescription/@w:val", namespaces=NS)
+    assert caption == LABELS["org_chart"]
+    for role in ROLES.values():
+        for boss in role.reporting.reports_to:
+            title = ROLES[boss].title.zh if boss in ROLES else boss
+            expected = LABELS["org_chart_reports"].format(report=role.title.zh, boss=title)
+            assert expected in description, (expected, description)
+
+
+@pytest.mark.parametrize("name", DOCX_FILES)
+def test_title_and_language_are_set_in_the_core_properties(built, name):
+    """dc:title is the document's title and dc:language the handbook's language (zh-CN or
+    en), which screen readers and PDF exports take from the core properties."""
+    core = docx.Document(docx_path(built, name)).core_properties
+    title = SETTINGS.title if name == "handbook" else ROLES[name].title.zh
+    assert core.title == title
+    assert core.language == {"zh": "zh-CN"}.get(LANG, LANG)
+
+
+@pytest.mark.parametrize("name", DOCX_FILES)
+def test_headings_use_real_heading_styles_with_outline_levels(built, name):
+    """Every heading is a paragraph in a built-in heading style (Heading1…3), whose outline
+    level (0…2) puts it in Word's navigation pane; no other paragraph has an outline level. The
+    role's title and its sections (2.1, 2.1.3) are headings, not bold text."""
+    path = docx_path(built, name)
+    styles = styles_root(path)
+    levels = {
+        s.get(qn("w:styleId")): s.xpath("w:pPr/w:outlineLvl/@w:val", namespaces=NS)
+        for s in styles.xpath("w:style[@w:type='paragraph']", namespaces=NS)
+    }
+    for level in (1, 2, 3):
+        assert levels[f"Heading{level}"] == [str(level - 1)], level
+    outlined = {style for style, value in levels.items() if value}
+    assert outlined <= {f"Heading{n}" for n in range(1, 10)} | {"TOCHeading"}, outlined
+    body = xml_parts(path, CT.WML_DOCUMENT_MAIN)[0]
+    assert not body.xpath("//w:p/w:pPr/w:outlineLvl", namespaces=NS)
+    used = body.xpath("//w:p/w:pPr/w:pStyle/@w:val", namespaces=NS)
+    for role_id, (d, k) in handbook_numbers(ROLES.values()).items():
+        if name in (role_id, "handbook"):
+            headings = {
+                "".join(p.xpath(".//w:t/text()", namespaces=NS))
+                for p in body.xpath("//w:p[w:pPr/w:pStyle/@w:val='Heading1']", namespaces=NS)
+            }
+            assert f"{d}.{k} {ROLES[role_id].title.zh}" in headings
+    assert "Heading2" in used

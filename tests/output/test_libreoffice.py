@@ -144,11 +144,11 @@ def page_label(page: str) -> tuple[str, int] | None:
 
 def test_handbook_pages_have_header_mark_page_x_of_y_and_the_uncontrolled_note(pages):
     """Every page of handbook.pdf ends with the uncontrolled-copy note. The cover has no page
-    number; the contents count their own pages; the org chart's, each department's and each
-    role's pages are labelled "1-X", "2-X", "2.1-X"… and count that part's pages ("第 X 页，共
-    Y 页", X = the label's X). Each role's pages carry that role's header, with the draft
-    mark exactly on the pages of roles not approved; the other pages carry the handbook's
-    header without a mark."""
+    number; nor do the contents; the org chart's, each department's and each role's pages are
+    labelled "1-X", "2-X", "2.1-X"…, and a role's pages count the role's pages ("第 X 页，共 Y
+    页", X = the label's X), the handbook's own pages none. Each role's pages carry that role's
+    header, with the draft mark exactly on the pages of roles not approved; the other pages
+    carry the handbook's header without a mark."""
     texts = pages["handbook"]
     by_number = {f"{d}.{i}": ROLES[r] for r, (d, i) in handbook_numbers(ROLES.values()).items()}
     labels = [page_label(page) for page in texts]
@@ -167,8 +167,10 @@ def test_handbook_pages_have_header_mark_page_x_of_y_and_the_uncontrolled_note(p
             assert SETTINGS.document_number in lines[0], f"page {number}: {lines[0]}"
         else:
             check_role_header(f"handbook page {number}", lines[0], role)
-        if label:
+        if role is not None:
             assert page_x_of_y(label[1], totals[label[0]]) in lines[-1], f"page {number}"
+        else:  # the handbook's own pages: front matter, counted by no "page X of Y"
+            assert squash(LABELS["page_middle"]) not in lines[-1], f"page {number}"
     departments = {str(d) for d, _ in handbook_numbers(ROLES.values()).values()}
     assert sorted(totals) == sorted(["1", *departments, *by_number]), totals
 

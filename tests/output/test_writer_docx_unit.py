@@ -293,9 +293,8 @@ def test_a_toc_entry_links_to_its_heading_and_shows_its_page_label(word, written
     assert toc == [("TOC1", "贵宾专员\t2.1-1"), ("TOC2", "岗位职责\t2.1-2")]
     (first,) = [p for p in word.paragraphs if p.style.style_id == "TOC1"]
     assert [h.fragment for h in first.hyperlinks] == [bookmark_name("vip-specialist")]
-    instructions = part(written, "word/document.xml").xpath("//w:instrText/text()", namespaces=NS)
-    assert ' TOC \\o "1-2" \\h \\z \\u ' in instructions
-    assert f" PAGEREF {bookmark_name('duties')} \\h " in instructions
+    # Written out, with no TOC or PAGEREF field that an update would renumber.
+    assert part(written, "word/document.xml").xpath("//w:instrText", namespaces=NS) == []
     assert "贵宾专员\t2.1-1" in independent.text
 
 

@@ -227,8 +227,7 @@ class _Build:
             entries = [
                 (e.level, e.text, oxml.bookmark_name(e.anchor), e.page) for e in block.entries
             ]
-            levels = max((e.level for e in block.entries), default=1)
-            return oxml.toc(entries, TOC_STYLES, f"1-{levels}")
+            return oxml.toc(entries, TOC_STYLES)
         if isinstance(block, OrgChart):  # Word refuses a table without rows: no roles, no chart
             return self.org_chart(block) if block.nodes else []
         raise TypeError(f"no Word form for {type(block).__name__}")
@@ -270,7 +269,17 @@ class _Build:
         lay = orgchart.layout(chart)
         if lay.columns > MAX_CHART_COLUMNS:
             return [self.outline_entry(depth, node) for depth, node in orgchart.outline(chart)]
-        return [self.chart_grid(lay), oxml.paragraph()]
+        grid = self.chart_grid(lay, self.chart_alt(chart))
+        return [grid, oxml.paragraph()]
+
+    def chart_alt(self, chart: OrgChart) -> tuple[str, str]:
+        """Returns the org chart's alternative text: its title, and who reports to whom."""
+        labels = {node.id: node.label for node in chart.nodes}
+        lines = [
+            self.labels["org_chart_reports"].format(boss=labels[boss], report=labels[report])
+            for boss, report in chart.edges
+        ]
+        return self.labels["org_chart"], self.labels["org_chart_reports_separator"].join(lines)
 
     def outline_entry(self, depth: int, node):
         """Returns one position of an org chart written as a list, indented by its depth."""
@@ -280,7 +289,7 @@ class _Build:
         oxml.indent(p, OUTLINE_INDENT * (depth + 1))
         return p
 
-    def chart_grid(self, lay: orgchart.Layout):
+    def chart_grid(self, lay: orgchart.Layout, alt: tuple[str, str]):
         """Returns the org chart as a grid table: boxes in rows, lines drawn by cell borders
         in the two rows between each layer of boxes and the next."""
         width = [self.package.text_width // max(lay.columns, 1)] * lay.columns
@@ -302,7 +311,7 @@ class _Build:
                 }
                 uppers = [upper.centre for upper, _ in families]
                 rows.append((CHART_LINE_HEIGHT, _line_cells(lay.columns, uppers, bars)))
-        return oxml.line_grid(width, rows)
+        return oxml.line_grid(width, rows, alt)
 
     def box_cells(self, columns: int, layer) -> builtins.list:
         """Returns the cells of a row of boxes: a framed, filled two-column cell per box, and a
