@@ -42,7 +42,7 @@ def check_target(root: Path, target: Path, force: bool) -> None:
             f"--html {target}: its links cannot be followed (a loop, or a folder that cannot be "
             "read); name another file"
         ) from None
-    held = _input_holding(root, where)
+    held = input_holding(root, where)
     if held:
         raise RolebookError(
             f"--html {target}: {where} is {held}; a report never replaces a project input: "
@@ -56,7 +56,7 @@ def check_target(root: Path, target: Path, force: bool) -> None:
         )
 
 
-def _input_holding(root: Path, where: Path) -> str | None:
+def input_holding(root: Path, where: Path) -> str | None:
     """Returns which project input the resolved path `where` is or lies inside ("inside the
     project's roles/"), or None. A folder is recognised by what it is, not only by its name,
     so another spelling of it (a bind mount, a case-insensitive disk) is recognised too."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from rolebook.build import redline
 from rolebook.check import gather
 from rolebook.commands.options import jobs_argument
-from rolebook.load import files
 from rolebook.model.errors import RolebookError
 from rolebook.output import publish
 from rolebook.output.catalogue import FORMATS, Catalogue
@@ -93,11 +93,18 @@ def refuse_to_replace(root: Path, output: Path, name: str, force: bool) -> None:
 
 
 def _outside_the_project(root: Path, output: Path) -> None:
-    """Raises RolebookError if `output` is, or is inside, handbook.yaml, roles/ or templates/."""
-    target = output.resolve()
-    for source in (path.resolve() for path in files.sources(root)):
-        if target == source or source in target.parents:
-            raise RolebookError(
-                f"{output} is part of the project ({source.name}); write the catalogue "
-                "elsewhere, e.g. --output catalogue.xlsx"
-            )
+    """Raises RolebookError if `output` is, or lies inside, a project input (handbook.yaml,
+    roles/, templates/, a .git folder), after following links and `..`, as for a report."""
+    try:
+        where = output.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links, before Python 3.13
+        raise RolebookError(
+            f"--output {output}: its links cannot be followed (a loop, or a folder that cannot "
+            "be read); name another file"
+        ) from None
+    held = redline.input_holding(root, where)
+    if held:
+        raise RolebookError(
+            f"--output {output}: {where} is {held}; the catalogue never replaces a project "
+            "input: choose a file elsewhere"
+        )

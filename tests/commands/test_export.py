@@ -61,14 +61,16 @@ def test_its_own_export_is_replaced_but_no_other_file_without_force(project, cli
     assert xlsx.is_own(target.read_bytes())
 
 
-@pytest.mark.parametrize("where", ["handbook.yaml", "roles/catalogue.xlsx", "templates/c.json"])
+@pytest.mark.parametrize(
+    "where", ["handbook.yaml", "roles/catalogue.xlsx", "templates/c.json", ".git/c.json"]
+)
 def test_the_project_own_files_are_never_written(project, cli, where):
     before = sorted(p.read_bytes() for p in project.rglob("*") if p.is_file())
     result = cli(
         "export", "--root", project, "--output", project / where, "--format", "json", "--force"
     )
     assert result.code == 1
-    assert "is part of the project" in result.err
+    assert "the catalogue never replaces a project input: choose a file elsewhere" in result.err
     assert sorted(p.read_bytes() for p in project.rglob("*") if p.is_file()) == before
 
 
