@@ -35,13 +35,7 @@ def write(root: Path, old: Earlier, role: Role, changes: list[Change], target: P
 def check_target(root: Path, target: Path, force: bool) -> None:
     """Raises unless the report may be written to `target`: not a project input, not a folder,
     and not an existing file unless `force`."""
-    try:
-        where = target.resolve()
-    except (OSError, RuntimeError):  # RuntimeError: a loop of links, before Python 3.13
-        raise RolebookError(
-            f"--html {target}: its links cannot be followed (a loop, or a folder that cannot be "
-            "read); name another file"
-        ) from None
+    where = resolved("--html", target)
     held = input_holding(root, where)
     if held:
         raise RolebookError(
@@ -54,6 +48,18 @@ def check_target(root: Path, target: Path, force: bool) -> None:
         raise RolebookError(
             f"--html {target}: the file exists; add --force to replace it, or choose another file"
         )
+
+
+def resolved(option: str, target: Path) -> Path:
+    """Returns `target` (given with `option`) with its links and `..` followed; raises if they
+    cannot be."""
+    try:
+        return target.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links, before Python 3.13
+        raise RolebookError(
+            f"{option} {target}: its links cannot be followed (a loop, or a folder that cannot be "
+            "read); name another file"
+        ) from None
 
 
 def input_holding(root: Path, where: Path) -> str | None:

@@ -95,13 +95,7 @@ def refuse_to_replace(root: Path, output: Path, name: str, force: bool) -> None:
 def _outside_the_project(root: Path, output: Path) -> None:
     """Raises RolebookError if `output` is, or lies inside, a project input (handbook.yaml,
     roles/, templates/, a .git folder), after following links and `..`, as for a report."""
-    try:
-        where = output.resolve()
-    except (OSError, RuntimeError):  # RuntimeError: a loop of links, before Python 3.13
-        raise RolebookError(
-            f"--output {output}: its links cannot be followed (a loop, or a folder that cannot "
-            "be read); name another file"
-        ) from None
+    where = redline.resolved("--output", output)
     held = redline.input_holding(root, where)
     if held:
         raise RolebookError(
