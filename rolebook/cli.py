@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from rolebook import __version__
-from rolebook.commands import build, bump, check, diff, importing, new, schema, serve
+from rolebook.commands import build, bump, check, diff, export, importing, new, schema, serve
 from rolebook.commands.options import print_lines
 from rolebook.model.errors import RolebookError
 
@@ -41,6 +41,7 @@ COMMANDS = {
     "serve": serve,
     "diff": diff,
     "import": importing,
+    "export": export,
 }
 
 

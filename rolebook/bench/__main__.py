@@ -29,7 +29,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from rolebook.bench import imports, peers
+from rolebook.bench import imports, peers, spreadsheet
 from rolebook.bench import pdf as pdf_bench
 from rolebook.bench.generate import Generator
 from rolebook.build import cache, jobs, pipeline, workers
@@ -93,6 +93,11 @@ def _measure_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="measure `build --pdf` instead (LibreOffice; see rolebook/bench/pdf.py)",
     )
+    p.add_argument(
+        "--sheets",
+        action="store_true",
+        help="measure export and import of the catalogue workbook instead of the build",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.pdf:
             pdf_figures = pdf_bench.figures(args.root, bench.root, args.roles, args.jobs)
             print(pdf_bench.table(pdf_figures, args.roles, args.jobs))
+            return 0
+        if args.sheets:
+            print(spreadsheet.table(spreadsheet.measure(bench), args.roles))
             return 0
         figures = bench.rolebook()
         print(table_of_rolebook(figures), flush=True)

@@ -35,14 +35,8 @@ def write(root: Path, old: Earlier, role: Role, changes: list[Change], target: P
 def check_target(root: Path, target: Path, force: bool) -> None:
     """Raises unless the report may be written to `target`: not a project input, not a folder,
     and not an existing file unless `force`."""
-    try:
-        where = target.resolve()
-    except (OSError, RuntimeError):  # RuntimeError: a loop of links, before Python 3.13
-        raise RolebookError(
-            f"--html {target}: its links cannot be followed (a loop, or a folder that cannot be "
-            "read); name another file"
-        ) from None
-    held = _input_holding(root, where)
+    where = resolved("--html", target)
+    held = input_holding(root, where)
     if held:
         raise RolebookError(
             f"--html {target}: {where} is {held}; a report never replaces a project input: "
@@ -56,7 +50,19 @@ def check_target(root: Path, target: Path, force: bool) -> None:
         )
 
 
-def _input_holding(root: Path, where: Path) -> str | None:
+def resolved(option: str, target: Path) -> Path:
+    """Returns `target` (given with `option`) with its links and `..` followed; raises if they
+    cannot be."""
+    try:
+        return target.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a loop of links, before Python 3.13
+        raise RolebookError(
+            f"{option} {target}: its links cannot be followed (a loop, or a folder that cannot be "
+            "read); name another file"
+        ) from None
+
+
+def input_holding(root: Path, where: Path) -> str | None:
     """Returns which project input the resolved path `where` is or lies inside ("inside the
     project's roles/"), or None. A folder is recognised by what it is, not only by its name,
     so another spelling of it (a bind mount, a case-insensitive disk) is recognised too."""

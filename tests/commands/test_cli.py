@@ -118,7 +118,7 @@ def test_the_default_command_builds_with_its_options(project, cli, monkeypatch):
         (
             ["bulid"],
             "rolebook: error: argument command: invalid choice: 'bulid' (choose from "
-            "'build', 'check', 'schema', 'new', 'bump', 'serve', 'diff', 'import')",
+            "'build', 'check', 'schema', 'new', 'bump', 'serve', 'diff', 'import', 'export')",
         ),
         (
             ["--lang", "fr"],
