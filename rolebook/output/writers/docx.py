@@ -55,8 +55,9 @@ TOC_STYLES = {1: "TOC1", 2: "TOC2", 3: "TOC3"}
 MARK_COLOR = "C00000"  # the lifecycle mark (草稿 / DRAFT): red, as a stamp would be
 # The fonts of a watermark: a CJK one where the text has Chinese, as Word's default would be.
 WATERMARK_FONTS = ("SimSun", "Calibri")
-# A sign-off block's columns (as, name, date, signature): the name and signature widest.
-SIGNOFF_WIDTHS = (2, 4, 4, 4)
+# A sign-off block's columns (as, name, date, signature): wide enough for "Approved", "Name or
+# department" and "30 September 2026" on one line each.
+SIGNOFF_WIDTHS = (3, 5, 5, 4)
 ROLE_FILL, POSITION_FILL = "DEEAF6", "EDEDED"  # org chart boxes: roles, other positions
 CHART_LINE_HEIGHT = 200  # twips: each of the two rows of lines between two layers of boxes
 # Word opens no table of more than 63 columns: a wider chart is written as an indented list.
