@@ -177,21 +177,27 @@ def list_body(num_id: int) -> list[BaseOxmlElement]:
 
 
 def header_footer_body() -> list[BaseOxmlElement]:
-    """Return header/footer formatting: 9 pt, single spaced, A4 centre/right tabs."""
+    """Return header/footer formatting: 8 pt, single spaced, A4 centre/right tabs.
+
+    8 pt, not 9: a header's four fields (number, title, version, date) and its draft mark
+    then fit one line of the A4 text width, in Chinese and in English."""
     tabs = w(
         "tabs", w("tab", val="center", pos=TEXT_WIDTH // 2), w("tab", val="right", pos=TEXT_WIDTH)
     )
     return [
         w("pPr", tabs, spacing(0, 0), w("jc", val="left")),
-        w("rPr", *size(9)),
+        w("rPr", *size(8)),
     ]
 
 
 def caption_body() -> list[BaseOxmlElement]:
-    """Return caption formatting: centred 9 pt bold dark grey, kept with its table."""
+    """Return caption formatting: centred 9 pt bold dark grey, kept with its table.
+
+    SimHei, not SimSun, for Chinese: a sans serif like Arial, so that a Chinese caption and an
+    English one look the same."""
     return [
         w("pPr", w("keepNext"), spacing(60, 120), w("jc", val="center")),
-        w("rPr", fonts(BODY_FONT), w("b"), w("bCs"), w("color", val=DARK_GREY), *size(9)),
+        w("rPr", fonts(HEADING_FONT), w("b"), w("bCs"), w("color", val=DARK_GREY), *size(9)),
     ]
 
 

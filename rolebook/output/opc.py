@@ -72,6 +72,7 @@ class Package:
         ):
             self.section.remove(ref)
         self.text_width = _text_width(self.section)
+        self.text_height = _text_height(self.section)
         self._read_parts(word, source)
 
     def _read_parts(self, word, source: str) -> None:
@@ -167,6 +168,11 @@ def _around(xml: str, mark: str, source: str) -> tuple[str, str]:
 def _text_width(sect_pr) -> int:
     """Returns the width between the page margins of a section, in twentieths of a point."""
     return int((sect_pr.page_width - sect_pr.left_margin - sect_pr.right_margin) / 635)
+
+
+def _text_height(sect_pr) -> int:
+    """Returns the height between the page margins of a section, in twentieths of a point."""
+    return int((sect_pr.page_height - sect_pr.top_margin - sect_pr.bottom_margin) / 635)
 
 
 def relationships(rels: list[Relationship]) -> bytes:

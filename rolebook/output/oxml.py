@@ -284,7 +284,8 @@ def _empty_cell(width: int):
 def line_grid(widths: list[int], rows, alt: tuple[str, str] = ("", "")) -> object:
     """Returns a table with no borders of its own whose cells draw theirs: a diagram (the org
     chart) on a grid. Each row is (height in twips, cells); a cell is (grid columns spanned,
-    the sides with a line, fill colour or "", paragraphs). A height > 0 is exact, 0 grows.
+    the sides with a line, fill colour or "", paragraphs). A height > 0 is exact; one <= 0 is a
+    minimum (of -height twips, or 400 for 0), from which the row grows with its text.
     `alt` is the table's alternative text, (title, description): what Word shows under Table
     Properties › Alt Text and what screen readers read for the diagram."""
     properties = _grid_properties(sum(widths))
@@ -321,11 +322,12 @@ def _grid_properties(width: int):
 
 
 def _grid_row(widths: list[int], height: int, cells) -> object:
-    """Returns one w:tr of a line grid: its height (exact, or at least 400 twips for 0)."""
+    """Returns one w:tr of a line grid: its height (exact, or at least -height twips, at
+    least 400 for 0)."""
     rule = (
         {"w:val": str(height), "w:hRule": "exact"}
-        if height
-        else {"w:val": "400", "w:hRule": "atLeast"}
+        if height > 0
+        else {"w:val": str(-height or 400), "w:hRule": "atLeast"}
     )
     tr = el("w:tr", None, el("w:trPr", None, el("w:cantSplit"), el("w:trHeight", rule)))
     col = 0

@@ -20,6 +20,7 @@ from conftest import REPO, handbook_numbers
 from ruamel.yaml import YAML
 
 from rolebook.check import gather
+from rolebook.cli import main
 from rolebook.model.schema import Role
 
 pytestmark = pytest.mark.external  # LibreOffice and poppler
@@ -28,7 +29,9 @@ PROJECT = gather.load(REPO)
 ROLES = {role.id: role for role in PROJECT.roles}
 SETTINGS = PROJECT.settings
 LANG = PROJECT.settings.language
-LABELS = YAML(typ="safe").load((REPO / "templates" / "labels.yaml").read_text("utf-8"))[LANG]
+LABELS_ALL = YAML(typ="safe").load((REPO / "templates" / "labels.yaml").read_text("utf-8"))
+LABELS = LABELS_ALL[LANG]
+TEXT_HEIGHT = (16838 - 2 * 1440) / 20  # points: A4 less the reference's top and bottom margins
 PDF_NAMES = [*ROLES, "handbook"]
 # The front matter carries the draft mark while the handbook, or a role in it, is not approved.
 HANDBOOK_DRAFT = SETTINGS.document_control.status != "approved" or any(
@@ -52,9 +55,9 @@ def title_of(role) -> str:
     return role.title.en if LANG == "en" else role.title.zh
 
 
-def printed_date(value) -> str:
+def printed_date(value, labels: dict | None = None) -> str:
     """Returns a date the way the templates print it (labels.yaml date_format)."""
-    return LABELS["date_format"].format(
+    return (labels or LABELS)["date_format"].format(
         y=value.year, m=value.month, d=value.day, month=calendar.month_name[value.month]
     )
 
@@ -99,11 +102,13 @@ def check_role_header(where: str, header: str, role: Role) -> None:
         f"{where}: header {header!r} and status {dc.status}"
     )
     for part in (
-        f"{LABELS['document_number']}：{dc.number}",
+        f"{LABELS['header_document_number']}：{dc.number}",
         f"{LABELS['version']}：{dc.version}",
-        f"{LABELS['effective_date']}：{squash(printed_date(dc.effective_date))}",
     ):
         assert part in header, f"{where}: {part!r} not in header {header!r}"
+    # The date is the header's last field: on its first line, the header is one line.
+    date = f"{LABELS['header_effective_date']}：{squash(printed_date(dc.effective_date))}"
+    assert header.endswith(date), f"{where}: header {header!r} is not one line ending {date!r}"
 
 
 @pytest.mark.parametrize("role_id", ROLES)
@@ -171,6 +176,8 @@ def test_handbook_pages_have_header_mark_page_x_of_y_and_the_uncontrolled_note(p
             marked = any(lines[0].startswith(m) for m in MARKS)
             assert marked == HANDBOOK_DRAFT, f"page {number}: {lines[0]}"
             assert SETTINGS.document_number in lines[0], f"page {number}: {lines[0]}"
+            date = squash(printed_date(SETTINGS.effective_date))
+            assert lines[0].endswith(date), f"page {number}: header {lines[0]!r} wraps"
         else:
             check_role_header(f"handbook page {number}", lines[0], role)
         if role is not None:
@@ -241,6 +248,59 @@ def test_a_cjk_font_is_embedded(pdfs, name):
     clients.need("pdffonts", "poppler-utils")
     fonts = clients.pdf_fonts(pdfs[name], embedded_only=True)
     assert [f for f in fonts if CJK_FONT.search(f)], f"no embedded CJK font in {fonts}"
+
+
+@pytest.fixture(scope="module")
+def english_handbook(tmp_path_factory) -> Path:
+    """Returns the PDF of the handbook built in English (`build --lang en`)."""
+    out = tmp_path_factory.mktemp("english") / "output"
+    assert (
+        main(["build", "--root", str(REPO), "--output", str(out), "--no-cache", "--lang", "en"])
+        == 0
+    )
+    return clients.docx_to_pdf(out / "docx" / "handbook.docx", out.parent / "pdf")
+
+
+def test_english_page_headers_are_one_line(english_handbook):
+    """In English too, every page's header (but the cover's, the draft mark alone) is one
+    line: its first line ends with the effective date, the header's last field, even for the
+    longest role title."""
+    labels = LABELS_ALL["en"]
+    dates = {
+        squash(printed_date(r.document_control.effective_date, labels)) for r in ROLES.values()
+    }
+    dates.add(squash(printed_date(SETTINGS.effective_date, labels)))
+    texts = clients.pdf_pages_text(english_handbook)
+    for number, page in enumerate(texts[1:], 2):
+        header = lines_of(page)[0]
+        assert any(header.endswith(d) for d in dates), f"page {number}: header {header!r} wraps"
+
+
+def test_revision_dates_are_printed_on_one_line(pages, english_handbook):
+    """A date in the handbook's revision history is never broken over two lines ("27
+    November" / "2026"), in Chinese or in English."""
+    english = lines_of(clients.pdf_pages_text(english_handbook)[1])
+    chinese = lines_of(pages["handbook"][1])
+    for revision in SETTINGS.revision_history:
+        for labels, lines in ((LABELS, chinese), (LABELS_ALL["en"], english)):
+            date = squash(printed_date(revision.date, labels))
+            assert any(date in line for line in lines), f"{date!r} is broken: {lines}"
+
+
+def test_the_org_chart_fills_most_of_its_page(pdfs):
+    """The handbook's org chart, from under its heading to its caption, takes more than half
+    the page's text height (it once filled only the top fifth)."""
+    pdf = pdfs["handbook"]
+    heading, caption = LABELS["org_chart"].split()[-1], LABELS["org_chart_note_paper"]
+    for number in range(1, len(clients.pdf_pages_text(pdf)) + 1):
+        words = clients.pdf_words(pdf, number)
+        tops = [w[4] for w in words if w[0] == heading]
+        if tops:
+            bottoms = [w[2] for w in words if w[2] > tops[0] and caption.startswith(w[0])]
+            assert bottoms, f"page {number}: no caption under the chart"
+            assert bottoms[0] - tops[0] > TEXT_HEIGHT / 2, (bottoms[0], tops[0], TEXT_HEIGHT)
+            return
+    raise AssertionError(f"no page has the heading {heading!r}")
 
 
 def latin_words(value) -> set[str]:

@@ -55,10 +55,14 @@ TOC_STYLES = {1: "TOC1", 2: "TOC2", 3: "TOC3"}
 MARK_COLOR = "C00000"  # the lifecycle mark (草稿 / DRAFT): red, as a stamp would be
 # The fonts of a watermark: a CJK one where the text has Chinese, as Word's default would be.
 WATERMARK_FONTS = ("SimSun", "Calibri")
-# A sign-off block's columns (as, name, date, signature): the name and signature widest.
-SIGNOFF_WIDTHS = (2, 4, 4, 4)
+# A sign-off block's columns (as, name, date, signature): wide enough for "Approved", "Name or
+# department" and "30 September 2026" on one line each.
+SIGNOFF_WIDTHS = (3, 5, 5, 4)
 ROLE_FILL, POSITION_FILL = "DEEAF6", "EDEDED"  # org chart boxes: roles, other positions
-CHART_LINE_HEIGHT = 200  # twips: each of the two rows of lines between two layers of boxes
+CHART_LINE_HEIGHT = 200  # twips: each of the two rows of lines between two layers of boxes...
+CHART_LINE_MAX = 1440  # ...at least, and at most: the rows grow to fill CHART_SHARE of the page
+CHART_BOX_HEIGHT = 640  # twips: a row of boxes at least (it grows with a label of three lines)
+CHART_SHARE = 0.7  # of the text height, for the chart: its page also has the heading and caption
 # Word opens no table of more than 63 columns: a wider chart is written as an indented list.
 MAX_CHART_COLUMNS = 63
 OUTLINE_INDENT = 420  # twips per level of an org chart written as a list
@@ -330,12 +334,13 @@ class _Build:
         """Returns the org chart as a grid table: boxes in rows, lines drawn by cell borders
         in the two rows between each layer of boxes and the next."""
         width = [self.package.text_width // max(lay.columns, 1)] * lay.columns
+        line = self.chart_line_height(len(lay.layers))
         rows = []
         for i, layer in enumerate(lay.layers):
             if i:
                 lowers = [b.centre for _, family in lay.families(i - 1) for b in family]
-                rows.append((CHART_LINE_HEIGHT, _line_cells(lay.columns, lowers)))
-            rows.append((0, self.box_cells(lay.columns, layer)))
+                rows.append((line, _line_cells(lay.columns, lowers)))
+            rows.append((-CHART_BOX_HEIGHT, self.box_cells(lay.columns, layer)))
             if i < len(lay.links):
                 families = lay.families(i)
                 bars = {
@@ -347,8 +352,17 @@ class _Build:
                     )
                 }
                 uppers = [upper.centre for upper, _ in families]
-                rows.append((CHART_LINE_HEIGHT, _line_cells(lay.columns, uppers, bars)))
+                rows.append((line, _line_cells(lay.columns, uppers, bars)))
         return oxml.line_grid(width, rows, alt)
+
+    def chart_line_height(self, layers: int) -> int:
+        """Returns the height of a row of lines of an org chart of `layers` layers: what makes
+        the chart CHART_SHARE of the page's text height, within CHART_LINE_HEIGHT..MAX."""
+        gaps = 2 * (layers - 1)
+        if not gaps:
+            return CHART_LINE_HEIGHT
+        free = int(self.package.text_height * CHART_SHARE) - layers * CHART_BOX_HEIGHT
+        return max(CHART_LINE_HEIGHT, min(CHART_LINE_MAX, free // gaps))
 
     def box_cells(self, columns: int, layer) -> builtins.list:
         """Returns the cells of a row of boxes: a framed, filled two-column cell per box, and a
