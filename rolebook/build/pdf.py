@@ -34,7 +34,7 @@ FILTER = (
     '"UseTaggedPDF":{"type":"boolean","value":"true"}}'
 )
 TIMEOUT = 1800  # seconds for one worker's whole share
-BATCH = 25  # roles at most in one converted document (see batches)
+BATCH = 10  # roles at most in one converted document (see batches)
 
 
 class NoLibreOffice(RolebookError):
