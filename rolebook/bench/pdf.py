@@ -49,13 +49,21 @@ def figures(sample_root: Path, generated: Path, roles: int, jobs: int) -> dict[s
     """Returns the PDF figures, in wall seconds, of the sample and the generated project."""
     out = {"sample": build(sample_copy(sample_root), jobs, fresh=True)}
     out["full"] = build(generated, jobs, fresh=True)
-    one = next((generated / "roles").glob("*.yaml"))
-    text = one.read_text(encoding="utf-8")
-    one.write_text(text.replace("duties:\n", "duties:\n  - 基准测试新增的职责。\n", 1), "utf-8")
+    edit_one_role(generated)
     out["one_role"] = build(generated, jobs, fresh=False)
     seconds, done = simple_way(generated, jobs)
     out["simple"] = seconds / done * roles
     return out
+
+
+def edit_one_role(root: Path) -> None:
+    """Adds a duty to the first role of `root`, indented as the role's duties are."""
+    one = sorted((root / "roles").glob("*.yaml"))[0]
+    text = one.read_text(encoding="utf-8")
+    after = text.split("duties:\n", 1)[1]
+    indent = after[: len(after) - len(after.lstrip(" "))]
+    duty = f"duties:\n{indent}- 基准测试新增的职责。\n"
+    one.write_text(text.replace("duties:\n", duty, 1), "utf-8")
 
 
 def sample_copy(root: Path) -> Path:

@@ -25,7 +25,7 @@ from rolebook.load.project import Project
 from rolebook.model.errors import RolebookError
 from rolebook.model.schema import Role
 from rolebook.output import pdf_pages
-from rolebook.util.digest import digest
+from rolebook.util.digest import digest, tool_digest
 
 INSTALL = "apt-get install -y --no-install-recommends libreoffice-writer-nogui"
 # Tagged PDF (structure for screen readers) and PDF/A-2b, as writer_pdf_Export offers them.
@@ -34,7 +34,7 @@ FILTER = (
     '"UseTaggedPDF":{"type":"boolean","value":"true"}}'
 )
 TIMEOUT = 1800  # seconds for one worker's whole share
-BATCH = 25  # roles at most in one converted document (see batches)
+BATCH = 10  # roles at most in one converted document (see batches)
 
 
 class NoLibreOffice(RolebookError):
@@ -191,18 +191,32 @@ def pdf_files(
     )
     lang = project.settings.language
     files = {
-        "pdf/handbook.pdf": pdf_pages.join(
-            [pdfs["batch"] for _, pdfs in converted], project.settings.title, lang
+        "pdf/handbook.pdf": joined(
+            [pdfs["batch"] for _, pdfs in converted], project.settings.title, lang, cache
         )
     }
     for group, pdfs in converted:
         for piece in group:
             if piece.role is not None:
                 title = piece.role.title.en if lang == "en" else piece.role.title.zh
-                files[f"pdf/{piece.role.id}.pdf"] = pdf_pages.join(
-                    [pdfs[str(piece.number)]], title, lang
+                files[f"pdf/{piece.role.id}.pdf"] = joined(
+                    [pdfs[str(piece.number)]], title, lang, cache
                 )
     return files
+
+
+def joined(pdfs: list[bytes], title: str, lang: str, cache: Cache | None) -> bytes:
+    """Returns pdf_pages.join of `pdfs`, from `cache` when the very same PDFs were joined
+    under the same title and language before: pypdf's join costs far more than LibreOffice's
+    conversion of a batch, so an edited role joins again its own PDF and the handbook only."""
+    key = digest("pdf-join", tool_digest(), title, lang, *pdfs)
+    found = None if cache is None else cache.get(key, _no_reads)
+    if found is not None and "pdf" in found:
+        return found["pdf"]
+    pdf = pdf_pages.join(pdfs, title, lang)
+    if cache is not None:
+        cache.put(key, [], {"pdf": pdf})
+    return pdf
 
 
 def converted_batches(

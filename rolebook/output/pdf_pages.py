@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterator
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
 from pypdf.generic import ArrayObject, NameObject, TextStringObject
 
 
@@ -20,10 +21,9 @@ class PagesNotFound(ValueError):
     """A piece's heading is not in the converted PDF's outline."""
 
 
-def piece_starts(pdf: bytes, labels: list[str | None]) -> list[int]:
+def piece_starts(reader: PdfReader, labels: list[str | None]) -> list[int]:
     """Returns the 0-based page where each piece starts: the page of the outline entry whose
     number is the piece's label; a piece without a label (the front matter) starts the PDF."""
-    reader = PdfReader(io.BytesIO(pdf))
     pages: dict[str, int] = {}
     for title, page in _outline(reader, reader.outline):
         pages.setdefault(title.split(" ", 1)[0], page)
@@ -51,8 +51,15 @@ def _outline(reader: PdfReader, items: list) -> Iterator[tuple[str, int]]:
 
 def split(pdf: bytes, labels: list[str | None]) -> list[bytes]:
     """Returns each piece of `pdf` (labelled as for piece_starts) as a PDF of its own pages."""
-    reader = PdfReader(io.BytesIO(pdf))
-    starts = piece_starts(pdf, labels)
+    try:
+        return _split(_reader(pdf), labels)
+    except PdfReadError:
+        return _split(_reader(pdf, strict=False), labels)
+
+
+def _split(reader: PdfReader, labels: list[str | None]) -> list[bytes]:
+    """Returns the pieces of split, cut out of `reader`."""
+    starts = piece_starts(reader, labels)
     ends = [*starts[1:], len(reader.pages)]
     return [_pages(reader, range(s, e)) for s, e in zip(starts, ends, strict=False)]
 
@@ -83,11 +90,29 @@ def _internal_link(annotation) -> bool:
     return "/Dest" in annotation or (action is not None and action.get("/S") == "/GoTo")
 
 
+def _reader(pdf: bytes, strict: bool = True) -> PdfReader:
+    """Returns a reader of `pdf`: strict, as LibreOffice's and pypdf's PDFs are well formed,
+    for a lax reader checks every object's offset first (a third of a join's time on a
+    tagged PDF); a PDF that a strict reader refuses is read again laxly."""
+    try:
+        return PdfReader(io.BytesIO(pdf), strict=strict)
+    except PdfReadError:
+        return PdfReader(io.BytesIO(pdf))
+
+
 def join(pdfs: list[bytes], title: str, lang: str) -> bytes:
     """Returns one PDF of the pages of `pdfs`, in order, titled `title` in language `lang`."""
+    try:
+        return _join(pdfs, title, lang, strict=True)
+    except PdfReadError:
+        return _join(pdfs, title, lang, strict=False)
+
+
+def _join(pdfs: list[bytes], title: str, lang: str, strict: bool) -> bytes:
+    """Returns the PDF of join, read by strict readers or lax ones."""
     writer = PdfWriter()
     for pdf in pdfs:
-        for page in PdfReader(io.BytesIO(pdf)).pages:
+        for page in _reader(pdf, strict).pages:
             _add(writer, page)
     writer.add_metadata({"/Title": title, "/Producer": "rolebook (LibreOffice, pypdf)"})
     writer._root_object[NameObject("/Lang")] = TextStringObject(lang)

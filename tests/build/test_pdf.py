@@ -101,18 +101,35 @@ def test_one_role_edited_converts_one_batch(project, tmp_path, monkeypatch):
         return real(program, documents)
 
     monkeypatch.setattr(pdf, "_convert_share", counting)
+    cut, joined = counted(monkeypatch, "split"), counted(monkeypatch, "join")
     first = pdf_build(project, tmp_path / "out")
     batches = sum(converted)
     assert batches == 1 + len({r.department for r in gather.load(project).roles})
-    converted.clear()
+    converted.clear(), cut.clear(), joined.clear()
     edit(project / "roles" / "vip-specialist.yaml", "duties:\n", "duties:\n  - 新增一条职责。\n")
     second = pdf_build(project, tmp_path / "out")
     assert sum(converted) == 1  # the specialist's department alone
+    assert len(cut) == 1  # its batch is cut again, the others' pieces come from the cache
+    assert sorted(joined) == [1, batches]  # its own PDF and the handbook only
     assert second["vip-specialist.pdf"] != first["vip-specialist.pdf"]
     assert second["vip-department-manager.pdf"] == first["vip-department-manager.pdf"]
     converted.clear()
     assert pdf_build(project, tmp_path / "fresh", use_cache=False) == second
     assert sum(converted) == batches  # and the spliced handbook is what a full build gives
+
+
+def counted(monkeypatch, name: str) -> list[int]:
+    """Returns a list that gets, on each call of pdf_pages.`name`, the length of its first
+    argument (the PDFs joined, the labels cut)."""
+    calls: list[int] = []
+    real = getattr(pdf.pdf_pages, name)
+
+    def counting(first, *args):
+        calls.append(len(first))
+        return real(first, *args)
+
+    monkeypatch.setattr(pdf.pdf_pages, name, counting)
+    return calls
 
 
 def test_without_libreoffice_nothing_is_lost(project, tmp_path):
