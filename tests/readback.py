@@ -55,3 +55,24 @@ def docx_text(path: Path) -> str:
     parts += [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
     parts += [p.text for section in doc.sections for p in section.header.paragraphs]
     return "\n".join(parts)
+
+
+MINIMAL = Path(__file__).parent / "fixtures" / "minimal.yaml"
+# More role files than one chunk of work (32 files): a load spreads them over worker processes.
+MANY = 40
+
+
+def many_roles(project: Path, count: int = MANY) -> Path:
+    """Returns the project with `count` more valid roles, extra-01…, each its own title and
+    number: enough files for a load to start worker processes."""
+    text = MINIMAL.read_text(encoding="utf-8")
+    for n in range(1, count + 1):
+        role_id = f"extra-{n:02d}"
+        (project / "roles" / f"{role_id}.yaml").write_text(
+            text.replace("id: minimal", f"id: {role_id}")
+            .replace("T-001", f"T-{n:03d}")
+            .replace("测试岗位", f"测试岗位{n}")
+            .replace("Test Role", f"Test Role {n}"),
+            encoding="utf-8",
+        )
+    return project

@@ -33,12 +33,15 @@ def map_in_order(
 ) -> Iterator:
     """Yields func(item) for each item, in order, computed by up to `workers` processes.
 
-    Each worker runs `initializer(*initargs)` first; with one worker (or one item) everything
-    runs in this process. Items go to workers `chunk` at a time. An exception raised by `func`
-    is raised here, so it must survive pickling.
+    Each worker runs `initializer(*initargs)` first; with one worker (or items for one chunk)
+    everything runs in this process. Items go to workers `chunk` at a time. An exception raised
+    by `func` is raised here, so it must survive pickling.
     """
     items = list(items)
-    if workers <= 1 or len(items) <= 1:
+    # A process per chunk at most: fewer items than fill two chunks gain nothing from a pool
+    # but the cost of starting one.
+    workers = min(workers, -(-len(items) // chunk))
+    if workers <= 1:
         if initializer is not None:
             initializer(*initargs)
         yield from map(func, items)
@@ -46,7 +49,7 @@ def map_in_order(
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     pool = ProcessPoolExecutor(
-        min(workers, len(items)),
+        workers,
         mp_context=context,
         initializer=_start_worker,
         initargs=(os.getpid(), initializer, initargs),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from readback import troubled
+from readback import many_roles, troubled
 
 from rolebook.check import rules
 from rolebook.check.gather import load
@@ -21,7 +21,7 @@ def formatted(project) -> list[str]:
 
 @pytest.mark.external
 def test_several_processes_give_the_same_diagnostics_in_the_same_order(project):
-    troubled(project)
+    many_roles(troubled(project))
     alone, shared = load(project, workers=1), load(project, workers=3)
     assert formatted(shared) == formatted(alone)
     assert shared.roles == alone.roles
@@ -30,7 +30,7 @@ def test_several_processes_give_the_same_diagnostics_in_the_same_order(project):
 
 @pytest.mark.external
 def test_checks_of_one_role_give_in_the_workers_what_they_give_here(project):
-    troubled(project)
+    many_roles(troubled(project))
     loaded = load(project, workers=2)
     here = [d for r in loaded.readings.values() for d in r.diagnostics] + rules.run(loaded)
     here.sort(key=lambda d: (d.path, d.line, d.col))

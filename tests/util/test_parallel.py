@@ -79,3 +79,14 @@ def test_workers_die_when_their_build_is_killed(tmp_path):
     for pid in survivors:  # never leave them behind, even when the test fails
         os.kill(pid, signal.SIGKILL)
     assert survivors == []
+
+
+def test_items_for_one_chunk_are_mapped_in_this_process_without_a_pool():
+    # Starting a pool costs more than it saves when one worker would take every item.
+    pids = list(parallel.map_in_order(_pid, range(32), workers=2, chunk=32))
+    assert set(pids) == {os.getpid()}
+    assert len(set(parallel.map_in_order(_pid, range(64), workers=2, chunk=32))) == 2
+
+
+def _pid(_: int) -> int:
+    return os.getpid()
