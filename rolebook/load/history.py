@@ -11,6 +11,7 @@ after `--end-of-options`; every other argument is rolebook's own.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -39,10 +40,22 @@ def git(root: Path, *args: str, data: bytes | None = None) -> subprocess.Complet
     )
 
 
+def may_be_repository(root: Path) -> bool:
+    """Returns whether git could find a repository at `root`: git is installed, and `root` or a
+    folder above it holds .git (or GIT_DIR names one). Outside one, no git process is started,
+    which a build would otherwise start twice for nothing."""
+    if not shutil.which("git"):
+        return False
+    if "GIT_DIR" in os.environ:
+        return True
+    here = root.absolute()
+    return any((folder / ".git").exists() for folder in (here, *here.parents))
+
+
 def head(root: Path) -> bytes:
     """Returns the commit the project's repository is at (as `git rev-parse HEAD` prints it),
     or b"" outside a repository or without git."""
-    return git(root, "rev-parse", "HEAD").stdout if shutil.which("git") else b""
+    return git(root, "rev-parse", "HEAD").stdout if may_be_repository(root) else b""
 
 
 class History:
@@ -50,7 +63,7 @@ class History:
 
     def __init__(self, root: Path):
         self.root = root
-        found = shutil.which("git") and git(root, "rev-parse", "--show-prefix").returncode == 0
+        found = may_be_repository(root) and git(root, "rev-parse", "--show-prefix").returncode == 0
         self.commits = self._log() if found else {}
 
     def _log(self) -> dict[str, list[tuple[str, str]]]:
@@ -150,7 +163,7 @@ def commit_named(root: Path, rev: str) -> str:
     `rev` reaches git only after --end-of-options, so `--output=FILE` or any other text that
     looks like an option is a revision that does not exist, never an option.
     """
-    if not shutil.which("git") or git(root, "rev-parse", "--git-dir").returncode:
+    if not may_be_repository(root) or git(root, "rev-parse", "--git-dir").returncode:
         raise RolebookError(
             f"--against {rev}: {root} is not in a git repository; compare with a file instead"
         )
