@@ -50,10 +50,32 @@ _MONTHS = [
 ]
 
 
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Keeps the templates this process compiled, by name and source: a process that builds
+    again (serve, the tests) compiles each template once, and again only when its text changed
+    (Jinja checks each entry against a checksum of the source)."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Fills `bucket` with the template's compiled code, if this process has it."""
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Keeps the compiled code of `bucket`."""
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = CompiledTemplates()
+
+
 def environment(templates: Path) -> jinja2.Environment:
     """Returns the Jinja environment for the templates folder."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates),
+        bytecode_cache=_COMPILED,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -128,7 +150,8 @@ class Renderer:
             pieces.append((f"{TEMPLATES_DIR}/{name}", line, text))
             return Markup(text)
 
-        traced = self.env.overlay(extensions=[_TracedText], cache_size=0)
+        # Compiled anew (no bytecode cache): the traced code differs from the cached one.
+        traced = self.env.overlay(extensions=[_TracedText], cache_size=0, bytecode_cache=None)
         traced.globals = {**self.env.globals, _TRACE: trace}
         xml = traced.get_template(template).render(self.base, **context)
         placed = _placed(xml, pieces)

@@ -85,7 +85,8 @@ def test_items_for_one_chunk_are_mapped_in_this_process_without_a_pool():
     # Starting a pool costs more than it saves when one worker would take every item.
     pids = list(parallel.map_in_order(_pid, range(32), workers=2, chunk=32))
     assert set(pids) == {os.getpid()}
-    assert len(set(parallel.map_in_order(_pid, range(64), workers=2, chunk=32))) == 2
+    # Two chunks: a pool does the work (which of its workers takes which chunk is its choice).
+    assert os.getpid() not in set(parallel.map_in_order(_pid, range(64), workers=2, chunk=32))
 
 
 def _pid(_: int) -> int:
