@@ -153,6 +153,22 @@ def vnu_messages(pages: list[Path]) -> list[dict]:
     )
 
 
+def run_as_group(command: list[str], timeout: float) -> tuple[int, str, str]:
+    """Returns the exit code, output and errors of `command`, run in a process group of its
+    own; after `timeout` seconds the whole group is killed (soffice is a wrapper around
+    soffice.bin) and subprocess.TimeoutExpired raised."""
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    return proc.returncode, out, err
+
+
 def docx_to_pdf(docx: Path, outdir: Path) -> Path:
     """Returns the PDF that LibreOffice (headless) writes for `docx` into `outdir`.
 
@@ -176,22 +192,10 @@ def docx_to_pdf(docx: Path, outdir: Path) -> Path:
             str(outdir),
             str(docx),
         ]
-        proc = subprocess.Popen(
-            command,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
-        try:
-            out, err = proc.communicate(timeout=SOFFICE_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            raise
-    if proc.returncode != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
+        code, out, err = run_as_group(command, SOFFICE_TIMEOUT)
+    if code != 0 or not pdf.is_file() or pdf.stat().st_size == 0:
         raise RuntimeError(
-            f"soffice did not convert {docx} to {pdf} (exit {proc.returncode})\n"
+            f"soffice did not convert {docx} to {pdf} (exit {code})\n"
             f"stderr:\n{err.strip()}\nstdout:\n{out.strip()}"
         )
     return pdf

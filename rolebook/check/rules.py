@@ -15,7 +15,6 @@ each of these would draw one position as two boxes in the org chart, or a line t
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -28,6 +27,7 @@ from rolebook.check import compliance
 from rolebook.load.files import SETTINGS_FILE
 from rolebook.load.reader import Reading
 from rolebook.model.errors import WARNING, Diagnostic
+from rolebook.model.scalars import closest
 from rolebook.model.schema import Role, Settings, filled
 
 if TYPE_CHECKING:
@@ -288,9 +288,9 @@ def _unknown(name: str, key: str, hints: dict[str, tuple[str, str]], own_id: str
         "external_positions in handbook.yaml"
     )
     others = [hint for hint, (_, role_id) in hints.items() if role_id != own_id]
-    close = difflib.get_close_matches(name, others, n=1, cutoff=0.6)
+    close = closest(name, others)
     if close:
-        return f"{message}; did you mean {hints[close[0]][0]}?"
+        return f"{message}; did you mean {hints[close][0]}?"
     return f"{message}; write a role id or add '{name}' to external_positions"
 
 

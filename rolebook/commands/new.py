@@ -20,13 +20,13 @@ from rolebook.load.splice import (
     Source,
     Splice,
     apply,
+    block_lines,
     checked_text,
     end_of_content,
     entry_lines,
     history_node,
     load_source,
     role_path,
-    scalar,
     set_scalar,
 )
 from rolebook.model.errors import RolebookError
@@ -182,7 +182,7 @@ def scaffold(project: Project, role_id: str, number: str, date: dt.date) -> str:
         )
         if wanted:
             lines.append(f"# {f.metadata['doc']}")
-            lines += _yaml(
+            lines += block_lines(
                 f.name, _value(_hints(Role)[f.name], f.metadata["doc"], (f.name,), values)
             )
     return "\n".join(lines) + "\n"
@@ -214,26 +214,3 @@ def _value(hint, doc: str, path: tuple, values: dict):
 
 def _hints(owner: object) -> dict:
     return typing.get_type_hints(owner, include_extras=True)
-
-
-def _yaml(key: str, value, indent: int = 0) -> list[str]:
-    """Returns the block YAML lines of `key: value`, lists indented under their key."""
-    pad = " " * indent
-    if isinstance(value, dict):
-        return [f"{pad}{key}:"] + [
-            line for k, v in value.items() for line in _yaml(k, v, indent + 2)
-        ]
-    if isinstance(value, list):
-        return [f"{pad}{key}:"] + [line for item in value for line in _item(item, indent + 2)]
-    if value == "":
-        return [f"{pad}{key}:"]
-    return [f"{pad}{key}: {scalar(value, chr(34) if key == 'version' else None)}"]
-
-
-def _item(item, indent: int) -> list[str]:
-    """Returns the lines of one list item, `- ` before its first line."""
-    pad = " " * indent
-    if not isinstance(item, dict):
-        return [f"{pad}- {scalar(item)}"]
-    lines = [line for k, v in item.items() for line in _yaml(k, v, indent + 2)]
-    return [f"{pad}- {lines[0].lstrip()}"] + lines[1:]

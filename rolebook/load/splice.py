@@ -14,9 +14,10 @@ import datetime as dt
 import difflib
 import functools
 import json
+import re
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import MISSING, dataclass, fields, is_dataclass
 from pathlib import Path, PurePosixPath
 
@@ -165,11 +166,57 @@ def _block_scalar(source: Source, node: ScalarNode, value: str) -> str:
     return text[start:header_end].rstrip("\r") + source.newline + indent + value + source.newline
 
 
+# A plain scalar YAML reads back as this very text: it starts with a Chinese character (so it is
+# no number, date, boolean, null or indicator), has no ": " or " #" (a key or a comment), no tab
+# and does not end in a colon or a space.
+SAFE_PLAIN = re.compile(r"[\u3400-\u9fff](?:(?!: | #)[^\t\n])*(?<![: ])")
+# Keys whose values are written in double quotes, as the hand-made roles write versions ("1.10").
+QUOTED_KEYS = {"version"}
+
+
+def _as_given(mapping: dict, key: str) -> list:
+    return list(mapping)
+
+
+def block_lines(
+    key: str,
+    value: object,
+    indent: int = 0,
+    order: Callable[[dict, str], list] = _as_given,
+    text: Callable[[object], str] = str,
+) -> list[str]:
+    """Returns the block YAML lines of `key: value` as role files are written: mappings and
+    lists indented under their key, keys in `order(mapping, key)`, each scalar `text(value)`
+    written by `scalar`, an empty value as `key:` alone."""
+    pad = " " * indent
+    if isinstance(value, dict):
+        nested = (block_lines(k, value[k], indent + 2, order, text) for k in order(value, key))
+        return [f"{pad}{key}:", *(line for lines in nested for line in lines)]
+    if isinstance(value, list):
+        items = (_block_item(key, item, indent + 2, order, text) for item in value)
+        return [f"{pad}{key}:", *(line for lines in items for line in lines)]
+    if value is None or value == "":
+        return [f"{pad}{key}:"]
+    return [f"{pad}{key}: {scalar(text(value), chr(34) if key in QUOTED_KEYS else None)}"]
+
+
+def _block_item(key: str, item: object, indent: int, order, text) -> list[str]:
+    """Returns the lines of one item of the list under `key`, `- ` before its first line."""
+    if not isinstance(item, dict):
+        return [f"{' ' * indent}- {scalar(text(item))}"]
+    lines = [
+        line for k in order(item, key) for line in block_lines(k, item[k], indent + 2, order, text)
+    ]
+    return [f"{' ' * indent}- {lines[0].lstrip()}", *lines[1:]]
+
+
 def scalar(value: str, style: str | None = None) -> str:
     """Returns `value` written as a YAML scalar: in `style` quotes, plain if that reads back the
     same, else in double quotes."""
     if style == "'" and "\n" not in value:  # in single quotes a line break reads as a space
         return "'" + value.replace("'", "''") + "'"
+    if style is None and SAFE_PLAIN.fullmatch(value):  # most Chinese text: no parser needed
+        return value
     if style != '"' and _plain_is_safe(value):
         return value
     return json.dumps(value, ensure_ascii=False)

@@ -10,9 +10,7 @@ counts the role's own pages.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import subprocess
 from pathlib import Path
 
@@ -52,20 +50,10 @@ def updated_pdf(docx: Path, outdir: Path) -> Path:
         clients.need("python3-uno-is-missing", "python3-uno")  # skips, or fails under CI
     pdf = outdir / f"{docx.stem}-updated.pdf"
     script = Path(__file__).parents[1] / "uno_update.py"
-    proc = subprocess.Popen(
-        [UNO_PYTHON, str(script), str(docx), str(pdf)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
+    code, out, err = clients.run_as_group(
+        [UNO_PYTHON, str(script), str(docx), str(pdf)], UPDATE_TIMEOUT
     )
-    try:
-        out, _ = proc.communicate(timeout=UPDATE_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        raise
-    assert proc.returncode == 0 and pdf.is_file(), out
+    assert code == 0 and pdf.is_file(), out + err
     return pdf
 
 

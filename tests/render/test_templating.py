@@ -176,3 +176,28 @@ def test_a_text_is_printed_only_if_every_field_on_its_way_says_so():
     assert not is_printed(_Holder, ("notes", 2, "aside"))
     assert not is_printed(_Holder, ("hidden", 0, "text"))
     assert is_printed(Role, ("acknowledged_warnings", 0, "reason"))  # the compliance record
+
+
+def test_a_template_is_compiled_once_per_process_and_again_when_its_text_changed(
+    tmp_path, monkeypatch
+):
+    # serve rebuilds in one process: unchanged templates are not compiled again, edited ones are.
+    import jinja2
+
+    from rolebook.render.templating import environment
+
+    compiled: list[str | None] = []
+    compile_ = jinja2.Environment.compile
+
+    def counted(self, source, name=None, filename=None, *args, **kwargs):
+        compiled.append(name)
+        return compile_(self, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    (tmp_path / "t.xml.j2").write_text("one", encoding="utf-8")
+    assert environment(tmp_path).get_template("t.xml.j2").render() == "one"
+    assert environment(tmp_path).get_template("t.xml.j2").render() == "one"
+    assert compiled == ["t.xml.j2"]
+    (tmp_path / "t.xml.j2").write_text("two", encoding="utf-8")
+    assert environment(tmp_path).get_template("t.xml.j2").render() == "two"
+    assert compiled == ["t.xml.j2", "t.xml.j2"]

@@ -8,11 +8,10 @@ last, each entry with its place.
 
 from __future__ import annotations
 
-import re
 from dataclasses import fields
 
 from rolebook.load.importers.shape import Imported
-from rolebook.load.splice import scalar
+from rolebook.load.splice import block_lines
 from rolebook.model.scalars import INVISIBLE
 from rolebook.model.schema import DocumentControl, Qualifications, Reporting, Revision, Role
 
@@ -35,13 +34,6 @@ ORDER = {
     "principles": ["name", "rule"],
     "unmapped": ["text", "source"],
 }
-QUOTED = {"version"}
-# A plain scalar YAML reads back as this very text: it starts with a Chinese character (so it is
-# no number, date, boolean, null or indicator), has no ": " or " #" (a key or a comment), no tab
-# and does not end in a colon or a space.
-SAFE_PLAIN = re.compile(
-    r"[\u3400-\u9fff](?:(?!: | #)[^\t\n])*(?<![: ])"
-)  # written in quotes, as the hand-made roles write versions ("1.10")
 
 
 def role_text(found: Imported, head: dict, source: str) -> str:
@@ -61,44 +53,13 @@ def role_text(found: Imported, head: dict, source: str) -> str:
     for key in _ordered(values, "role"):
         if key in found.sources:
             lines.append(f"# from {found.sources[key]}")
-        lines += _lines(key, values[key], 0)
+        lines += block_lines(key, values[key], 0, _ordered, _clean)
     return "\n".join(lines) + "\n"
 
 
 def _ordered(mapping: dict, kind: str) -> list[str]:
     order = ORDER.get(kind, [])
     return sorted(mapping, key=lambda k: order.index(k) if k in order else len(order))
-
-
-def _lines(key: str, value, indent: int) -> list[str]:
-    """Returns the block YAML lines of `key: value`."""
-    pad = " " * indent
-    if isinstance(value, dict):
-        return [f"{pad}{key}:"] + [
-            line for k in _ordered(value, key) for line in _lines(k, value[k], indent + 2)
-        ]
-    if isinstance(value, list):
-        return [f"{pad}{key}:"] + [line for item in value for line in _item(key, item, indent)]
-    if value is None or value == "":
-        return [f"{pad}{key}:"]
-    return [f"{pad}{key}: {_scalar(_clean(value), chr(34) if key in QUOTED else None)}"]
-
-
-def _item(key: str, item, indent: int) -> list[str]:
-    """Returns the lines of one list item, `- ` before its first line."""
-    pad = " " * (indent + 2)
-    if not isinstance(item, dict):
-        return [f"{pad}- {_scalar(_clean(item))}"]
-    lines = [line for k in _ordered(item, key) for line in _lines(k, item[k], indent + 4)]
-    return [f"{pad}- {lines[0].lstrip()}"] + lines[1:]
-
-
-def _scalar(value: str, style: str | None = None) -> str:
-    """Returns `value` as splice.scalar writes it; a Chinese text that YAML can only read as
-    text is written plain without asking the parser (the cost of most of an import's values)."""
-    if style is None and SAFE_PLAIN.fullmatch(value):
-        return value
-    return scalar(value, style)
 
 
 def _clean(value) -> str:
