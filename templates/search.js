@@ -226,4 +226,10 @@
     if (!form.contains(event.target)) list.hidden = true;
   });
   input.addEventListener("focus", function () { if (input.value.trim()) show(); });
+  // Texts are prepared when the box is first focused, so that the first query does not wait.
+  input.addEventListener("focus", function () {
+    data.texts.forEach((t, k) => prepared("t", k, t));
+    data.headings.forEach((h, k) => prepared("h", k, h[0]));
+    roles.forEach((r, k) => prepared("r", k, r[1]));
+  }, { once: true });
 })();

@@ -1,0 +1,174 @@
+"""The search benchmark: `python -m rolebook.bench --search --roles 10000` (Chromium and
+Playwright, as the browser tests use them).
+
+Generates --roles roles (see generate.py), renders each role's page into the document model and
+writes its piece of the search index, as a build does, and assembles html/search-index.js,
+without the rest of a build. Then, in Debian's headless Chromium opened on a role's page from
+disk (file://, as a reader may open the handbook), it measures:
+
+- the index's size, raw and gzip-compressed (what a web server would send);
+- how long the page takes to load with the index (the script parsed, before any query);
+- how long focusing the search box takes (it prepares the texts once: lower case, stems);
+- the first result: from a query typed (an input event) to its results on the screen (the
+  next frame painted), for the first query of the page and the median of the queries after it.
+
+The generated roles vary three sample roles, so they share many lines; the index stores each
+distinct text once, so it says how many texts it holds, to compare with a handbook whose roles
+share less.
+"""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+import statistics
+import time
+from pathlib import Path
+
+from rolebook.bench.generate import Generator
+from rolebook.build import jobs, pipeline, workers
+from rolebook.load.files import TEMPLATES_DIR
+from rolebook.output.writers.html import HtmlWriter
+from rolebook.output.writers.search import SearchWriter
+from rolebook.render.templating import RecordedRoles, Renderer, handbook_context
+
+MIB = 1024 * 1024
+TARGET_SIZE, TARGET_MS = 5 * MIB, 100
+# The reader focuses the search box (which prepares the texts): ms.
+FOCUS = """() => {
+  const t0 = performance.now();
+  document.getElementById("search-input").focus();
+  return performance.now() - t0;
+}"""
+# A query types into the page's search box and waits for the next frame painted after the
+# results are in the list: [ms to the results in the list, ms to the frame].
+QUERY = """async (q) => {
+  const input = document.getElementById("search-input");
+  input.focus();
+  input.value = "";
+  input.dispatchEvent(new Event("input"));
+  const t0 = performance.now();
+  input.value = q;
+  input.dispatchEvent(new Event("input"));
+  const listed = performance.now() - t0;
+  await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+  const hits = document.querySelectorAll("#search-results a.hit").length;
+  return [listed, performance.now() - t0, hits];
+}"""
+
+
+def write_site(samples: Path, n: int, folder: Path) -> dict[str, float]:
+    """Generates `n` roles under `folder`/project and writes `folder`/html: the search index of
+    all, one role's page, search.js; returns the seconds each step took and the index's make."""
+    root = folder / "project"
+    shutil.rmtree(root, ignore_errors=True)
+    started = time.perf_counter()
+    Generator(samples, n).write_project(root)
+    project = pipeline.check(root)
+    checked = time.perf_counter()
+    resources = workers.load_resources(root / TEMPLATES_DIR)
+    settings = project.settings
+    assert settings is not None  # pipeline.check raises without them
+    labels = resources.labels[settings.language]
+    renderer = Renderer(resources.env, settings, project.roles, labels)
+    shared, roles = handbook_context(project), {role.id: role for role in project.roles}
+    writer, pieces = SearchWriter(resources), []
+    for number, role in enumerate(project.roles, start=1):
+        doc = renderer.render("role.xml.j2", **shared, role=role, roles=RecordedRoles(roles))
+        pieces.append(writer.piece(doc, number, frozenset(roles)))
+        if number == 1:
+            first = HtmlWriter(resources).write(doc)
+    html = folder / "html"
+    html.mkdir(parents=True, exist_ok=True)
+    (html / "search-index.js").write_bytes(writer.assemble(pieces))
+    (html / "role.html").write_bytes(first)
+    for name in ("search.js", "style.css"):
+        shutil.copy(root / TEMPLATES_DIR / name, html / name)
+    return {"generate+check": checked - started, "index": time.perf_counter() - checked}
+
+
+def measure(samples: Path, n: int, folder: Path, runs: int) -> dict:
+    """Returns the figures of the search over `n` generated roles (see the module's doc)."""
+    figures: dict = write_site(samples, n, folder)
+    data = (folder / "html" / jobs.SEARCH_INDEX.path.split("/")[-1]).read_bytes()
+    figures.update(raw=len(data), gzip=len(gzip.compress(data, 9)))
+    figures.update(browser(folder / "html" / "role.html", max(runs, 5)))
+    return figures
+
+
+def browser(page_path: Path, queries: int) -> dict:
+    """Returns the page's load time, the suggested word and the latency of queries (ms)."""
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        try:
+            page = chromium.new_page()
+            started = time.perf_counter()
+            page.goto(page_path.as_uri(), wait_until="load")
+            loaded = time.perf_counter() - started
+            focus = page.evaluate(FOCUS)
+            info = page.evaluate(
+                "() => ({suggest: window.ROLEBOOK_SEARCH.suggest, "
+                "texts: window.ROLEBOOK_SEARCH.texts.length})"
+            )
+            words = [info["suggest"], "交易", "客户投诉", "保密原则", "专员", "汇报", "specialist"]
+            timed = [page.evaluate(QUERY, words[k % len(words)]) for k in range(queries + 1)]
+        finally:
+            chromium.close()
+    return {
+        "load": loaded,
+        "focus": focus,
+        "suggest": info["suggest"],
+        "texts": info["texts"],
+        "first_query": timed[0][1],
+        "warm": statistics.median(t[1] for t in timed[1:]),
+        "warm_listed": statistics.median(t[0] for t in timed[1:]),
+        "slowest": max(t[1] for t in timed),
+        "hits": timed[0][2],
+    }
+
+
+def table(f: dict, n: int) -> str:
+    """Returns the search figures as a Markdown table with the targets."""
+
+    def check(value: float, limit: float) -> str:
+        return "met" if value <= limit else f"**not met** ({value / limit:.1f}× the target)"
+
+    rows = [
+        (
+            "index, gzip-compressed (raw)",
+            f"{f['gzip'] / MIB:.2f} MiB ({f['raw'] / MIB:.1f} MiB, {f['texts']:,} distinct texts)",
+            "≤ 5 MB",
+            check(f["gzip"], TARGET_SIZE),
+        ),
+        ("page load with the index (file://)", f"{f['load'] * 1000:.0f} ms", "", ""),
+        ("search box focused: texts prepared", f"{f['focus']:.0f} ms", "", ""),
+        (
+            f"first result, first query of the page ('{f['suggest']}', {f['hits']} hits shown)",
+            f"{f['first_query']:.0f} ms",
+            "≤ 100 ms",
+            check(f["first_query"], TARGET_MS),
+        ),
+        (
+            "first result, later queries (median; slowest of all)",
+            f"{f['warm']:.0f} ms ({f['slowest']:.0f} ms)",
+            "≤ 100 ms",
+            check(f["warm"], TARGET_MS),
+        ),
+        (
+            "generate + check; render and index every role",
+            f"{f['generate+check']:.0f} s; {f['index']:.0f} s",
+            "",
+            "",
+        ),
+    ]
+    lines = [
+        f"search over {n:,} roles, in Chromium from disk",
+        "",
+        "| figure | result | target | |",
+    ]
+    lines.append("|---|---|---|---|")
+    lines += [f"| {' | '.join(row)} |" for row in rows]
+    return "\n".join(lines)
