@@ -122,14 +122,14 @@ def test_each_line_is_an_item_with_its_anchor_and_furniture_is_left_out():
 
 def test_the_html_page_gives_each_item_its_anchor():
     """The HTML writer puts each item's anchor on its element: the heading, the <li>, the row,
-    the paragraph of a step; data cells under column headings carry the heading as a label."""
+    the paragraph of a step."""
     meta = {**META, "organisation": "示例集团", "subject": "手册", "description": ""}
     html = HtmlWriter(RESOURCES).write(Document(meta, {}, (SPECIALIST,))).decode()
     assert '<h2 id="duties"><span class="number">2.1.2</span> 岗位职责</h2>' in html
     assert '<li id="duties-2">安排行程</li>' in html
     assert '<tr id="reporting-1"><th scope="row">直接上级</th><td>客服主管</td></tr>' in html
     assert '<p id="workflow-2">2. 查看环境</p>' in html
-    assert '<tr id="workflow-3"><td data-label="时间">09:00</td>' in html
+    assert '<tr id="workflow-3"><td>09:00</td>' in html
     assert 'id="document-control' not in html and "<h2><span" in html  # furniture: no anchor
 
 

@@ -43,6 +43,8 @@ from rolebook.output.writers.search import anchor_keys, items
 FRAMES = {"site": "page.html.j2", "standalone": "changes_page.html.j2"}
 # The elements that mark a span's change (Span.change) from one version to the next.
 CHANGE_TAGS = {"insert": "ins", "delete": "del"}
+# The tables a phone shows as cards, one per row, each value after its column's label.
+CARDS = frozenset({"roles"})
 # The ids of a block's parts, by their place in it (see search.Item.part); () is the block's own.
 Ids = dict[tuple[int, ...], str]
 NO_IDS: Ids = {}
@@ -154,8 +156,8 @@ def _list(lst: ListBlock, ids: Ids) -> str:
 
 
 def _cell(cell: Cell, label: str, ids: Ids, place: tuple[int, int]) -> str:
-    """Returns a table cell; a data cell under a column heading carries it as data-label (a
-    phone shows the roles' table as cards, each value after its label)."""
+    """Returns a table cell; a data cell of a table shown as cards carries its column's
+    heading as data-label."""
     tag = "th" if cell.header else "td"
     scope = f' scope="{escape(cell.scope)}"' if cell.scope else ""
     scope += f' data-label="{escape(label)}"' if label and not cell.header else ""
@@ -167,7 +169,8 @@ def _cell(cell: Cell, label: str, ids: Ids, place: tuple[int, int]) -> str:
 
 def _table(t: Table, ids: Ids) -> str:
     cls = f' class="{escape(t.style)}"' if t.style else ""
-    head = t.rows[0] if t.rows and all(c.scope == "col" for c in t.rows[0]) else ()
+    cards = t.style in CARDS and t.rows and all(c.scope == "col" for c in t.rows[0])
+    head = t.rows[0] if cards else ()
     labels = [" ".join(plain(p) for p in c.paras) for c in head]
     rows = "\n".join(
         f"<tr{_id(ids, (r,))}>"
