@@ -132,11 +132,24 @@ def browser(page_path: Path, queries: int) -> dict:
 
 def table(f: dict, n: int) -> str:
     """Returns the search figures as a Markdown table with the targets."""
+    lines = [
+        f"search over {n:,} roles, in Chromium from disk",
+        "",
+        "| figure | result | target | |",
+    ]
+    lines.append("|---|---|---|---|")
+    lines += [f"| {' | '.join(row)} |" for row in _rows(f)]
+    return "\n".join(lines)
 
-    def check(value: float, limit: float) -> str:
-        return "met" if value <= limit else f"**not met** ({value / limit:.1f}× the target)"
 
-    rows = [
+def check(value: float, limit: float) -> str:
+    """Returns "met", or how far from its target a figure is."""
+    return "met" if value <= limit else f"**not met** ({value / limit:.1f}× the target)"
+
+
+def _rows(f: dict) -> list[tuple[str, str, str, str]]:
+    """Returns the table's rows: figure, result, target, met."""
+    return [
         (
             "index, gzip-compressed (raw)",
             f"{f['gzip'] / MIB:.2f} MiB ({f['raw'] / MIB:.1f} MiB, {f['texts']:,} distinct texts)",
@@ -164,11 +177,3 @@ def table(f: dict, n: int) -> str:
             "",
         ),
     ]
-    lines = [
-        f"search over {n:,} roles, in Chromium from disk",
-        "",
-        "| figure | result | target | |",
-    ]
-    lines.append("|---|---|---|---|")
-    lines += [f"| {' | '.join(row)} |" for row in rows]
-    return "\n".join(lines)
