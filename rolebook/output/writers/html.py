@@ -159,12 +159,12 @@ def _cell(cell: Cell, label: str, ids: Ids, place: tuple[int, int]) -> str:
     """Returns a table cell; a data cell of a table shown as cards carries its column's
     heading as data-label."""
     tag = "th" if cell.header else "td"
-    scope = f' scope="{escape(cell.scope)}"' if cell.scope else ""
-    scope += f' data-label="{escape(label)}"' if label and not cell.header else ""
+    attrs = f' scope="{escape(cell.scope)}"' if cell.scope else ""
+    attrs += f' data-label="{escape(label)}"' if label and not cell.header else ""
     if len(cell.paras) == 1:
-        return f"<{tag}{scope}>{spans(cell.paras[0])}</{tag}>"
+        return f"<{tag}{attrs}>{spans(cell.paras[0])}</{tag}>"
     inner = "".join(f"<p{_id(ids, (*place, k))}>{spans(p)}</p>" for k, p in enumerate(cell.paras))
-    return f"<{tag}{scope}>{inner}</{tag}>"
+    return f"<{tag}{attrs}>{inner}</{tag}>"
 
 
 def _table(t: Table, ids: Ids) -> str:
