@@ -52,7 +52,7 @@
   // The texts of a kind (lines, headings, role titles) in one lower-case string, each ended by
   // a separator, and where each starts: one indexOf runs through them all, far faster than a
   // call per text. Their words' stems (" duty report …") likewise, made at the first English word.
-  const SEP = "\u0001";
+  const SEP = "\u0001"; // in no text: rolebook refuses control characters in a role's text
   function corpus(parts) {
     const lower = parts.join(SEP).toLowerCase() + SEP;
     return { lower: lower, starts: startsOf(lower), size: parts.length, stems: null };

@@ -133,6 +133,18 @@ def test_the_html_page_gives_each_item_its_anchor():
     assert 'id="document-control' not in html and "<h2><span" in html  # furniture: no anchor
 
 
+def test_a_line_has_the_same_anchor_in_every_language():
+    """The anchors are the labels' keys, not their text: a role built in English has its
+    duties at the same #duties-2 as in Chinese."""
+    english = Section(
+        "r", (), (), (Heading(2, text("Duties")), ListBlock((text("a"), text("b")), True))
+    )
+    keys = anchor_keys(RESOURCES.labels["en"])
+    assert [i.anchor for i in items(english, keys)] == ["duties", "duties-1", "duties-2"]
+    chinese = [i.anchor for i in items(SPECIALIST, KEYS) if i.heading[0] == "岗位职责"]
+    assert chinese == ["duties", "duties-1", "duties-2"]
+
+
 def test_a_heading_met_twice_gets_a_second_anchor_and_other_headings_a_slug():
     section = Section(
         "r",
