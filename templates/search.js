@@ -264,6 +264,13 @@
   input.addEventListener("keydown", function (event) {
     if (event.key === "Escape") { input.value = ""; show(); }
   });
+  // The arrow keys move from the box through the results' links and back.
+  form.addEventListener("keydown", function (event) {
+    if ((event.key !== "ArrowDown" && event.key !== "ArrowUp") || list.hidden) return;
+    const stops = [input, ...list.querySelectorAll("a")];
+    const next = stops[stops.indexOf(document.activeElement) + (event.key === "ArrowDown" ? 1 : -1)];
+    if (next) { next.focus(); event.preventDefault(); }
+  });
   document.addEventListener("click", function (event) {
     if (!form.contains(event.target)) list.hidden = true;
   });

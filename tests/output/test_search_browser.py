@@ -168,3 +168,21 @@ def test_the_placeholder_suggests_a_word_the_search_finds(built, english, page, 
     word = placeholder[len(before) : len(placeholder) - len(after)]
     assert word and (re.fullmatch(r"[a-z]{4,}", word) if lang == "en" else len(word) == 2)
     assert search(page, folder, word)["groups"]
+
+
+def test_the_arrow_keys_walk_the_results_and_enter_opens_one(built, page):
+    result = search(page, built, "交割单")
+    page.keyboard.press("ArrowDown")
+    assert (
+        page.evaluate("document.activeElement.getAttribute('href')") == result["groups"][0]["url"]
+    )
+    page.keyboard.press("ArrowDown")
+    first = result["groups"][0]["hits"][0]["href"]
+    assert page.evaluate("document.activeElement.getAttribute('href')") == first
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate("document.activeElement.id") == "search-input"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/html/{first}")
