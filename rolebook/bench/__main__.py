@@ -31,6 +31,7 @@ from ruamel.yaml import YAML
 
 from rolebook.bench import imports, peers, spreadsheet
 from rolebook.bench import pdf as pdf_bench
+from rolebook.bench import search as search_bench
 from rolebook.bench.generate import Generator
 from rolebook.build import cache, jobs, pipeline, workers
 from rolebook.load.files import ROLES_DIR, TEMPLATES_DIR
@@ -94,6 +95,11 @@ def _measure_options(p: argparse.ArgumentParser) -> None:
         help="measure `build --pdf` instead (LibreOffice; see rolebook/bench/pdf.py)",
     )
     p.add_argument(
+        "--search",
+        action="store_true",
+        help="measure only the HTML search: index size, first result (see search.py)",
+    )
+    p.add_argument(
         "--sheets",
         action="store_true",
         help="measure export and import of the catalogue workbook instead of the build",
@@ -106,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
         work = args.keep or Path(tmp)
         if args.imports:
             print(imports.table(imports.run(args, work)))
+            return 0
+        if args.search:
+            figures = search_bench.measure(args.root, args.roles, work, args.runs)
+            print(search_bench.table(figures, args.roles))
             return 0
         bench = Bench(args, work)
         print(bench.heading(), flush=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -53,12 +54,14 @@ def test_every_link_is_relative_and_resolves(built):
 
 
 def test_the_index_lists_each_role_with_version_and_downloads(built):
+    """Each role's row links its page and Word file; each cell carries its column's label, which
+    a phone shows before the value when the rows become cards."""
     index = (built / "html/index.html").read_text(encoding="utf-8")
     for role in load(REPO).roles:
-        row = re.search(rf'<tr><td><a href="{role.id}.html">(.*?)</tr>', index).group(0)
+        row = re.search(rf'<tr[^>]*><td[^>]*><a href="{role.id}.html">(.*?)</tr>', index).group(0)
         assert role.title.zh in row
-        assert f"<td>{role.document_control.version}</td>" in row
-        assert f'href="../docx/{role.id}.docx"' in row
+        assert f'<td data-label="版本">{role.document_control.version}</td>' in row
+        assert f'<td data-label="Word"><a href="../docx/{role.id}.docx">' in row
     assert 'href="../docx/handbook.docx"' in index
 
 
@@ -123,20 +126,29 @@ def test_text_cannot_break_out_of_the_json_ld_or_the_print_style(project, cli):
     assert "<" not in style and "\\22 x\\22 " in style
 
 
-def test_the_search_index_holds_every_roles_text(built):
-    """html/search-index.js defines window.ROLEBOOK_SEARCH: one entry per role with its page,
-    title and text (duties, document number…), for the offline search."""
+def test_the_search_index_links_every_duty_to_its_line_and_leaves_out_page_furniture(built):
+    """html/search-index.js defines window.ROLEBOOK_SEARCH: every role with its page and title,
+    each duty an entry whose anchor is the id of that duty's <li> in the role's page; the
+    document number and the sign-off (page furniture) are in no entry."""
     script = (built / "html/search-index.js").read_text(encoding="utf-8")
     prefix = "window.ROLEBOOK_SEARCH = "
     assert script.startswith(prefix) and script.endswith(";\n")
-    entries = {e["url"]: e for e in json.loads(script[len(prefix) : -2])}
-    roles = load(REPO).roles
-    assert set(entries) == {f"{r.id}.html" for r in roles}
-    for role in roles:
-        entry = entries[f"{role.id}.html"]
-        assert entry["title"] == role.title.zh
-        for text in [*role.duties, role.document_control.number, role.summary]:
-            assert text in entry["text"]
+    index = json.loads(script[len(prefix) : -2])
+    roles = {role[0]: role for role in index["roles"]}
+    for role in load(REPO).roles:
+        url, title, _, lines = roles[f"{role.id}.html"]
+        assert title == role.title.zh
+        page = (built / "html" / url).read_text(encoding="utf-8")
+        anchors = {
+            index["texts"][t]: f"{index['headings'][h][1]}-{n}"
+            for h, n, t in zip(lines[::3], lines[1::3], lines[2::3], strict=True)
+            if n
+        }
+        for k, duty in enumerate(role.duties, start=1):
+            assert anchors[duty] == f"duties-{k}"
+            assert f'<li id="duties-{k}">{escape(duty, quote=False)}</li>' in page
+        assert not any(role.document_control.number in text for text in anchors)
+    assert not any(text == "人力资源部" for text in index["texts"])
 
 
 def headings(html: str, level: int) -> list[str]:

@@ -28,18 +28,26 @@ from rolebook.model.document import (
     OrgNode,
     PageBreak,
     Para,
+    Section,
     SignOff,
     Spans,
     Table,
     Toc,
+    plain,
 )
 from rolebook.output import orgchart
 from rolebook.output.writers.base import Resources
+from rolebook.output.writers.search import anchor_keys, items
 
 # The frames a Document may choose with its meta "frame", and their templates.
 FRAMES = {"site": "page.html.j2", "standalone": "changes_page.html.j2"}
 # The elements that mark a span's change (Span.change) from one version to the next.
 CHANGE_TAGS = {"insert": "ins", "delete": "del"}
+# The tables a phone shows as cards, one per row, each value after its column's label.
+CARDS = frozenset({"roles"})
+# The ids of a block's parts, by their place in it (see search.Item.part); () is the block's own.
+Ids = dict[tuple[int, ...], str]
+NO_IDS: Ids = {}
 
 
 class HtmlWriter:
@@ -50,6 +58,7 @@ class HtmlWriter:
     def __init__(self, resources: Resources):
         self.frames = {name: resources.env.get_template(t) for name, t in FRAMES.items()}
         self.labels = resources.labels
+        self.keys = {lang: anchor_keys(labels) for lang, labels in resources.labels.items()}
 
     def write(self, doc: Document) -> bytes:
         """Returns the HTML page for `doc`, in the frame its meta "frame" names."""
@@ -62,7 +71,7 @@ class HtmlWriter:
                 "anchor": s.anchor,
                 "header": s.header,
                 "mark": s.mark,
-                "body": Markup(blocks(s.blocks)),
+                "body": Markup(blocks(s.blocks, item_ids(s, self.keys.get(doc.lang, {})))),
                 "print_header_text": s.header_text(labels["field_separator"], labels["field_gap"]),
             }
             for s in doc.sections
@@ -91,9 +100,25 @@ def css_string(text: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
-def blocks(items: tuple[Block, ...]) -> str:
-    """Returns the HTML of a sequence of blocks."""
-    return "\n".join(_WRITE[type(b)](b) for b in items)
+def item_ids(section: Section, keys: dict[str, str]) -> dict[int, Ids]:
+    """Returns the ids of the lines the search finds in `section`, by block: each heading,
+    duty, step… gets the anchor its search entry links to."""
+    ids: dict[int, Ids] = {}
+    for item in items(section, keys):
+        if item.anchor:
+            ids.setdefault(item.block, {})[item.part] = item.anchor
+    return ids
+
+
+def blocks(items: tuple[Block, ...], ids: dict[int, Ids] | None = None) -> str:
+    """Returns the HTML of a sequence of blocks, their parts given the `ids` (by block)."""
+    ids = ids or {}
+    return "\n".join(_WRITE[type(b)](b, ids.get(i, NO_IDS)) for i, b in enumerate(items))
+
+
+def _id(ids: Ids, part: tuple[int, ...]) -> str:
+    """Returns the id attribute of a part, or "" when it has none."""
+    return f' id="{escape(ids[part])}"' if part in ids else ""
 
 
 def spans(items: Spans) -> str:
@@ -113,35 +138,48 @@ def spans(items: Spans) -> str:
     return "".join(out)
 
 
-def _heading(h: Heading) -> str:
-    anchor = f' id="{escape(h.anchor)}"' if h.anchor else ""
+def _heading(h: Heading, ids: Ids) -> str:
+    anchor = f' id="{escape(h.anchor)}"' if h.anchor else _id(ids, ())
     number = f'<span class="number">{escape(h.number)}</span> ' if h.number else ""
     return f"<h{h.level}{anchor}>{number}{spans(h.spans)}</h{h.level}>"
 
 
-def _para(p: Para) -> str:
+def _para(p: Para, ids: Ids) -> str:
     cls = f' class="{escape(p.style)}"' if p.style else ""
-    return f"<p{cls}>{spans(p.spans)}</p>"
+    return f"<p{_id(ids, ())}{cls}>{spans(p.spans)}</p>"
 
 
-def _list(lst: ListBlock) -> str:
+def _list(lst: ListBlock, ids: Ids) -> str:
     tag = "ol" if lst.ordered else "ul"
-    items = "".join(f"<li>{spans(item)}</li>" for item in lst.items)
+    items = "".join(f"<li{_id(ids, (k,))}>{spans(item)}</li>" for k, item in enumerate(lst.items))
     return f"<{tag}>{items}</{tag}>"
 
 
-def _cell(cell: Cell) -> str:
+def _cell(cell: Cell, label: str, ids: Ids, place: tuple[int, int]) -> str:
+    """Returns a table cell; a data cell of a table shown as cards carries its column's
+    heading as data-label."""
     tag = "th" if cell.header else "td"
-    scope = f' scope="{escape(cell.scope)}"' if cell.scope else ""
+    attrs = f' scope="{escape(cell.scope)}"' if cell.scope else ""
+    attrs += f' data-label="{escape(label)}"' if label and not cell.header else ""
     if len(cell.paras) == 1:
-        return f"<{tag}{scope}>{spans(cell.paras[0])}</{tag}>"
-    inner = "".join(f"<p>{spans(p)}</p>" for p in cell.paras)
-    return f"<{tag}{scope}>{inner}</{tag}>"
+        return f"<{tag}{attrs}>{spans(cell.paras[0])}</{tag}>"
+    inner = "".join(f"<p{_id(ids, (*place, k))}>{spans(p)}</p>" for k, p in enumerate(cell.paras))
+    return f"<{tag}{attrs}>{inner}</{tag}>"
 
 
-def _table(t: Table) -> str:
+def _table(t: Table, ids: Ids) -> str:
     cls = f' class="{escape(t.style)}"' if t.style else ""
-    rows = "\n".join(f"<tr>{''.join(_cell(c) for c in row)}</tr>" for row in t.rows)
+    cards = t.style in CARDS and t.rows and all(c.scope == "col" for c in t.rows[0])
+    head = t.rows[0] if cards else ()
+    labels = [" ".join(plain(p) for p in c.paras) for c in head]
+    rows = "\n".join(
+        f"<tr{_id(ids, (r,))}>"
+        + "".join(
+            _cell(c, labels[k] if k < len(labels) else "", ids, (r, k)) for k, c in enumerate(row)
+        )
+        + "</tr>"
+        for r, row in enumerate(t.rows)
+    )
     return f"<table{cls}>\n{_colgroup(t.widths)}{rows}\n</table>"
 
 
@@ -153,7 +191,7 @@ def _colgroup(widths: tuple[int, ...]) -> str:
     return f"<colgroup>{cols}</colgroup>\n"
 
 
-def _toc(toc: Toc) -> str:
+def _toc(toc: Toc, _: Ids) -> str:
     items = "".join(
         f'<li class="level-{e.level}"><a href="#{escape(e.anchor)}">{escape(e.text)}</a></li>'
         for e in toc.entries
@@ -167,7 +205,7 @@ CELL, LINE, GAP, PAD, FONT = 56, 17, 14, 4, 13
 BOX_WIDTH = CELL * orgchart.BOX_CELLS - 8
 
 
-def _org_chart(chart: OrgChart) -> str:
+def _org_chart(chart: OrgChart, _: Ids) -> str:
     """Returns the org chart as inline SVG: a box per position (a role's box links to its
     page), lines from each boss down to each report."""
     lay = orgchart.layout(chart)
@@ -235,7 +273,7 @@ def _wrap(label: str, width: float = (BOX_WIDTH - 10) / FONT) -> list[str]:
     return [*lines, line.rstrip()] if line.strip() else lines or [""]
 
 
-def _signoff(block: SignOff) -> str:
+def _signoff(block: SignOff, _: Ids) -> str:
     """Returns a sign-off block as a table: an empty name, date or signature cell is a line to
     write or sign on (class "line"); a document not to be signed says so in each signature."""
     head = "".join(f'<th scope="col">{escape(c)}</th>' for c in block.columns)
@@ -257,11 +295,11 @@ def _written(text: str) -> str:
     return f"<td>{escape(text)}</td>" if text else '<td class="line"></td>'
 
 
-def _page_break(_: PageBreak) -> str:
+def _page_break(_: PageBreak, __: Ids) -> str:
     return '<div class="page-break"></div>'
 
 
-_WRITE: dict[type, Callable[[Any], str]] = {
+_WRITE: dict[type, Callable[[Any, Ids], str]] = {
     Heading: _heading,
     Para: _para,
     ListBlock: _list,
