@@ -30,7 +30,7 @@ from rolebook.load.project import Project
 from rolebook.model import document
 from rolebook.model.errors import LocatedError, RolebookError
 from rolebook.model.schema import Role, Settings, filled
-from rolebook.render import markup, orgchart
+from rolebook.render import language, markup, orgchart
 
 # The lifecycle in order: a handbook is as far along as its least advanced role.
 _STATUS_ORDER = ("draft", "review", "approved")
@@ -172,11 +172,14 @@ class Renderer:
         )
 
     def title_of(self, role: Role) -> str:
-        """Returns the role's title in the handbook language."""
-        return role.title.in_language(self.settings.language)
+        """Returns the role's title in the handbook language (both in a bilingual one)."""
+        return language.title(role.title, self.settings.language)
 
     def other_title(self, role: Role) -> str:
-        """Returns the role's title in the other language, for the subtitle."""
+        """Returns the role's title in the other language, for the subtitle; none in a
+        bilingual handbook, whose title has both."""
+        if "+" in self.settings.language:
+            return ""
         return role.title.beside(self.settings.language)
 
     def control_value(self, control, key: str) -> str:

@@ -399,13 +399,25 @@ class _Build:
             elif s.field:
                 out.extend(oxml.field("NUMPAGES" if s.field == "PAGES" else s.field, s.text))
             elif s.href:
-                out.append(oxml.external_link(self.link(s.href), [_marked(oxml.run(s.text), s)]))
+                out.append(oxml.external_link(self.link(s.href), [_run(s)]))
             elif s.ref in self.anchors:
-                text = _marked(oxml.run(s.text, bold or s.strong), s)
-                out.append(self.internal_link(s.ref, [text]))
+                out.append(self.internal_link(s.ref, [_run(s, bold)]))
             else:
-                out.append(_marked(oxml.run(s.text, bold or s.strong), s))
+                out.append(_run(s, bold))
         return out
+
+
+# The translation in a bilingual document: on a line of its own, a lighter grey than the text.
+TRANSLATION_COLOR = "595959"
+
+
+def _run(span: Span, bold: bool = False):
+    """Returns the run of a span of text: bold, a translation, marked as changed, as it says."""
+    if span.lang:
+        run = oxml.run("\n" + span.text, bold or span.strong, TRANSLATION_COLOR)
+    else:
+        run = oxml.run(span.text, bold or span.strong)
+    return _marked(run, span)
 
 
 # A span's change mark as a run property: inserted text underlined, deleted text struck through.

@@ -101,6 +101,8 @@ def spans(items: Spans) -> str:
     out = []
     for s in items:
         text = escape(s.text if s.field != "TAB" else " ", quote=False)
+        if s.lang:  # a bilingual item's translation, on a line of its own
+            text = f'<br><span class="translation" lang="{escape(s.lang)}">{text}</span>'
         if s.strong:
             text = f"<strong>{text}</strong>"
         if s.change:
