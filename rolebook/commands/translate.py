@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rolebook.check import gather
 from rolebook.load import translations
-from rolebook.load.files import SETTINGS_FILE
+from rolebook.load.files import SETTINGS_FILE, contents
 from rolebook.load.project import Project
 from rolebook.load.splice import scalar
 from rolebook.model.errors import CheckFailed
@@ -53,11 +53,16 @@ def run(args: argparse.Namespace) -> int:
         text = updated(args.lang, source, items, entries or {})
         wanted += text.count("# TODO")
         path = translations.file_path(args.lang, name)
-        if name not in files or text != "\n".join(files[name].lines) + "\n":
+        if name not in files or text != _current(args.root, path):
             publish.write_file(Path(args.root) / path, text.encode("utf-8"))
             print(f"wrote {path}")
     print(f"{wanted} item{'s' * (wanted != 1)} to translate")
     return 0
+
+
+def _current(root: Path, path: str) -> str:
+    """Returns the text of the file at root/path as it is now."""
+    return contents(root, path, False)[1]
 
 
 def _sources(project: Project) -> list[tuple[str, str, dict[str, str]]]:
