@@ -108,9 +108,9 @@ def _build(
         project.settings = dataclasses.replace(project.settings, language=options.lang)
     if options.pdf:
         project.settings = dataclasses.replace(project.settings, pdf=True)
-    project = language.localised(project)
     if project.settings.pdf:
         pdf_module.soffice()  # `pdf: true` without LibreOffice: refused before anything is written
+    project = language.localised(project)
     from rolebook.build import outputs  # the writers and Jinja: only a real build needs them
 
     rendered = outputs.render_all(project, workers, cache)
