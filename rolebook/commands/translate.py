@@ -65,7 +65,7 @@ def _current(root: Path, path: str) -> str:
     return contents(root, path, False)[1]
 
 
-def _sources(project: Project) -> list[tuple[str, str, dict[str, str]]]:
+def _sources(project: Project) -> list[tuple[str, str, dict[str, tuple[tuple, str]]]]:
     """Returns each translation file's name, the file it translates and its items."""
     assert project.settings is not None  # with_settings raises without them
     found = [(HANDBOOK, SETTINGS_FILE, handbook_items(project.settings, project.roles))]
@@ -95,7 +95,9 @@ def _refuse_errors(project: Project) -> None:
         raise CheckFailed(errors)
 
 
-def updated(language: str, source: str, items: dict[str, str], entries: TranslationFile) -> str:
+def updated(
+    language: str, source: str, items: dict[str, tuple[tuple, str]], entries: TranslationFile
+) -> str:
     """Returns the text of the translation file of the items of `source` (a role file or
     handbook.yaml), in the items' order: each entry of `entries` kept as it is, a TODO entry for
     each item without one, a TODO note on each stale one; entries of no item are left out."""
@@ -104,7 +106,7 @@ def updated(language: str, source: str, items: dict[str, str], entries: Translat
         "# the README's section Translations. `source` is the hash of the text translated, `was`",
         "# that text.",
     ]
-    for item, text in items.items():
+    for item, (_, text) in items.items():
         entry = entries.get(item)
         lines.append(f"{scalar(item)}:")
         if entry is None or not entry.text:

@@ -98,24 +98,26 @@ def key(path: tuple) -> str:
     return out
 
 
-def role_items(role: Role) -> dict[str, str]:
-    """Returns each translatable item of `role` by its key, in file order, with its text."""
-    found: dict[str, str] = {}
-    mapped(role, lambda path, text: found.setdefault(key(path), text))
+def role_items(role: Role) -> dict[str, tuple[tuple, str]]:
+    """Returns each translatable item of `role` by its key, in file order, with its path in
+    the role and its text."""
+    found: dict[str, tuple[tuple, str]] = {}
+    mapped(role, lambda path, text: found.setdefault(key(path), (path, text))[1])
     return found
 
 
-def handbook_items(settings: Settings, roles: list[Role]) -> dict[str, str]:
-    """Returns each translatable item of the settings by its key, in file order, with its text:
+def handbook_items(settings: Settings, roles: list[Role]) -> dict[str, tuple[tuple, str]]:
+    """Returns each translatable item of the settings by its key, in file order, with its path
+    in handbook.yaml (a department's is ("departments",): it is named in the roles) and its text:
     their own texts, then the departments of `roles` and the external positions by name."""
-    found: dict[str, str] = {}
-    mapped(settings, lambda path, text: found.setdefault(key(path), text))
+    found: dict[str, tuple[tuple, str]] = {}
+    mapped(settings, lambda path, text: found.setdefault(key(path), (path, text))[1])
     for department in sorted({role.department for role in roles}):
         if has_chinese(department):
-            found[f"departments.{department}"] = department
-    for name in settings.external_positions:
+            found[f"departments.{department}"] = (("departments",), department)
+    for i, name in enumerate(settings.external_positions):
         if has_chinese(name):
-            found[f"external_positions.{name}"] = name
+            found[f"external_positions.{name}"] = (("external_positions", i), name)
     return found
 
 
