@@ -15,8 +15,8 @@ class Span:
     """A run of text: plain, strong, a link, a tab, or a page field (PAGE / PAGES: the pages of
     the section); `change` marks text that one version of a document has and the other lacks:
     "insert" (the later one added it) or "delete" (the later one took it out); `lang` names the
-    language of an item's translation in a bilingual document (中英文对照), which starts a line
-    of its own and is set lighter than the source text before it."""
+    language of an item's translation in a bilingual document (中英文对照), set lighter than
+    the source text before it; the first span of a translation starts a line of its own."""
 
     text: str
     strong: bool = False

@@ -19,9 +19,12 @@ from rolebook.model.translations import HANDBOOK, SECOND, key, mapped
 
 SOURCE = "zh-CN"  # the language the role files are written in
 BILINGUAL = "zh-CN+en"  # both: each item in Chinese, then in English (中英文对照)
-# Labels that are formats or punctuation, not words: a bilingual handbook takes the source's.
-FORMATS = frozenset(
+# Labels that are formats or punctuation, not words, and the page header's labels, which must
+# leave its fields room on one line: a bilingual handbook takes the source's.
+SOURCE_ONLY = frozenset(
     {
+        "header_document_number",
+        "header_effective_date",
         "date_format",
         "page_before",
         "page_middle",
@@ -48,6 +51,12 @@ def resolve(source: str, translation: str, language: str) -> str:
     return f"{source}{SECOND}{translation}" if "+" in language else translation
 
 
+def halves(text: str) -> tuple[str, str]:
+    """Returns a text's source and translation: (text, "") unless it is bilingual."""
+    first, _, second = text.partition(SECOND)
+    return first, second
+
+
 def title(role_title: Title, language: str) -> str:
     """Returns a role's title in `language`: the schema's English title stands in for its
     translation."""
@@ -58,11 +67,11 @@ def labels(by_language: dict[str, dict[str, str]], language: str, joiner: str = 
     """Returns the labels of `language`: a bilingual language's join each of its languages'
     words by `joiner` (SECOND in templates; writers print theirs on one line), and keep the
     source's formats."""
-    if language in by_language:
+    if "+" not in language:
         return by_language[language]
     first, second = (by_language[part] for part in language.split("+"))
     return {
-        name: text if name in FORMATS else f"{text}{joiner}{second[name]}"
+        name: text if name in SOURCE_ONLY else f"{text}{joiner}{second[name]}"
         for name, text in first.items()
     }
 

@@ -29,7 +29,8 @@ Templates (templates/*.xml.j2) write a document in a small XML vocabulary, close
                             unsigned, when given, stands in every signature line (a draft),
       <pagebreak/>          what follows starts on a new page
     inline: text, <strong>, <a href=".."> (external) or <a ref="role-id"> (another role),
-    <ins>/<del> (text a later version added / took out: the redline)
+    <ins>/<del> (text a later version added / took out: the redline), <span lang="en"> (a
+    bilingual text's translation, set as the translations below are)
 
 In a bilingual build, a text holding model.translations.SECOND has its translation after that
 character: in inline content the translation becomes a span of its own (Span.lang), on a line
@@ -218,10 +219,10 @@ def _spans(el, style: Span = _PLAIN) -> Spans:
 
 def _texts(text: str, style: Span) -> list[Span]:
     """Returns the spans of a piece of text in `style`: one, or with a bilingual item's
-    translation (after SECOND) as a span of its own in the translation's language."""
+    translation (after SECOND) in the translation's language."""
     first, *rest = text.split(translations.SECOND)
     out = [replace(style, text=first)] if first else []
-    return out + [replace(style, text=part, lang=_SECOND_LANGUAGE) for part in rest]
+    return out + [replace(style, text=part, lang=_SECOND_LANGUAGE) for part in rest if part]
 
 
 def _inside(el, style: Span) -> Span:
@@ -232,6 +233,7 @@ def _inside(el, style: Span) -> Span:
         href=el.get("href", style.href),
         ref=el.get("ref", style.ref),
         change=_CHANGES.get(el.tag, style.change),
+        lang=el.get("lang", style.lang),
     )
 
 

@@ -125,6 +125,7 @@ class Renderer:
             "lang": settings.language,
             "title_of": self.title_of,
             "other_title": self.other_title,
+            "halves": language.halves,
             "control_value": self.control_value,
             "handbook_status": handbook_status(roles),
             "org_chart_of": lambda ordered: orgchart.graph(ordered, self.title_of),

@@ -391,7 +391,9 @@ class _Build:
     def runs(self, spans: Spans, bold: bool = False) -> builtins.list:
         """Returns the runs of inline spans, with links and fields."""
         out = []
-        for s in spans:
+        for s, before in zip(spans, (Span(""), *spans), strict=False):
+            if s.lang and not before.lang:  # a translation starts a line of its own
+                out.append(oxml.run("\n"))
             if s.field == "TAB":
                 out.append(oxml.tab())
             elif s.field == "PAGES" and not self.single:
@@ -407,17 +409,14 @@ class _Build:
         return out
 
 
-# The translation in a bilingual document: on a line of its own, a lighter grey than the text.
+# The translation in a bilingual document: a lighter grey than the text.
 TRANSLATION_COLOR = "595959"
 
 
 def _run(span: Span, bold: bool = False):
     """Returns the run of a span of text: bold, a translation, marked as changed, as it says."""
-    if span.lang:
-        run = oxml.run("\n" + span.text, bold or span.strong, TRANSLATION_COLOR)
-    else:
-        run = oxml.run(span.text, bold or span.strong)
-    return _marked(run, span)
+    color = TRANSLATION_COLOR if span.lang else ""
+    return _marked(oxml.run(span.text, bold or span.strong, color), span)
 
 
 # A span's change mark as a run property: inserted text underlined, deleted text struck through.

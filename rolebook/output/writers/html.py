@@ -29,6 +29,7 @@ from rolebook.model.document import (
     PageBreak,
     Para,
     SignOff,
+    Span,
     Spans,
     Table,
     Toc,
@@ -99,10 +100,12 @@ def blocks(items: tuple[Block, ...]) -> str:
 def spans(items: Spans) -> str:
     """Returns the HTML of inline spans: escaped text, <strong>, change marks and links."""
     out = []
-    for s in items:
+    for s, before in zip(items, (Span(""), *items), strict=False):
         text = escape(s.text if s.field != "TAB" else " ", quote=False)
         if s.lang:  # a bilingual item's translation, on a line of its own
-            text = f'<br><span class="translation" lang="{escape(s.lang)}">{text}</span>'
+            text = f'<span class="translation" lang="{escape(s.lang)}">{text}</span>'
+            if not before.lang:
+                out.append("<br>")
         if s.strong:
             text = f"<strong>{text}</strong>"
         if s.change:
