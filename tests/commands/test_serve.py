@@ -284,3 +284,11 @@ def test_the_root_leads_to_the_index_and_a_missing_page_is_404(handler):
     state.problems = ["roles/x.yaml:1:1: error: <broken>"]
     body = get(base + "html/gone.html")[2].decode()
     assert "roles/x.yaml:1:1: error: &lt;broken&gt;</div>" in body
+
+
+def test_a_saved_translation_is_part_of_the_handbooks_input(tmp_path):
+    from rolebook.commands.serve import relevant
+
+    assert relevant(tmp_path, None, str(tmp_path / "translations/en/vip-specialist.yaml"))
+    assert not relevant(tmp_path, None, str(tmp_path / "translations/en/.vip-specialist.yaml"))
+    assert not relevant(tmp_path, None, str(tmp_path / "translations/en/notes.txt"))
