@@ -19,8 +19,9 @@ from rolebook.model.translations import HANDBOOK, SECOND, key, mapped
 
 SOURCE = "zh-CN"  # the language the role files are written in
 BILINGUAL = "zh-CN+en"  # both: each item in Chinese, then in English (中英文对照)
-# Labels that are formats or punctuation, not words, and the page header's labels, which must
-# leave its fields room on one line: a bilingual handbook takes the source's.
+# Labels that are formats or punctuation, not words, and the page header's own labels: a
+# bilingual handbook takes the source's. (The header is one line: the templates print only the
+# source half of the other labels and texts there.)
 SOURCE_ONLY = frozenset(
     {
         "header_document_number",
