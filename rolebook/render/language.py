@@ -58,6 +58,11 @@ def halves(text: str) -> tuple[str, str]:
     return first, second
 
 
+def plain(text: str) -> str:
+    """Returns a text on one line: a bilingual one's two languages joined by " / "."""
+    return text.replace(SECOND, " / ")
+
+
 def title(role_title: Title, language: str) -> str:
     """Returns a role's title in `language`: the schema's English title stands in for its
     translation."""
