@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,9 @@ def test_a_bilingual_build_prints_each_item_in_chinese_then_in_english(translate
     ) in page
     assert '<html lang="zh-CN">' in page
     assert '岗位职责<br><span class="translation" lang="en">Duties</span></h2>' in page
+    core = zipfile.ZipFile(out / "docx/vip-specialist.docx").read("docProps/core.xml")
+    assert b"<dc:language>zh-CN</dc:language>" in core
+    assert "<dc:title>VIP专员 / VIP Specialist</dc:title>".encode() in core
     text = docx_text(out / "docx/vip-specialist.docx")
     assert "其他服务内容：未明确内容可及时做到补充。\nOther services: anything" in text
     assert "保密性原则：VIP室服务人员应为所服务VIP客户全面做到保密原则" in text
