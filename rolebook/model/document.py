@@ -7,6 +7,7 @@ knows neither the templates' XML nor any output format.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 
@@ -28,6 +29,15 @@ class Span:
 
 
 Spans = tuple[Span, ...]
+
+
+def with_starts(spans: Spans) -> Iterator[tuple[Span, bool]]:
+    """Yields each span with whether a translation starts there (a span in another language
+    after one in the text's own): where a bilingual text goes over to its second line."""
+    before = ""
+    for span in spans:
+        yield span, bool(span.lang) and not before
+        before = span.lang
 
 
 @dataclass(frozen=True)
@@ -177,8 +187,8 @@ class Document:
 
 
 def plain(spans: Spans) -> str:
-    """Returns the text of `spans` without formatting."""
-    return "".join(s.text for s in spans)
+    """Returns the text of `spans` without formatting, a translation after " / "."""
+    return "".join(f" / {s.text}" if starts else s.text for s, starts in with_starts(spans))
 
 
 def text_of(block: Block) -> str:

@@ -37,6 +37,7 @@ from rolebook.model.document import (
     Spans,
     Table,
     Toc,
+    with_starts,
 )
 from rolebook.output import opc, orgchart, oxml
 from rolebook.output.writers.base import Resources
@@ -391,8 +392,8 @@ class _Build:
     def runs(self, spans: Spans, bold: bool = False) -> builtins.list:
         """Returns the runs of inline spans, with links and fields."""
         out = []
-        for s, before in zip(spans, (Span(""), *spans), strict=False):
-            if s.lang and not before.lang:  # a translation starts a line of its own
+        for s, starts in with_starts(spans):
+            if starts:  # a translation starts a line of its own
                 out.append(oxml.run("\n"))
             if s.field == "TAB":
                 out.append(oxml.tab())

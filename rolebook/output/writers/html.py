@@ -29,10 +29,10 @@ from rolebook.model.document import (
     PageBreak,
     Para,
     SignOff,
-    Span,
     Spans,
     Table,
     Toc,
+    with_starts,
 )
 from rolebook.output import orgchart
 from rolebook.output.writers.base import Resources
@@ -100,11 +100,11 @@ def blocks(items: tuple[Block, ...]) -> str:
 def spans(items: Spans) -> str:
     """Returns the HTML of inline spans: escaped text, <strong>, change marks and links."""
     out = []
-    for s, before in zip(items, (Span(""), *items), strict=False):
+    for s, starts in with_starts(items):
         text = escape(s.text if s.field != "TAB" else " ", quote=False)
         if s.lang:  # a bilingual item's translation, on a line of its own
             text = f'<span class="translation" lang="{escape(s.lang)}">{text}</span>'
-            if not before.lang:
+            if starts:
                 out.append("<br>")
         if s.strong:
             text = f"<strong>{text}</strong>"
