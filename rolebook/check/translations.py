@@ -38,6 +38,7 @@ Sources = dict[str, tuple[Reading, dict[str, tuple[tuple, str]]]]
 def check(project: Project) -> Iterator[Diagnostic]:
     """Yields the diagnostics of each language's translation files (see the module)."""
     sources = _sources(project)
+    departments = _in_roles(project)
     for language, files in project.translation_files.items():
         yield from _unknown_files(files, sources)
         for name, (reading, items) in sources.items():
@@ -45,7 +46,17 @@ def check(project: Project) -> Iterator[Diagnostic]:
             if translation is None:
                 yield _no_file(language, name, reading)
             elif translation.value is not None:
-                yield from _entries(language, translation, reading, items)
+                yield from _entries(language, translation, reading, items, departments)
+
+
+def _in_roles(project: Project) -> dict[str, Reading]:
+    """Returns the file of the first role of each department, where a department's missing
+    translation is reported: handbook.yaml does not name the departments."""
+    found: dict[str, Reading] = {}
+    for reading in project.readings.values():
+        if reading.value is not None:
+            found.setdefault(reading.value.department, reading)
+    return found
 
 
 def _sources(project: Project) -> Sources:
@@ -88,9 +99,11 @@ def _entries(
     translation: Reading[TranslationFile],
     source: Reading,
     items: dict[str, tuple[tuple, str]],
+    departments: dict[str, Reading],
 ) -> Iterator[Diagnostic]:
     """Yields the diagnostics of the entries of one translation file: unknown items (errors),
-    and missing, empty and stale translations (warnings)."""
+    and missing, empty and stale translations (warnings); a department's missing one in the
+    file of a role of that department (see _in_roles)."""
     entries = translation.value or {}
     for item in entries:
         if item not in items:
@@ -101,8 +114,9 @@ def _entries(
     for item, (path, text) in items.items():
         entry = entries.get(item)
         if entry is None:
-            yield source.diagnostic(
-                source.at(path),
+            named = departments.get(text) if path == ("departments",) else None
+            yield (named or source).diagnostic(
+                named.at(("department",)) if named else source.at(path),
                 f"no {what} of '{item}'; `rolebook translate --lang {language}` adds it as a TODO",
                 WARNING,
             )

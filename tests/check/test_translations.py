@@ -43,8 +43,8 @@ def test_a_missing_translation_is_a_warning_at_the_source_text(translated):
     edit(translated / f"{EN}vip-specialist.yaml", "\nsummary:", "\nsummry:")
     edit(translated / f"{EN}handbook.yaml", "departments.贵宾部:", "departments.贵宾部门:")
     assert messages(translated) == [
-        "handbook.yaml:3:1: warning: no English translation of 'departments.贵宾部'; "
-        "`rolebook translate --lang en` adds it as a TODO",
+        "roles/vip-department-manager.yaml:6:13: warning: no English translation of "
+        "'departments.贵宾部'; `rolebook translate --lang en` adds it as a TODO",
         "roles/vip-specialist.yaml:8:10: warning: no English translation of 'summary'; "
         "`rolebook translate --lang en` adds it as a TODO",
         f"{EN}handbook.yaml:40:1: error: unknown item 'departments.贵宾部门'; did you mean "
