@@ -11,7 +11,8 @@ An item is translatable when it is printed text with at least one Chinese charac
 document number or a name in Latin letters is its own translation. A role's id, title (its
 `title` has both languages already), department and reporting lines are not its own items: the
 department names and the positions outside the handbook are translated once, in handbook.yaml's
-translation file, and a reporting line to a role prints that role's title.
+translation file, and a reporting line to a role prints that role's title. Neither is any
+other name the schema gives in both languages (a dataclass of `zh` and `en`, as Title).
 """
 
 from __future__ import annotations
@@ -35,9 +36,11 @@ _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f
 _SPACES = re.compile(r"\s+")
 # Fields that are not items of their own (see the module's docstring); `unmapped` is not printed.
 _NOT_ITEMS = {
-    Role: {"id", "title", "department", "reporting", "unmapped"},
+    Role: {"id", "department", "reporting", "unmapped"},
     Settings: {"external_positions"},
 }
+
+_BILINGUAL = {"zh", "en"}  # the fields of a name given in both languages (Title)
 
 SourceHash = Annotated[str, Pattern(r"[0-9a-f]{8}", "a source hash (8 hex digits)", "3f2a1b9c")]
 
@@ -133,8 +136,8 @@ def _mapped(value, hint, path: tuple, text_of: Callable[[tuple, str], str]):
     if isinstance(value, list):
         (item,) = get_args(hint)
         return [_mapped(v, item, path + (i,), text_of) for i, v in enumerate(value)]
-    if not is_dataclass(value):
-        return value  # a date, a time window, None
+    if not is_dataclass(value) or _BILINGUAL <= {f.name for f in fields(value)}:
+        return value  # a date, a time window, None; or a name in both languages already
     skip = _NOT_ITEMS.get(type(value), set())
     hints = get_type_hints(type(value), include_extras=True)
     changes = {
