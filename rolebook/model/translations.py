@@ -136,7 +136,7 @@ def _mapped(value, hint, path: tuple, text_of: Callable[[tuple, str], str]):
     if isinstance(value, list):
         (item,) = get_args(hint)
         return [_mapped(v, item, path + (i,), text_of) for i, v in enumerate(value)]
-    if not is_dataclass(value) or _BILINGUAL <= {f.name for f in fields(value)}:
+    if not is_dataclass(value) or {f.name for f in fields(value)} >= _BILINGUAL:
         return value  # a date, a time window, None; or a name in both languages already
     skip = _NOT_ITEMS.get(type(value), set())
     hints = get_type_hints(type(value), include_extras=True)
