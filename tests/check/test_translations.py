@@ -103,3 +103,11 @@ def test_strict_check_fails_on_a_stale_translation(translated, cli):
     result = cli("check", "--root", translated, "--strict")
     assert result.code == 1
     assert "warning: stale English translation of 'qualifications.personal[1]'" in result.err
+
+
+def test_an_entry_written_as_a_bare_text_says_it_must_be_a_mapping(translated):
+    edit(translated / f"{EN}vip-specialist.yaml", "summary:\n", "summary: In day\nsummary2:\n")
+    assert messages(translated) == [
+        f"{EN}vip-specialist.yaml:20:10: error: 'summary' must be a mapping of keys to values, "
+        "not a text"
+    ]
