@@ -36,6 +36,8 @@ from rolebook.model.translations import (
 from rolebook.output import publish, translation_sheet
 from rolebook.output.translation_sheet import Row
 
+# Editors that read it (VS Code's YAML extension) complete and check the entries.
+MODELINE = "# yaml-language-server: $schema=../../schema/translation.schema.json"
 SUMMARY = "write the translation files of a language, with a TODO for each item to translate"
 
 
@@ -202,6 +204,7 @@ def updated(
     handbook.yaml), in the items' order: each entry of `entries` kept as it is, a TODO entry for
     each item without one, a TODO note on each stale one; entries of no item are left out."""
     lines = [
+        MODELINE,
         f"# {translations.LANGUAGES[language]} translations of {source}, an entry per item; see",
         "# the README's section Translations. `source` is the hash of the text translated, `was`",
         "# that text.",

@@ -67,6 +67,10 @@ class Translation:
 
 
 TranslationFile = dict[str, Translation]
+FILE_DOC = (
+    "A translation file, translations/<language>/<role id>.yaml or handbook.yaml: each item's "
+    "translation under the item's path in its source, e.g. duties[3] or workflow[1].steps[0]."
+)
 
 
 def has_chinese(text: str) -> bool:

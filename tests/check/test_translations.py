@@ -33,7 +33,7 @@ def test_a_project_without_translations_is_not_checked_for_them(project):
 def test_a_changed_source_text_makes_its_translation_stale_and_shows_the_new_text(translated):
     edit(translated / "roles/vip-specialist.yaml", "咨询信息服务：每日", "咨询信息服务：每天")
     assert messages(translated) == [
-        f"{EN}vip-specialist.yaml:41:11: warning: stale English translation of 'duties[0]': its "
+        f"{EN}vip-specialist.yaml:42:11: warning: stale English translation of 'duties[0]': its "
         "source changed after it was translated; it now reads: "
         "咨询信息服务：每天各类媒体关于市场及VIP客户关注的个股信息。"
     ]
@@ -47,16 +47,16 @@ def test_a_missing_translation_is_a_warning_at_the_source_text(translated):
         "'departments.贵宾部'; `rolebook translate --lang en` adds it as a TODO",
         "roles/vip-specialist.yaml:8:10: warning: no English translation of 'summary'; "
         "`rolebook translate --lang en` adds it as a TODO",
-        f"{EN}handbook.yaml:40:1: error: unknown item 'departments.贵宾部门'; did you mean "
+        f"{EN}handbook.yaml:41:1: error: unknown item 'departments.贵宾部门'; did you mean "
         "'departments.贵宾部'?",
-        f"{EN}vip-specialist.yaml:20:1: error: unknown item 'summry'; did you mean 'summary'?",
+        f"{EN}vip-specialist.yaml:21:1: error: unknown item 'summry'; did you mean 'summary'?",
     ]
 
 
 def test_an_empty_translation_is_a_todo_warning(translated):
     edit(translated / f"{EN}handbook.yaml", "text: Director\n", "text:\n")
     assert messages(translated) == [
-        f"{EN}handbook.yaml:44:1: warning: 'external_positions.总监' is not translated yet"
+        f"{EN}handbook.yaml:45:1: warning: 'external_positions.总监' is not translated yet"
     ]
 
 
@@ -64,7 +64,7 @@ def test_an_entry_of_no_item_is_an_error(translated):
     with (translated / f"{EN}vip-specialist.yaml").open("a", encoding="utf-8") as file:
         file.write("foo:\n  text: x\n")
     assert messages(translated) == [
-        f"{EN}vip-specialist.yaml:248:1: error: unknown item 'foo': roles/vip-specialist.yaml "
+        f"{EN}vip-specialist.yaml:249:1: error: unknown item 'foo': roles/vip-specialist.yaml "
         "has no such text to translate; delete the entry (`rolebook translate` drops it)"
     ]
 
@@ -91,9 +91,9 @@ def test_a_translation_file_is_read_as_strictly_as_a_role(translated):
     edit(translated / f"{EN}vip-specialist.yaml", "  source: 5c6f79a8", "  source: 5c6f79a")
     edit(translated / f"{EN}vip-specialist.yaml", "  text: In day-to-day", "  txt: In day-to-day")
     assert messages(translated) == [
-        f"{EN}vip-specialist.yaml:21:11: error: '5c6f79a' is not a source hash (8 hex digits); "
+        f"{EN}vip-specialist.yaml:22:11: error: '5c6f79a' is not a source hash (8 hex digits); "
         "write it like 3f2a1b9c",
-        f"{EN}vip-specialist.yaml:23:3: error: unknown key 'txt' in 'summary'; did you mean "
+        f"{EN}vip-specialist.yaml:24:3: error: unknown key 'txt' in 'summary'; did you mean "
         "'text'?",
     ]
 
@@ -108,6 +108,6 @@ def test_strict_check_fails_on_a_stale_translation(translated, cli):
 def test_an_entry_written_as_a_bare_text_says_it_must_be_a_mapping(translated):
     edit(translated / f"{EN}vip-specialist.yaml", "summary:\n", "summary: In day\nsummary2:\n")
     assert messages(translated) == [
-        f"{EN}vip-specialist.yaml:20:10: error: 'summary' must be a mapping of keys to values, "
+        f"{EN}vip-specialist.yaml:21:10: error: 'summary' must be a mapping of keys to values, "
         "not a text"
     ]
