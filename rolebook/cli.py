@@ -11,7 +11,18 @@ import sys
 from pathlib import Path
 
 from rolebook import __version__
-from rolebook.commands import build, bump, check, diff, export, importing, new, schema, serve
+from rolebook.commands import (
+    build,
+    bump,
+    check,
+    diff,
+    export,
+    importing,
+    new,
+    schema,
+    serve,
+    translate,
+)
 from rolebook.commands.options import print_lines
 from rolebook.model.errors import RolebookError
 
@@ -42,6 +53,7 @@ COMMANDS = {
     "diff": diff,
     "import": importing,
     "export": export,
+    "translate": translate,
 }
 
 

@@ -25,6 +25,13 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture
+def translated(project: Path) -> Path:
+    """Returns a copy of the sample project with its translations (translations/en/)."""
+    shutil.copytree(REPO / "translations", project / "translations")
+    return project
+
+
 @dataclass
 class Result:
     code: int

@@ -511,6 +511,11 @@ def tidy_settings(doc: Document) -> None:
     set_attrs(root, "w:characterSpacingControl", val="compressPunctuation")
     # Mode 15 keeps Word from opening the file in "Compatibility Mode".
     set_attrs(root, "w:compat/w:compatSetting[@w:name='compatibilityMode']", val=15)
+    # A bilingual handbook ends a text's Chinese with a line break before its English: a
+    # justified line so ended must not be stretched across the page.
+    compat = root.find(qn("w:compat"))
+    if compat.find(qn("w:doNotExpandShiftReturn")) is None:
+        compat.insert(0, w("doNotExpandShiftReturn"))
     set_attrs(root, "w:themeFontLang", val="en-US", eastAsia="zh-CN")
 
 

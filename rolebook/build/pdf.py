@@ -25,6 +25,8 @@ from rolebook.load.project import Project
 from rolebook.model.errors import RolebookError
 from rolebook.model.schema import Role
 from rolebook.output import pdf_pages
+from rolebook.render.language import plain
+from rolebook.render.language import title as role_title
 from rolebook.util.digest import digest, tool_digest
 
 INSTALL = "apt-get install -y --no-install-recommends libreoffice-writer-nogui"
@@ -189,16 +191,18 @@ def pdf_files(
     converted = converted_batches(
         batches(handbook_pieces(project)), pieces, assemble, workers, cache
     )
-    lang = project.settings.language
+    language = project.settings.language
+    lang = language.split("+")[0]  # a bilingual handbook's first language
+    handbook_title = plain(project.settings.title)
     files = {
         "pdf/handbook.pdf": joined(
-            [pdfs["batch"] for _, pdfs in converted], project.settings.title, lang, cache
+            [pdfs["batch"] for _, pdfs in converted], handbook_title, lang, cache
         )
     }
     for group, pdfs in converted:
         for piece in group:
             if piece.role is not None:
-                title = piece.role.title.en if lang == "en" else piece.role.title.zh
+                title = plain(role_title(piece.role.title, language))
                 files[f"pdf/{piece.role.id}.pdf"] = joined(
                     [pdfs[str(piece.number)]], title, lang, cache
                 )

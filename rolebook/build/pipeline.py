@@ -17,11 +17,12 @@ from pathlib import Path
 from rolebook.build import cache as cache_module
 from rolebook.build import pdf as pdf_module
 from rolebook.check import gather
-from rolebook.load import files, history
+from rolebook.load import files, history, translations
 from rolebook.load.files import TEMPLATES_DIR
 from rolebook.load.project import Project
 from rolebook.load.readings import Readings
 from rolebook.output import publish
+from rolebook.render import language
 from rolebook.util import parallel
 from rolebook.util.digest import digest, folder_digest, tool_digest
 
@@ -109,6 +110,7 @@ def _build(
         project.settings = dataclasses.replace(project.settings, pdf=True)
     if project.settings.pdf:
         pdf_module.soffice()  # `pdf: true` without LibreOffice: refused before anything is written
+    project = language.localised(project)
     from rolebook.build import outputs  # the writers and Jinja: only a real build needs them
 
     rendered = outputs.render_all(project, workers, cache)
@@ -130,8 +132,8 @@ def check_output(root: Path, output: Path) -> Path:
 
 def input_digest(root: Path, lang: str | None = None, pdf: bool = False) -> str:
     """Returns the digest of all a build reads (rolebook itself, `lang`, today's date for the
-    checks, the git commit the changes pages compare with, the settings, the roles and the
-    templates), or "" if some of it cannot be read: the build will say what."""
+    checks, the git commit the changes pages compare with, the settings, the roles, their
+    translations and the templates), or "" if some of it cannot be read: the build will say what."""
     try:
         head = history.head(root)
         return digest(
@@ -141,6 +143,7 @@ def input_digest(root: Path, lang: str | None = None, pdf: bool = False) -> str:
             dt.date.today().isoformat(),
             head,
             *files.input_bytes(root),
+            *translations.input_bytes(root),
             folder_digest(root / TEMPLATES_DIR),
         )
     except (OSError, files.Refused):

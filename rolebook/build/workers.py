@@ -17,6 +17,8 @@ from rolebook.load.files import TEMPLATES_DIR
 from rolebook.load.project import Project
 from rolebook.model.errors import LocatedError
 from rolebook.output.writers import WRITERS, Resources
+from rolebook.render.language import BILINGUAL
+from rolebook.render.language import labels as localised_labels
 from rolebook.render.templating import RecordedRoles, Renderer, environment, template_error
 from rolebook.util import parallel
 
@@ -32,7 +34,7 @@ class Runner:
         self.resources = load_resources(templates)
         assert project.settings is not None  # a build renders only a checked project
         language = project.settings.language
-        if language not in self.resources.labels:
+        if any(part not in self.resources.labels for part in language.split("+")):
             raise LocatedError(
                 f"{TEMPLATES_DIR}/labels.yaml",
                 None,
@@ -42,9 +44,8 @@ class Runner:
             )
         self.roles = {role.id: role for role in project.roles}
         self.anchors = frozenset(self.roles)  # a link to a role goes to its section
-        self.renderer = Renderer(
-            self.resources.env, project.settings, project.roles, self.resources.labels[language]
-        )
+        labels = localised_labels(self.resources.labels, language)
+        self.renderer = Renderer(self.resources.env, project.settings, project.roles, labels)
         try:
             self.writers = {name: cls(self.resources) for name, cls in WRITERS.items()}
         except jinja2.TemplateError as exc:  # a writer's own template, such as page.html.j2
@@ -111,5 +112,7 @@ def run(runner: Runner, jobs: list[Job], workers: int) -> Iterator[tuple[Job, di
 def load_resources(templates: Path) -> Resources:
     """Returns the writers' resources read from the templates folder."""
     labels = resources.labels(templates / "labels.yaml")
+    # The writers print their labels (a caption, a search box) on one line in a bilingual build.
+    labels |= {BILINGUAL: localised_labels(labels, BILINGUAL, " / ")} if "en" in labels else {}
     reference = resources.word_document(templates / "reference.docx")
     return Resources(environment(templates), labels, reference, f"{TEMPLATES_DIR}/reference.docx")

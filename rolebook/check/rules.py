@@ -24,6 +24,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, TypeVar
 
 from rolebook.check import compliance
+from rolebook.check import translations as translation_rules
 from rolebook.load.files import SETTINGS_FILE
 from rolebook.load.reader import Reading
 from rolebook.model.errors import WARNING, Diagnostic
@@ -742,3 +743,5 @@ def unmapped_text(
 # Registered apart from the list above, so that checks added to that list merge cleanly with
 # this one; it runs last, and its warnings close the list.
 CHECKS.append(unmapped_text)
+# The translation files' checks, registered here for the same reason.
+CHECKS.append(translation_rules.check)

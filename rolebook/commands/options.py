@@ -10,7 +10,8 @@ from typing import TextIO
 
 from rolebook.model.scalars import ROLE_ID, DateKind, KindError
 
-LANGUAGES = ("zh-CN", "en")  # the languages templates/labels.yaml has labels for
+# The languages of a build: those templates/labels.yaml has labels for, and both (中英文对照).
+LANGUAGES = ("zh-CN", "en", "zh-CN+en")
 
 
 def output_argument(p: argparse.ArgumentParser) -> None:

@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 from rolebook.build import pipeline
 from rolebook.commands.options import output_argument, summary_line
 from rolebook.load.files import ROLES_DIR, SETTINGS_FILE, TEMPLATES_DIR
+from rolebook.load.translations import TRANSLATIONS_DIR
 from rolebook.model.errors import RolebookError
 
 SUMMARY = "build, serve the handbook on 127.0.0.1 and rebuild on every save"
@@ -129,8 +130,10 @@ def watch(root: Path, build: Callable[[], pipeline.Report], state: State, port: 
 
 
 def watched(root: Path) -> list[Path]:
-    """Returns the folders to watch: the project (for handbook.yaml), roles/ and templates/."""
-    return [p for p in (root, root / ROLES_DIR, root / TEMPLATES_DIR) if p.is_dir()]
+    """Returns the folders to watch: the project (for handbook.yaml), roles/, templates/ and
+    translations/."""
+    folders = (root, root / ROLES_DIR, root / TEMPLATES_DIR, root / TRANSLATIONS_DIR)
+    return [p for p in folders if p.is_dir()]
 
 
 def relevant(root: Path, change, path: str) -> bool:
@@ -140,7 +143,7 @@ def relevant(root: Path, change, path: str) -> bool:
         return False
     if len(rel.parts) == 1:
         return rel.name == SETTINGS_FILE
-    if rel.parts[0] == ROLES_DIR:
+    if rel.parts[0] in (ROLES_DIR, TRANSLATIONS_DIR):
         return rel.suffix in (".yaml", ".yml")
     return rel.parts[0] == TEMPLATES_DIR
 

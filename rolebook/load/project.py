@@ -19,12 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from rolebook.load import translations
 from rolebook.load.files import ROLES_DIR, SETTINGS_FILE, Refused, contents, scan_roles
 from rolebook.load.reader import Reading, read
 from rolebook.load.readings import Readings
 from rolebook.model.errors import ERROR, CheckFailed, Diagnostic
 from rolebook.model.scalars import ROLE_ID, KindError
 from rolebook.model.schema import Role, Settings
+from rolebook.model.translations import TranslationFile
 from rolebook.util import parallel
 from rolebook.util.digest import digest
 
@@ -42,6 +44,16 @@ class Project:
     today: dt.date = field(default_factory=dt.date.today)
     # Where each setting is in handbook.yaml, for checks that point at one (external_positions).
     settings_reading: Reading[Settings] | None = None
+    # The translation files of each language (rolebook/load/translations.py), by name.
+    translation_files: dict[str, translations.Files] = field(default_factory=dict)
+
+    @property
+    def translations(self) -> dict[str, dict[str, TranslationFile]]:
+        """Returns the entries of each language's readable translation files, by file name."""
+        return {
+            language: {name: r.value for name, r in files.items() if r.value is not None}
+            for language, files in self.translation_files.items()
+        }
 
     @property
     def errors(self) -> int:
@@ -105,12 +117,24 @@ def load(
         )
         project.diagnostics += settings_reading.diagnostics
         found = _read_roles(project, workers, readings, checks)
+        _read_translations(project)
         if not project.readings:
             project.diagnostics.append(_no_roles(root))
         if project.settings is not None:
             project.diagnostics += checks.project(project, found)
     project.diagnostics.sort(key=lambda d: (d.path != SETTINGS_FILE, d.path, d.line, d.col))
     return project
+
+
+def _read_translations(project: Project) -> None:
+    """Reads the project's translation files into it, with their diagnostics."""
+    try:
+        project.translation_files = translations.load(project.root)
+    except Refused as exc:
+        raise exc.failed() from None
+    for files in project.translation_files.values():
+        for reading in files.values():
+            project.diagnostics += reading.diagnostics
 
 
 def _no_roles(root: Path) -> Diagnostic:

@@ -434,8 +434,9 @@ def _where(event: Event) -> tuple[int, int]:
 
 @dataclass(frozen=True, eq=False)  # each shape is made once (see _shape): its identity will do
 class _Shape:
-    """How a value of one type hint is read: as a scalar of `kind`, a list of `item`s, or a
-    mapping onto the dataclass `schema` with the shape of each of its `fields`. `what` describes
+    """How a value of one type hint is read: as a scalar of `kind`, a list of `item`s, a
+    mapping of any keys to `values` (a dict), or a mapping onto the dataclass `schema` with the
+    shape of each of its `fields`. `what` describes
     the value in messages; `required` names the fields that have no default; `optional` says
     whether the model's value may be None."""
 
@@ -444,6 +445,7 @@ class _Shape:
     item: _Shape | None = None
     schema: type | None = None
     fields: dict[str, _Shape] = field(default_factory=dict)
+    values: _Shape | None = None
     required: frozenset[str] = frozenset()
     optional: bool = False
 
@@ -464,6 +466,8 @@ def _shape(hint) -> _Shape:
         return _Shape(kind.what, kind=kind)
     if origin is list:
         return _Shape("a list", item=_shape(typing.get_args(hint)[0]))
+    if origin is dict:
+        return _Shape("a mapping of keys to entries", values=_shape(typing.get_args(hint)[1]))
     hints = typing.get_type_hints(hint, include_extras=True)
     fields = dataclasses.fields(hint)
     return _Shape(
@@ -481,8 +485,9 @@ def _shape(hint) -> _Shape:
 @cache
 def _keys_of(shape: _Shape) -> frozenset[str]:
     """Returns every key a file of `shape` may hold, at any depth."""
-    if shape.item is not None:
-        return _keys_of(shape.item)
+    inner = shape.item or shape.values
+    if inner is not None:
+        return _keys_of(inner)
     nested = (_keys_of(inner) for inner in shape.fields.values())
     return frozenset(shape.fields).union(*nested)
 
@@ -605,7 +610,12 @@ class _Walker:
         if not isinstance(node, MappingNode):
             return self._wrong_type(node, shape, path)
         given = self._keys(node, shape, path)
-        values = {k: self.convert(v, shape.fields[k], path + (k,)) for k, v in given.items()}
+        values = {
+            k: self.convert(v, shape.values or shape.fields[k], path + (k,))
+            for k, v in given.items()
+        }
+        if shape.values is not None:  # a dict: its keys are the caller's to judge
+            return INVALID if any(v is INVALID for v in values.values()) else values
         return self._construct(node, shape, path, values)
 
     def _keys(self, node: MappingNode, shape: _Shape, path: Path) -> dict[str, Node]:
@@ -622,7 +632,7 @@ class _Walker:
                 )
                 continue
             key_positions[path + (name,)] = key.where
-            if name in shape.fields:
+            if name in shape.fields or (shape.values is not None and isinstance(name, str)):
                 given[name] = value
                 continue
             if self.reading.full:

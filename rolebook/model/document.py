@@ -7,6 +7,7 @@ knows neither the templates' XML nor any output format.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 
@@ -14,7 +15,9 @@ from dataclasses import dataclass, field
 class Span:
     """A run of text: plain, strong, a link, a tab, or a page field (PAGE / PAGES: the pages of
     the section); `change` marks text that one version of a document has and the other lacks:
-    "insert" (the later one added it) or "delete" (the later one took it out)."""
+    "insert" (the later one added it) or "delete" (the later one took it out); `lang` names the
+    language of an item's translation in a bilingual document (中英文对照), set lighter than
+    the source text before it; the first span of a translation starts a line of its own."""
 
     text: str
     strong: bool = False
@@ -22,9 +25,19 @@ class Span:
     ref: str = ""
     field: str = ""
     change: str = ""
+    lang: str = ""
 
 
 Spans = tuple[Span, ...]
+
+
+def with_starts(spans: Spans) -> Iterator[tuple[Span, bool]]:
+    """Yields each span with whether a translation starts there (a span in another language
+    after one in the text's own): where a bilingual text goes over to its second line."""
+    before = ""
+    for span in spans:
+        yield span, bool(span.lang) and not before
+        before = span.lang
 
 
 @dataclass(frozen=True)
@@ -174,8 +187,8 @@ class Document:
 
 
 def plain(spans: Spans) -> str:
-    """Returns the text of `spans` without formatting."""
-    return "".join(s.text for s in spans)
+    """Returns the text of `spans` without formatting, a translation after " / "."""
+    return "".join(f" / {s.text}" if starts else s.text for s, starts in with_starts(spans))
 
 
 def text_of(block: Block) -> str:

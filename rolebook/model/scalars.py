@@ -31,7 +31,7 @@ ZERO_WIDTH = (
 # them for line breaks), a byte-order mark inside the text, lone surrogates and non-characters,
 # bidirectional controls and zero-width characters. They arrive by copying out of other programs.
 INVISIBLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef\ufeff\ufffe\uffff"
     f"{BIDI_CONTROLS}{ZERO_WIDTH}]"
 )
 # In a value, a carriage return too: YAML reads line breaks as "\n", so one can only come from an
@@ -245,4 +245,4 @@ Version = Annotated[
 Date = Annotated[dt.date, DateKind()]
 Window = Annotated[TimeWindow, TimeWindowKind()]
 Status = Annotated[str, Choice("draft", "review", "approved", "retired")]
-Language = Annotated[str, Choice("zh-CN", "en")]
+Language = Annotated[str, Choice("zh-CN", "en", "zh-CN+en")]

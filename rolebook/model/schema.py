@@ -284,7 +284,12 @@ class Settings:
     document_number: Text = doc("The handbook's own document number.")
     version: Version = doc("The handbook's version, MAJOR.MINOR.")
     effective_date: Date = doc("Date from which this handbook version applies.")
-    language: Language = doc("Language of labels and dates: zh-CN or en.", default="zh-CN")
+    language: Language = doc(
+        "Language of the handbook: zh-CN; en (labels, dates and every translation in "
+        "translations/en/ in English); or zh-CN+en, both (中英文对照: each item in Chinese, then "
+        "in English).",
+        default="zh-CN",
+    )
     pdf: Switch = doc(
         "Also write output/pdf/: handbook.pdf and each role's PDF, converted by LibreOffice "
         "(as `build --pdf`).",

@@ -12,20 +12,23 @@ import types
 import typing
 
 from rolebook.model.schema import Role, Settings
+from rolebook.model.translations import FILE_DOC, TranslationFile
 
-FILES = {"schema/role.schema.json": Role, "schema/handbook.schema.json": Settings}
+FILES = {
+    "schema/role.schema.json": Role,
+    "schema/handbook.schema.json": Settings,
+    "schema/translation.schema.json": TranslationFile,
+}
 
 
 def document(schema: type) -> dict:
-    """Returns the JSON Schema document for a schema dataclass."""
-    assert schema.__doc__ is not None  # @dataclass gives a class without one its signature
-    out = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": schema.__name__,
-        "description": schema.__doc__.strip(),
-    }
-    out.update(_object(schema))
-    return out
+    """Returns the JSON Schema document for a schema dataclass, or a translation file's."""
+    if schema is TranslationFile:
+        out = {"title": "Translations", "description": FILE_DOC}
+    else:
+        assert schema.__doc__ is not None  # @dataclass gives a class without one its signature
+        out = {"title": schema.__name__, "description": schema.__doc__.strip()}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **out, **_type(schema)}
 
 
 def text(schema: type) -> str:
@@ -56,4 +59,6 @@ def _type(hint) -> dict:
         return dict(hint.__metadata__[0].json)
     if origin is list:
         return {"type": "array", "items": _type(typing.get_args(hint)[0])}
+    if origin is dict:
+        return {"type": "object", "additionalProperties": _type(typing.get_args(hint)[1])}
     return _object(hint)

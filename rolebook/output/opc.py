@@ -264,6 +264,8 @@ def core_properties(meta: dict[str, str]) -> bytes:
         return f"{{{_CORE[prefix]}}}{local}"
 
     root = etree.Element(name("cp:coreProperties"), nsmap=_CORE)
+    # A bilingual document (zh-CN+en) is in its first language; the other is its translation.
+    meta = {**meta, "lang": meta.get("lang", "").split("+")[0]}
     for tag, key in _CORE_FIELDS:
         etree.SubElement(root, name(tag)).text = meta.get(key, "")
     etree.SubElement(root, name("cp:revision")).text = "1"

@@ -29,7 +29,13 @@ Templates (templates/*.xml.j2) write a document in a small XML vocabulary, close
                             unsigned, when given, stands in every signature line (a draft),
       <pagebreak/>          what follows starts on a new page
     inline: text, <strong>, <a href=".."> (external) or <a ref="role-id"> (another role),
-    <ins>/<del> (text a later version added / took out: the redline)
+    <ins>/<del> (text a later version added / took out: the redline), <span lang="en"> (a
+    bilingual text's translation, set as the translations below are)
+
+In a bilingual build, a text holding model.translations.SECOND has its translation after that
+character: in inline content the translation becomes a span of its own (Span.lang), on a line
+of its own; in an attribute or a plain text (a header field, a table of contents entry) the two
+languages are joined by " / ".
 
 `parse` turns that into the model's dataclasses; writers never see the XML. Text arrives escaped by
 Jinja's autoescape, so text from YAML can never become markup here.
@@ -41,6 +47,7 @@ from dataclasses import replace
 
 from lxml import etree
 
+from rolebook.model import translations
 from rolebook.model.document import (
     Block,
     Cell,
@@ -66,6 +73,8 @@ from rolebook.model.document import (
 def parse(xml: str) -> Document:
     """Returns the Document written in `xml` by a template; raises ValueError if malformed."""
     root = etree.fromstring(xml.encode("utf-8"), _PARSER)
+    if translations.SECOND in xml:
+        _join_attributes(root)
     meta = {m.get("name", ""): m.get("content", "") for m in root.iterfind("meta")}
     links = {m.get("rel", ""): m.get("href", "") for m in root.iterfind("link")}
     titles = {m.get("rel", ""): m.get("title", "") for m in root.iterfind("link")}
@@ -80,6 +89,14 @@ def parse(xml: str) -> Document:
     crumbs = tuple((c.get("href", ""), _text(c)) for c in root.iterfind("crumb"))
     sections = tuple(_section(s) for s in root.iterfind("section"))
     return Document(meta, links, sections, titles, nav, crumbs, _data(root.find("data")))
+
+
+def _join_attributes(root) -> None:
+    """Joins the two languages of each bilingual attribute value of the tree by " / "."""
+    for el in root.iter():
+        for name, value in el.attrib.items():
+            if translations.SECOND in value:
+                el.set(name, value.replace(translations.SECOND, _JOINED))
 
 
 def _data(el) -> dict[str, object]:
@@ -179,6 +196,8 @@ def _cell(el) -> Cell:
 _CHANGES = {"ins": "insert", "del": "delete"}
 _FIELDS = ("page", "pages", "tab")
 _PLAIN = Span("")
+_SECOND_LANGUAGE = "en"  # the language of a bilingual build's translations (zh-CN+en)
+_JOINED = " / "  # between the two languages of a bilingual text where it cannot take two lines
 
 
 def _spans(el, style: Span = _PLAIN) -> Spans:
@@ -186,7 +205,7 @@ def _spans(el, style: Span = _PLAIN) -> Spans:
     where nested inline elements change it; those elements are flattened."""
     out: list[Span] = []
     if el.text:
-        out.append(replace(style, text=el.text))
+        out += _texts(el.text, style)
     for child in el:
         if child.tag in _FIELDS:
             text = "1" if child.tag != "tab" else "\t"
@@ -194,8 +213,16 @@ def _spans(el, style: Span = _PLAIN) -> Spans:
         else:
             out.extend(_spans(child, _inside(child, style)))
         if child.tail:
-            out.append(replace(style, text=child.tail))
+            out += _texts(child.tail, style)
     return tuple(out)
+
+
+def _texts(text: str, style: Span) -> list[Span]:
+    """Returns the spans of a piece of text in `style`: one, or with a bilingual item's
+    translation (after SECOND) in the translation's language."""
+    first, *rest = text.split(translations.SECOND)
+    out = [replace(style, text=first)] if first else []
+    return out + [replace(style, text=part, lang=_SECOND_LANGUAGE) for part in rest if part]
 
 
 def _inside(el, style: Span) -> Span:
@@ -206,8 +233,9 @@ def _inside(el, style: Span) -> Span:
         href=el.get("href", style.href),
         ref=el.get("ref", style.ref),
         change=_CHANGES.get(el.tag, style.change),
+        lang=el.get("lang", style.lang),
     )
 
 
 def _text(el) -> str:
-    return "".join(el.itertext())
+    return "".join(el.itertext()).replace(translations.SECOND, _JOINED)

@@ -30,7 +30,7 @@ from rolebook.load.project import Project
 from rolebook.model import document
 from rolebook.model.errors import LocatedError, RolebookError
 from rolebook.model.schema import Role, Settings, filled
-from rolebook.render import markup, orgchart
+from rolebook.render import language, markup, orgchart
 
 # The lifecycle in order: a handbook is as far along as its least advanced role.
 _STATUS_ORDER = ("draft", "review", "approved")
@@ -125,6 +125,7 @@ class Renderer:
             "lang": settings.language,
             "title_of": self.title_of,
             "other_title": self.other_title,
+            "halves": language.halves,
             "control_value": self.control_value,
             "handbook_status": handbook_status(roles),
             "org_chart_of": lambda ordered: orgchart.graph(ordered, self.title_of),
@@ -172,11 +173,14 @@ class Renderer:
         )
 
     def title_of(self, role: Role) -> str:
-        """Returns the role's title in the handbook language."""
-        return role.title.in_language(self.settings.language)
+        """Returns the role's title in the handbook language (both in a bilingual one)."""
+        return language.title(role.title, self.settings.language)
 
     def other_title(self, role: Role) -> str:
-        """Returns the role's title in the other language, for the subtitle."""
+        """Returns the role's title in the other language, for the subtitle; none in a
+        bilingual handbook, whose title has both."""
+        if "+" in self.settings.language:
+            return ""
         return role.title.beside(self.settings.language)
 
     def control_value(self, control, key: str) -> str:

@@ -119,12 +119,13 @@ def test_the_default_command_builds_with_its_options(project, cli, monkeypatch):
         (
             ["bulid"],
             "rolebook: error: argument command: invalid choice: 'bulid' (choose from "
-            "'build', 'check', 'schema', 'new', 'bump', 'serve', 'diff', 'import', 'export')",
+            "'build', 'check', 'schema', 'new', 'bump', 'serve', 'diff', 'import', 'export', "
+            "'translate')",
         ),
         (
             ["--lang", "fr"],
             "rolebook build: error: argument --lang: invalid choice: 'fr' "
-            "(choose from 'zh-CN', 'en')",
+            "(choose from 'zh-CN', 'en', 'zh-CN+en')",
         ),
         (
             ["-j", "0"],

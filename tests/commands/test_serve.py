@@ -29,7 +29,7 @@ from gitrepo import committed
 from lxml import html as lxml_html
 
 from rolebook.build.pipeline import Report
-from rolebook.commands.serve import BUILD_URL, Handler, State, rebuild
+from rolebook.commands.serve import BUILD_URL, Handler, State, rebuild, relevant
 
 SPECIALIST = "roles/vip-specialist.yaml"
 TIMEOUT = 30  # seconds for a rebuild to show; each one takes well under one
@@ -284,3 +284,9 @@ def test_the_root_leads_to_the_index_and_a_missing_page_is_404(handler):
     state.problems = ["roles/x.yaml:1:1: error: <broken>"]
     body = get(base + "html/gone.html")[2].decode()
     assert "roles/x.yaml:1:1: error: &lt;broken&gt;</div>" in body
+
+
+def test_a_saved_translation_is_part_of_the_handbooks_input(tmp_path):
+    assert relevant(tmp_path, None, str(tmp_path / "translations/en/vip-specialist.yaml"))
+    assert not relevant(tmp_path, None, str(tmp_path / "translations/en/.vip-specialist.yaml"))
+    assert not relevant(tmp_path, None, str(tmp_path / "translations/en/notes.txt"))

@@ -40,3 +40,11 @@ def test_each_role_file_points_editors_to_the_schema():
     for path in (REPO / "roles").glob("*.yaml"):
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first == "# yaml-language-server: $schema=../schema/role.schema.json"
+
+
+def test_each_translation_file_points_editors_to_its_schema():
+    paths = sorted((REPO / "translations").glob("*/*.yaml"))
+    assert paths
+    for path in paths:
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../../schema/translation.schema.json"

@@ -276,6 +276,33 @@ def test_english_page_headers_are_one_line(english_handbook):
         assert any(header.endswith(d) for d in dates), f"page {number}: header {header!r} wraps"
 
 
+@pytest.fixture(scope="module")
+def bilingual_pages(tmp_path_factory) -> list[str]:
+    """Returns the text of each page of the handbook built in both languages, with the
+    sample's translations (`build --lang zh-CN+en`)."""
+    out = tmp_path_factory.mktemp("bilingual") / "output"
+    argv = ["build", "--root", str(REPO), "--output", str(out), "--no-cache", "--lang", "zh-CN+en"]
+    assert main(argv) == 0
+    return clients.pdf_pages_text(clients.docx_to_pdf(out / "docx/handbook.docx", out.parent))
+
+
+def test_bilingual_page_headers_are_one_line(bilingual_pages):
+    """The bilingual handbook's page headers are in Chinese only, and stay on one line."""
+    dates = {squash(printed_date(r.document_control.effective_date)) for r in ROLES.values()}
+    dates.add(squash(printed_date(SETTINGS.effective_date)))
+    for number, page in enumerate(bilingual_pages[1:], 2):
+        header = lines_of(page)[0]
+        assert any(header.endswith(d) for d in dates), f"page {number}: header {header!r} wraps"
+
+
+def test_a_bilingual_item_prints_its_english_on_the_line_after_its_chinese(bilingual_pages):
+    lines = [line for page in bilingual_pages for line in lines_of(page)]
+    chinese = lines.index(squash("5.其他服务内容：未明确内容可及时做到补充。"))
+    assert lines[chinese + 1].startswith(squash("Other services: anything not set out"))
+    heading = lines.index(squash("2.1.5岗位职责"))
+    assert lines[heading + 1] == "Duties"
+
+
 def test_revision_dates_are_printed_on_one_line(pages, english_handbook):
     """A date in the handbook's revision history is never broken over two lines ("27
     November" / "2026"), in Chinese or in English."""

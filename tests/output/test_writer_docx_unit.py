@@ -348,3 +348,29 @@ def test_a_piece_put_alone_into_a_document_keeps_links_to_absent_sections_as_tex
     )
     targets = part(both, "word/document.xml").xpath("//w:hyperlink/@w:anchor", namespaces=NS)
     assert bookmark_name("vip-supervisor") in targets
+
+
+def test_a_translation_starts_a_line_of_its_own_in_a_lighter_grey(resources):
+    para = Para((Span("1. 岗位职责"), Span("Duties", lang="en"), Span(": all", lang="en")))
+    section = Section(anchor="s", header=(), footer=FOOTER, blocks=(para,))
+    data = DocxWriter(resources).write(Document(meta=META, links={}, sections=(section,)))
+    [paragraph] = [
+        p
+        for p in part(data, "word/document.xml").iter(f"{{{NS['w']}}}p")
+        if "Duties" in "".join(p.itertext())
+    ]
+    runs = [
+        (
+            "".join(r.itertext()),
+            r.find("w:br", NS) is not None,
+            r.find("w:rPr/w:color", NS) is not None
+            and r.find("w:rPr/w:color", NS).get(f"{{{NS['w']}}}val"),
+        )
+        for r in paragraph.iterfind("w:r", NS)
+    ]
+    assert runs == [
+        ("1. 岗位职责", False, False),
+        ("", True, False),
+        ("Duties", False, "595959"),
+        (": all", False, "595959"),
+    ]

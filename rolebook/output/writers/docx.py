@@ -37,6 +37,7 @@ from rolebook.model.document import (
     Spans,
     Table,
     Toc,
+    with_starts,
 )
 from rolebook.output import opc, orgchart, oxml
 from rolebook.output.writers.base import Resources
@@ -391,7 +392,9 @@ class _Build:
     def runs(self, spans: Spans, bold: bool = False) -> builtins.list:
         """Returns the runs of inline spans, with links and fields."""
         out = []
-        for s in spans:
+        for s, starts in with_starts(spans):
+            if starts:  # a translation starts a line of its own
+                out.append(oxml.run("\n"))
             if s.field == "TAB":
                 out.append(oxml.tab())
             elif s.field == "PAGES" and not self.single:
@@ -399,13 +402,22 @@ class _Build:
             elif s.field:
                 out.extend(oxml.field("NUMPAGES" if s.field == "PAGES" else s.field, s.text))
             elif s.href:
-                out.append(oxml.external_link(self.link(s.href), [_marked(oxml.run(s.text), s)]))
+                out.append(oxml.external_link(self.link(s.href), [_run(s)]))
             elif s.ref in self.anchors:
-                text = _marked(oxml.run(s.text, bold or s.strong), s)
-                out.append(self.internal_link(s.ref, [text]))
+                out.append(self.internal_link(s.ref, [_run(s, bold)]))
             else:
-                out.append(_marked(oxml.run(s.text, bold or s.strong), s))
+                out.append(_run(s, bold))
         return out
+
+
+# The translation in a bilingual document: a lighter grey than the text.
+TRANSLATION_COLOR = "595959"
+
+
+def _run(span: Span, bold: bool = False):
+    """Returns the run of a span of text: bold, a translation, marked as changed, as it says."""
+    color = TRANSLATION_COLOR if span.lang else ""
+    return _marked(oxml.run(span.text, bold or span.strong, color), span)
 
 
 # A span's change mark as a run property: inserted text underlined, deleted text struck through.

@@ -34,6 +34,7 @@ from rolebook.model.document import (
     Table,
     Toc,
     plain,
+    with_starts,
 )
 from rolebook.output import orgchart
 from rolebook.output.writers.base import Resources
@@ -124,8 +125,12 @@ def _id(ids: Ids, part: tuple[int, ...]) -> str:
 def spans(items: Spans) -> str:
     """Returns the HTML of inline spans: escaped text, <strong>, change marks and links."""
     out = []
-    for s in items:
+    for s, starts in with_starts(items):
         text = escape(s.text if s.field != "TAB" else " ", quote=False)
+        if s.lang:  # a bilingual item's translation, on a line of its own
+            text = f'<span class="translation" lang="{escape(s.lang)}">{text}</span>'
+            if starts:
+                out.append("<br>")
         if s.strong:
             text = f"<strong>{text}</strong>"
         if s.change:
