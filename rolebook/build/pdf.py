@@ -207,8 +207,8 @@ def pdf_files(
 
 def joined(pdfs: list[bytes], title: str, lang: str, cache: Cache | None) -> bytes:
     """Returns pdf_pages.join of `pdfs`, from `cache` when the very same PDFs were joined
-    under the same title and language before: pypdf's join costs far more than LibreOffice's
-    conversion of a batch, so an edited role joins again its own PDF and the handbook only."""
+    under the same title and language before: an edited role joins again its own PDF and the
+    handbook only."""
     key = digest("pdf-join", tool_digest(), title, lang, *pdfs)
     found = None if cache is None else cache.get(key, _no_reads)
     if found is not None and "pdf" in found:
@@ -230,7 +230,8 @@ def converted_batches(
     piece's own pages by its number; from `cache` when the batch's .docx is the same."""
     documents = [assemble(batch_pieces(group, pieces)) for group in groups]
     converter = converter_digest()
-    keys = [digest("pdf", converter, document) for document in documents]
+    # rolebook's own code is in the key too: the pieces cut from a batch are kept with it.
+    keys = [digest("pdf", converter, tool_digest(), document) for document in documents]
     found = [None if cache is None else cache.get(key, _no_reads) for key in keys]
     todo = [i for i, files in enumerate(found) if files is None]
     for i, pdf in zip(todo, convert([documents[i] for i in todo], workers), strict=True):

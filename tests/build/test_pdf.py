@@ -1,4 +1,4 @@
-"""`build --pdf`: LibreOffice converts the handbook in batches, pypdf cuts out each role's pages.
+"""`build --pdf`: LibreOffice converts the handbook in batches, pikepdf cuts out each role's pages.
 
 What a reader gets: output/pdf/handbook.pdf and one PDF per role, whose pages are the role's
 pages of the handbook (its footer labels, in order), titled and with the handbook's language;
@@ -16,9 +16,10 @@ import sys
 from pathlib import Path
 
 import clients
+import pdftags
+import pikepdf
 import pytest
 from conftest import REPO, edit, handbook_numbers
-from pypdf import PdfReader
 
 from rolebook.build import pdf, pipeline
 from rolebook.check import gather
@@ -77,14 +78,62 @@ def test_a_roles_pdf_is_its_pages_of_the_handbook(pdfs):
 def test_title_and_language_are_set(pdfs):
     out, files = pdfs
     settings = gather.load(REPO).settings
-    reader = PdfReader(io.BytesIO(files["handbook.pdf"]))
-    assert reader.metadata.title == settings.title
-    assert reader.trailer["/Root"]["/Lang"] == settings.language
+    reader = pikepdf.open(io.BytesIO(files["handbook.pdf"]))
+    assert str(reader.docinfo["/Title"]) == settings.title
+    assert reader.open_metadata()["dc:title"] == settings.title
+    assert reader.Root.Lang == settings.language
     info = subprocess.run(
         ["pdfinfo", str(out / "pdf" / "handbook.pdf")], capture_output=True, text=True
     ).stdout
     assert f"Title:           {settings.title}" in info
     assert "CreationDate" not in info  # no clock in the output
+
+
+def test_every_pdf_is_tagged_and_pdfa(pdfs):
+    out, files = pdfs
+    for name, data in files.items():
+        assert pdftags.problems(data) == [], name
+        info = clients.pdf_info(out / "pdf" / name)
+        assert info["Tagged"] == "yes", name
+        fonts = clients.pdf_fonts(out / "pdf" / name)
+        assert fonts == clients.pdf_fonts(out / "pdf" / name, embedded_only=True), name
+
+
+def test_a_roles_structure_is_its_part_of_the_handbooks(pdfs):
+    out, _ = pdfs
+    handbook = clients.pdf_structure(out / "pdf" / "handbook.pdf")
+    assert handbook[0] == "Document"
+    joined = "\n".join(handbook)
+    for role in ROLES:
+        own = clients.pdf_structure(out / "pdf" / f"{role}.pdf")
+        # A draft role's pages begin with its watermark (a Div), then its heading.
+        assert own[0] == "Document" and "  H1 (block):" in own[1:3]
+        assert "\n".join(own[1:]) in joined, role
+
+
+def test_outlines_lead_to_the_headings_pages(pdfs):
+    out, files = pdfs
+    numbers = handbook_numbers(gather.load(REPO).roles)
+    handbook = labels(out / "pdf" / "handbook.pdf")
+    entries = outline(files["handbook.pdf"])
+    for role, (department, number) in numbers.items():
+        page = entries[f"{department}.{number}"]
+        assert handbook[page] == f"{department}.{number}-1"
+        own = outline(files[f"{role}.pdf"])
+        assert own[f"{department}.{number}"] == 0
+        assert own[f"{department}.{number}.1"] == 0  # 文件控制, on the first page
+
+
+def outline(data: bytes) -> dict[str, int]:
+    """Returns the 0-based page of each outline entry of the PDF `data`, by its number."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    pages = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+    found = {}
+    with pdf.open_outline() as tree:
+        for item in tree.root:
+            for entry in [item, *item.children]:
+                found[entry.title.split(" ")[0]] = pages[entry.destination[0].objgen]
+    return found
 
 
 def test_two_builds_give_the_same_bytes(pdfs, tmp_path):
