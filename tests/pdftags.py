@@ -10,6 +10,8 @@ from collections.abc import Iterator
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
+from rolebook.output import pdf_pages
+
 
 def problems(data: bytes) -> list[str]:
     """Returns what is wrong with the tags and the PDF/A claim of the PDF `data`."""
@@ -19,7 +21,7 @@ def problems(data: bytes) -> list[str]:
         return found
     elements = {e.objgen: e for e in _elements(pdf.Root.StructTreeRoot)}
     pages = {page.obj.objgen for page in pdf.pages}
-    tree = dict(_numbers(pdf.Root.StructTreeRoot.ParentTree))
+    tree = dict(pdf_pages.number_tree(pdf.Root.StructTreeRoot.ParentTree))
     found += [
         f"element {e.S} on a page not in the PDF"
         for e in elements.values()
@@ -57,15 +59,6 @@ def _elements(node: pikepdf.Object) -> Iterator[pikepdf.Object]:
             assert kid.P.objgen == node.objgen, f"{kid.S} names another parent"
             yield kid
             yield from _elements(kid)
-
-
-def _numbers(node: pikepdf.Object) -> Iterator[tuple[int, pikepdf.Object]]:
-    """Yields the keys and values of the number tree under `node`."""
-    nums = node.get("/Nums", Array())
-    for i in range(0, len(nums) - 1, 2):
-        yield int(nums[i]), nums[i + 1]
-    for kid in node.get("/Kids", Array()):
-        yield from _numbers(kid)
 
 
 def _page_problems(number: int, page: pikepdf.Page, tree: dict, elements: dict) -> list[str]:

@@ -257,16 +257,16 @@ def _parent_tree(source: Pdf) -> dict[int, pikepdf.Object]:
     """Returns the structure parent tree of `source`: the elements each key stands for."""
     root = source.Root.get("/StructTreeRoot")
     tree = None if root is None else root.get("/ParentTree")
-    return {} if tree is None else dict(_numbers(tree))
+    return {} if tree is None else dict(number_tree(tree))
 
 
-def _numbers(node: pikepdf.Object) -> Iterator[tuple[int, pikepdf.Object]]:
-    """Yields the keys and values of the number tree under `node`."""
+def number_tree(node: pikepdf.Object) -> Iterator[tuple[int, pikepdf.Object]]:
+    """Yields the keys and values of the number tree under `node` (a parent tree)."""
     nums = node.get("/Nums", Array())
     for i in range(0, len(nums) - 1, 2):
         yield int(nums[i]), nums[i + 1]
     for kid in node.get("/Kids", Array()):
-        yield from _numbers(kid)
+        yield from number_tree(kid)
 
 
 def _renumber_parents(target: _Target, page: pikepdf.Object, tree: dict) -> None:
