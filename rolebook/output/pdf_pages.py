@@ -12,12 +12,13 @@ an /ID made from their content, so the same pages give the same bytes.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, OutlineItem, Pdf
+from pikepdf import Array, Dictionary, Name, Pdf
 
 # 2000-01-01 00:00:00, as an ICC profile's header writes a date.
 ICC_DATE = b"".join(n.to_bytes(2, "big") for n in (2000, 1, 1, 0, 0, 0))
@@ -29,59 +30,146 @@ class PagesNotFound(ValueError):
 
 @dataclass
 class Part:
-    """Pages of a source PDF to copy: their range, and the top-level structure elements whose
-    content is on them."""
+    """Pages of a source PDF to copy: their range, the structure elements and the outline
+    entries that go with them (all top-level, detached from their parents as they are copied)."""
 
     source: Pdf
     pages: range
     elements: list[pikepdf.Object]
+    outline: list[pikepdf.Object]
 
 
 @dataclass
 class _Target:
-    """A PDF being written: its Document structure element and its structure parent tree."""
+    """A PDF being written: its Document structure element, its structure parent tree, the
+    role map and the top-level outline entries gathered from its parts."""
 
     pdf: Pdf
     document: pikepdf.Object
-    parents: list[pikepdf.Object] = field(default_factory=list)
+    parents: dict[int, pikepdf.Object] = field(default_factory=dict)
     roles: dict[str, pikepdf.Object] = field(default_factory=dict)
+    outline: list[pikepdf.Object] = field(default_factory=list)
 
 
-def split(pdf: bytes, labels: list[str | None]) -> list[bytes]:
-    """Returns each piece of `pdf` as a tagged PDF of its own pages, cut where the outline has
-    the piece's heading (its label, e.g. "3.2"; None for the front matter, which starts it)."""
+@dataclass(frozen=True)
+class Layout:
+    """What a joined PDF holds of one of its parts: its pages, its top-level outline entries,
+    and the names its role map maps; what `rejoin` needs to replace the part."""
+
+    pages: int
+    entries: int
+    roles: tuple[str, ...]
+
+
+# Each part of a joined PDF numbers its structure parents from its own multiple of KEYS, so
+# that replacing a part renumbers no other part's pages (a sparse number tree is allowed).
+KEYS = 1 << 16
+
+
+def split(
+    pdf: bytes, labels: list[str | None], titles: list[str | None], lang: str
+) -> list[bytes | None]:
+    """Returns each piece of `pdf` whose title is not None as a tagged PDF of its own pages,
+    titled so in `lang`; a piece is cut where the outline has its heading (its label, e.g.
+    "3.2"; None for the front matter, which starts the PDF)."""
     source = _open(pdf)
     starts = piece_starts(source, labels)
     ranges = [range(s, e) for s, e in zip(starts, [*starts[1:], len(source.pages)], strict=True)]
-    owners = _elements_by_range(source, ranges)
-    return [write([Part(source, r, owners[i])], "", "") for i, r in enumerate(ranges)]
+    numbers = _page_numbers(source)
+    elements = _by_range(_top_elements(source), ranges, lambda e: _first_page(e, numbers))
+    outline = _by_range(_top_entries(source), ranges, lambda e: _entry_page(e, numbers))
+    return [
+        None if title is None else write(Part(source, r, elements[i], outline[i]), title, lang)
+        for i, (r, title) in enumerate(zip(ranges, titles, strict=True))
+    ]
 
 
-def join(pdfs: list[bytes], title: str, lang: str) -> bytes:
-    """Returns one tagged PDF/A of the pages of `pdfs`, in order, titled `title` in `lang`."""
-    parts = []
-    for pdf in pdfs:
-        source = _open(pdf)
-        parts.append(Part(source, range(len(source.pages)), _top_elements(source)))
-    return write(parts, title, lang)
+def join(pdfs: list[bytes], title: str, lang: str) -> tuple[bytes, list[Layout]]:
+    """Returns one tagged PDF/A of the pages of `pdfs`, in order, titled `title` in `lang`,
+    with the layout of each part in it (for rejoin); each one's structure tree becomes a Part
+    of the joined one's Document (one copy each, rather than one per element: a handbook of
+    1,000 roles has some 100,000)."""
+    parts = [_whole(_open(pdf)) for pdf in pdfs]
+    target = _new_target()
+    layouts = [_copy_part(target, part, i * KEYS) for i, part in enumerate(parts)]
+    _finish(target, parts[0].source, title, lang)
+    _set_outline(target)
+    return _bytes(target.pdf), layouts
+
+
+def rejoin(
+    previous: bytes, layouts: list[Layout], replacements: dict[int, bytes]
+) -> tuple[bytes, list[Layout]]:
+    """Returns what join gives when the parts numbered as `replacements` keys are replaced by
+    their values, made from `previous`, join's PDF with its `layouts`, by replacing their
+    pages, structure and outline entries; every other part's pages stay where they are, so
+    replacing one part costs its own copy and the writing of the whole."""
+    if 0 in replacements:
+        raise ValueError("the first part gives the joined PDF its properties: join again")
+    pdf = Pdf.open(io.BytesIO(previous))
+    tree = pdf.Root.StructTreeRoot
+    target = _Target(pdf, tree.K[0], dict(number_tree(tree.ParentTree)))
+    target.outline = _top_entries(pdf)
+    layouts = list(layouts)
+    for index in sorted(replacements):
+        layouts[index] = _replace_part(target, layouts, index, _whole(_open(replacements[index])))
+    pairs = (role.split("=", 1) for layout in layouts for role in layout.roles)
+    target.roles = {name: Name(value) for name, value in pairs}
+    _number_parents(target)
+    _set_outline(target)
+    return _bytes(pdf), layouts
+
+
+def _replace_part(target: _Target, layouts: list[Layout], index: int, part: Part) -> Layout:
+    """Replaces part `index` of `target` by `part`, and returns the new part's layout."""
+    pdf, old = target.pdf, layouts[index]
+    start = sum(layout.pages for layout in layouts[:index])
+    for _ in range(old.pages):
+        del pdf.pages[start]
+    base = index * KEYS
+    target.parents = {k: v for k, v in target.parents.items() if not base <= k < base + KEYS}
+    entries = sum(layout.entries for layout in layouts[:index])
+    outline, target.outline = target.outline, []
+    kids = list(target.document.K)
+    layout = _copy_part(target, part, base, at=start)
+    kids[index] = target.document.K[len(kids)]
+    target.document.K = Array(kids)
+    target.outline = outline[:entries] + target.outline + outline[entries + old.entries :]
+    return layout
+
+
+def _whole(source: Pdf) -> Part:
+    """Returns all of `source` as a part to join: its pages, its Document element (as a Part
+    element) and its outline."""
+    document = _document(source)
+    if document is not None:
+        document.S = Name.Part
+    elements = [] if document is None else [document]
+    return Part(source, range(len(source.pages)), elements, _top_entries(source))
 
 
 def _open(pdf: bytes) -> Pdf:
-    """Returns `pdf` opened, its links to places in the document dropped (see _drop_links)."""
+    """Returns `pdf` opened, its links to places in the document dropped (see _drop_links),
+    with their places in the structure tree."""
     source = Pdf.open(io.BytesIO(pdf))
     dropped = _drop_links(source)
-    for element in _top_elements(source):
-        _forget_objects(element, dropped)
+    if dropped:
+        tree = _parent_tree(source)
+        for annotation in dropped:
+            if "/StructParent" in annotation and int(annotation.StructParent) in tree:
+                _forget_object(tree[int(annotation.StructParent)], annotation)
     return source
 
 
 def piece_starts(source: Pdf, labels: list[str | None]) -> list[int]:
     """Returns the 0-based page where each piece starts: the page of the outline entry whose
     number is the piece's label; a piece without a label (the front matter) starts the PDF."""
+    numbers = _page_numbers(source)
     pages: dict[str, int] = {}
-    with source.open_outline() as outline:
-        for title, page in _outline_pages(_page_numbers(source), outline.root):
-            pages.setdefault(title.split(" ", 1)[0], page)
+    for entry in _entries(_top_entries(source)):
+        page = _entry_page(entry, numbers)
+        if page is not None:
+            pages.setdefault(str(entry.get("/Title", "")).split(" ", 1)[0], page)
     starts = []
     for label in labels:
         if label is not None and label not in pages:
@@ -90,23 +178,34 @@ def piece_starts(source: Pdf, labels: list[str | None]) -> list[int]:
     return starts
 
 
-def _outline_pages(
-    numbers: dict[tuple[int, int], int], items: list[OutlineItem]
-) -> Iterator[tuple[str, int]]:
-    """Yields each outline entry's title and 0-based page, in document order."""
-    for item in items:
-        page = _destination_page(numbers, item)
-        if page is not None:
-            yield item.title, page
-        yield from _outline_pages(numbers, item.children)
+def _top_entries(source: Pdf) -> list[pikepdf.Object]:
+    """Returns the top-level entries of `source`'s outline, in order."""
+    outlines = source.Root.get("/Outlines")
+    return [] if outlines is None else _siblings(outlines.get("/First"))
 
 
-def _destination_page(numbers: dict[tuple[int, int], int], item: OutlineItem) -> int | None:
+def _siblings(entry: pikepdf.Object | None) -> list[pikepdf.Object]:
+    """Returns `entry` and the entries after it on its level of the outline."""
+    found: list[pikepdf.Object] = []
+    while entry is not None and len(found) < 100_000:  # a cycle in a broken PDF stops here
+        found.append(entry)
+        entry = entry.get("/Next")
+    return found
+
+
+def _entries(entries: list[pikepdf.Object]) -> Iterator[pikepdf.Object]:
+    """Yields `entries` and, after each, the entries under it, in document order."""
+    for entry in entries:
+        yield entry
+        yield from _entries(_siblings(entry.get("/First")))
+
+
+def _entry_page(entry: pikepdf.Object, numbers: dict[tuple[int, int], int]) -> int | None:
     """Returns the 0-based page an outline entry leads to, or None; `numbers` are the
     document's pages' numbers by their ids (see _page_numbers)."""
-    destination: object = item.destination
-    if destination is None and item.action is not None:
-        destination = item.action.get("/D")
+    destination = entry.get("/Dest")
+    if destination is None and "/A" in entry:
+        destination = entry.A.get("/D")
     if isinstance(destination, Array) and len(destination) and destination[0].is_indirect:
         return numbers.get(destination[0].objgen)
     return None
@@ -117,19 +216,20 @@ def _page_numbers(source: Pdf) -> dict[tuple[int, int], int]:
     return {page.obj.objgen: i for i, page in enumerate(source.pages)}
 
 
-def _drop_links(source: Pdf) -> set[tuple[int, int]]:
-    """Drops from every page its links to places in the document, and returns their ids.
+def _drop_links(source: Pdf) -> list[pikepdf.Object]:
+    """Drops from every page its links to places in the document, and returns them.
 
     Such a link names a page of the document it came from: copying it would drag that page
     along, and it leads nowhere once the pages are cut apart. Links to the web are kept."""
-    dropped = set()
+    dropped = []
     for page in source.pages:
         annotations = page.obj.get("/Annots")
         if annotations is None:
             continue
-        kept = Array([a for a in annotations if not _internal_link(a)])
-        dropped |= {a.objgen for a in annotations if _internal_link(a)}
-        page.obj.Annots = kept
+        links = [a for a in annotations if _internal_link(a)]
+        if links:
+            page.obj.Annots = Array([a for a in annotations if not _internal_link(a)])
+            dropped += links
     return dropped
 
 
@@ -141,33 +241,34 @@ def _internal_link(annotation: pikepdf.Object) -> bool:
     return "/Dest" in annotation or (action is not None and action.get("/S") == Name.GoTo)
 
 
-def _forget_objects(element: pikepdf.Object, dropped: set[tuple[int, int]]) -> None:
-    """Removes, under the structure element `element`, the references to dropped links."""
+def _forget_object(element: pikepdf.Object, annotation: pikepdf.Object) -> None:
+    """Removes from the structure element `element` its reference to `annotation`."""
     kids = element.get("/K")
-    if not isinstance(kids, Array):
-        return
-    kept = [k for k in kids if not _refers_to(k, dropped)]
-    if len(kept) != len(kids):
-        element.K = Array(kept)
-    for kid in kept:
-        if isinstance(kid, Dictionary) and kid.get("/Type") != Name.OBJR and "/K" in kid:
-            _forget_objects(kid, dropped)
+    if isinstance(kids, Array):
+        element.K = Array([k for k in kids if not _refers_to(k, annotation)])
+    elif kids is not None and _refers_to(kids, annotation):
+        del element["/K"]
 
 
-def _refers_to(kid: pikepdf.Object, dropped: set[tuple[int, int]]) -> bool:
-    """Returns whether `kid` is an object reference to one of the `dropped` annotations."""
-    return isinstance(kid, Dictionary) and "/Obj" in kid and kid.Obj.objgen in dropped
+def _refers_to(kid: pikepdf.Object, annotation: pikepdf.Object) -> bool:
+    """Returns whether `kid` is an object reference to `annotation`."""
+    return isinstance(kid, Dictionary) and "/Obj" in kid and kid.Obj.objgen == annotation.objgen
+
+
+def _document(source: Pdf) -> pikepdf.Object | None:
+    """Returns the Document element at the top of `source`'s structure tree, if it has one."""
+    root = source.Root.get("/StructTreeRoot")
+    tops = [] if root is None else _as_list(root.get("/K"))
+    return tops[0] if len(tops) == 1 and tops[0].get("/S") == Name.Document else None
 
 
 def _top_elements(source: Pdf) -> list[pikepdf.Object]:
     """Returns the children of the Document element of `source`'s structure tree, if any."""
+    document = _document(source)
+    if document is not None:
+        return _as_list(document.get("/K"))
     root = source.Root.get("/StructTreeRoot")
-    if root is None:
-        return []
-    tops = _as_list(root.get("/K"))
-    if len(tops) == 1 and tops[0].get("/S") == Name.Document:
-        return _as_list(tops[0].get("/K"))
-    return tops
+    return [] if root is None else _as_list(root.get("/K"))
 
 
 def _as_list(value: pikepdf.Object | None) -> list[pikepdf.Object]:
@@ -177,17 +278,18 @@ def _as_list(value: pikepdf.Object | None) -> list[pikepdf.Object]:
     return list(value) if isinstance(value, Array) else [value]
 
 
-def _elements_by_range(source: Pdf, ranges: list[range]) -> list[list[pikepdf.Object]]:
-    """Returns, for each page range, the top-level structure elements whose content starts on
-    its pages; an element with no content of its own goes with the one before it."""
-    numbers = _page_numbers(source)
+def _by_range(
+    items: list[pikepdf.Object], ranges: list[range], page: Callable[[pikepdf.Object], int | None]
+) -> list[list[pikepdf.Object]]:
+    """Returns, for each page range, the `items` (structure elements or outline entries) whose
+    `page` is in it; an item without a page goes with the one before it."""
     owners: list[list[pikepdf.Object]] = [[] for _ in ranges]
     current = 0
-    for element in _top_elements(source):
-        page = _first_page(element, numbers)
-        if page is not None:
-            current = next(i for i, r in enumerate(ranges) if page in r or page < r.start)
-        owners[current].append(element)
+    for item in items:
+        number = page(item)
+        if number is not None:
+            current = next(i for i, r in enumerate(ranges) if number in r or number < r.start)
+        owners[current].append(item)
     return owners
 
 
@@ -205,18 +307,13 @@ def _first_page(element: pikepdf.Object, numbers: dict[tuple[int, int], int]) ->
     return None
 
 
-def write(parts: list[Part], title: str, lang: str) -> bytes:
-    """Returns a tagged PDF/A-2b of the pages of `parts`, in order, with their structure,
-    outline, and `title` and `lang` (none when empty) in its properties."""
+def write(part: Part, title: str, lang: str) -> bytes:
+    """Returns a tagged PDF/A-2b of the pages of `part`, with their structure and outline,
+    and `title` and `lang` in its properties."""
     target = _new_target()
-    outline: list[OutlineItem] = []
-    for part in parts:
-        first = len(target.pdf.pages)
-        _copy_pages(target, part)
-        outline += _copied_outline(part, first)
-    _finish(target, parts[0].source, title, lang)
-    with target.pdf.open_outline() as tree:
-        tree.root.extend(outline)
+    _copy_part(target, part, 0)
+    _finish(target, part.source, title, lang)
+    _set_outline(target)
     return _bytes(target.pdf)
 
 
@@ -232,25 +329,75 @@ def _new_target() -> _Target:
     return _Target(pdf, document)
 
 
-def _copy_pages(target: _Target, part: Part) -> None:
-    """Copies the pages of `part` and its structure elements into `target`, numbering their
-    structure parents after those already there."""
+def _copy_part(target: _Target, part: Part, base: int, at: int | None = None) -> Layout:
+    """Copies the pages of `part` into `target` (at page `at`, else after the others), and
+    its structure elements and outline entries after theirs, in one copy, numbering their
+    structure parents from `base`; returns the part's layout."""
     pdf, source = target.pdf, part.source
+    _merge_role_map(target, source)
+    _detach(part.elements, "/P")  # else copying one would drag the whole source tree along
+    _detach(part.outline, "/Parent", "/Prev", "/Next")
+    first = len(pdf.pages) if at is None else at
+    _insert_pages(pdf, [source.pages[i] for i in part.pages], first)
     tree = _parent_tree(source)
-    # Each document maps its own styles' names to standard types: the joined one, all of them.
+    pages = pdf.pages[first : first + len(part.pages)]
+    holders = [h for h in _parent_holders(pages) if int(h[0][h[1]]) in tree]
+    values = [tree[int(holder[key])] for holder, key in holders]
+    bundle = source.make_indirect(Array([*values, *part.elements, *part.outline]))
+    copied = list(pdf.copy_foreign(bundle))
+    for number, ((holder, key), value) in enumerate(zip(holders, copied, strict=False)):
+        holder[key] = base + number
+        target.parents[base + number] = value
+    for element in copied[len(values) : len(values) + len(part.elements)]:
+        element.P = target.document
+        target.document.K.append(element)
+    target.outline += copied[len(values) + len(part.elements) :]
+    names = _role_names(source)
+    return Layout(len(part.pages), len(part.outline), names)
+
+
+def _insert_pages(pdf: Pdf, pages: list[pikepdf.Page], at: int) -> None:
+    """Copies `pages` of another PDF into `pdf`, the first becoming page `at`."""
+    if at == len(pdf.pages):
+        pdf.pages.extend(pages)
+        return
+    for offset, page in enumerate(pages):
+        pdf.pages.insert(at + offset, page)
+
+
+def _detach(items: list[pikepdf.Object], *keys: str) -> None:
+    """Removes `keys` from each of `items`, in its source document."""
+    for item in items:
+        for key in keys:
+            if key in item:
+                del item[key]
+
+
+def _merge_role_map(target: _Target, source: Pdf) -> None:
+    """Adds `source`'s role map to `target`'s: each document maps its own styles' names to
+    standard types, and the joined one holds them all."""
     structure = source.Root.get("/StructTreeRoot")
     if structure is not None and "/RoleMap" in structure:
         target.roles.update(structure.RoleMap.items())
-    for element in part.elements:
-        if "/P" in element:
-            del element["/P"]  # else copying it would drag the whole source tree along
-    for i in part.pages:
-        pdf.pages.append(source.pages[i])
-        _renumber_parents(target, pdf.pages[-1].obj, tree)
-    for element in part.elements:
-        copied = _copied(pdf, element)
-        copied.P = target.document
-        target.document.K.append(copied)
+
+
+def _role_names(source: Pdf) -> tuple[str, ...]:
+    """Returns the names that `source`'s role map maps, with the type each maps to."""
+    structure = source.Root.get("/StructTreeRoot")
+    if structure is None or "/RoleMap" not in structure:
+        return ()
+    return tuple(f"{name}={value}" for name, value in sorted(structure.RoleMap.items()))
+
+
+def _parent_holders(pages: list[pikepdf.Page]) -> Iterator[tuple[pikepdf.Object, str]]:
+    """Yields each of `pages`, and each annotation on them, that has a structure parent key,
+    with the key's name."""
+    for page in pages:
+        if "/StructParents" in page.obj:
+            yield page.obj, "/StructParents"
+        for annotation in page.obj.get("/Annots", Array()):
+            if "/StructParent" in annotation:
+                yield annotation, "/StructParent"
 
 
 def _parent_tree(source: Pdf) -> dict[int, pikepdf.Object]:
@@ -269,64 +416,48 @@ def number_tree(node: pikepdf.Object) -> Iterator[tuple[int, pikepdf.Object]]:
         yield from number_tree(kid)
 
 
-def _renumber_parents(target: _Target, page: pikepdf.Object, tree: dict) -> None:
-    """Gives the copied `page`, and its annotations, structure parent keys of `target`."""
-    for holder, key in [(page, "/StructParents")] + [
-        (a, "/StructParent") for a in page.get("/Annots", Array())
-    ]:
-        if key in holder and int(holder[key]) in tree:
-            value = tree[int(holder[key])]
-            holder[key] = len(target.parents)
-            target.parents.append(_copied(target.pdf, value))
+def _set_outline(target: _Target) -> None:
+    """Gives `target` the outline of the entries copied from its parts, in order."""
+    entries = target.outline
+    if not entries:
+        if "/Outlines" in target.pdf.Root:
+            del target.pdf.Root["/Outlines"]
+        return
+    root = target.pdf.make_indirect(Dictionary(Type=Name.Outlines))
+    for before, entry, after in zip([None, *entries], entries, [*entries[1:], None], strict=False):
+        entry.Parent = root
+        for key, value in (("/Prev", before), ("/Next", after)):
+            if value is not None:
+                entry[key] = value
+            elif key in entry:
+                del entry[key]
+    root.First, root.Last = entries[0], entries[-1]
+    # Count: the entries shown, at every level; an open entry's own Count is its shown ones.
+    root.Count = len(entries) + sum(max(0, int(e.get("/Count", 0))) for e in entries)
+    target.pdf.Root.Outlines = root
 
 
-def _copied(pdf: Pdf, value: pikepdf.Object) -> pikepdf.Object:
-    """Returns `value` copied into `pdf`; a direct array's or dictionary's items one by one."""
-    if value.is_indirect:
-        return pdf.copy_foreign(value)
-    if isinstance(value, Array):
-        return Array([_copied(pdf, item) for item in value])
-    if isinstance(value, Dictionary):
-        return Dictionary({key: _copied(pdf, item) for key, item in value.items()})
-    return value
-
-
-def _copied_outline(part: Part, first: int) -> list[OutlineItem]:
-    """Returns the outline entries of `part`'s pages, leading to their pages after `first`."""
-    with part.source.open_outline() as outline:
-        return _outline_items(part, _page_numbers(part.source), outline.root, first)
-
-
-def _outline_items(
-    part: Part, numbers: dict[tuple[int, int], int], items: list[OutlineItem], first: int
-) -> list[OutlineItem]:
-    """Returns copies of `items` whose pages are in `part`; others give way to their kids."""
-    copied = []
-    for item in items:
-        kids = _outline_items(part, numbers, item.children, first)
-        page = _destination_page(numbers, item)
-        if page is None or page not in part.pages:
-            copied += kids
-            continue
-        entry = OutlineItem(item.title, first + page - part.pages.start)
-        entry.children.extend(kids)
-        copied.append(entry)
-    return copied
+def _number_parents(target: _Target) -> None:
+    """Sets `target`'s structure parent tree, in the order of its keys, and its role map."""
+    numbers: list = []
+    for key in sorted(target.parents):
+        numbers += [key, target.parents[key]]
+    tree = target.pdf.Root.StructTreeRoot
+    tree.ParentTree = target.pdf.make_indirect(Dictionary(Nums=Array(numbers)))
+    tree.ParentTreeNextKey = max(target.parents, default=-1) + 1
+    tree.RoleMap = Dictionary({key: target.roles[key] for key in sorted(target.roles)})
 
 
 def _finish(target: _Target, source: Pdf, title: str, lang: str) -> None:
     """Completes the catalogue of `target`: its structure parent tree and role map, marks,
     output intent (PDF/A), title and language."""
     pdf, root = target.pdf, target.pdf.Root
-    numbers: list = []
-    for key, value in enumerate(target.parents):
-        numbers += [key, value]
-    tree = root.StructTreeRoot
-    tree.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(numbers)))
-    tree.ParentTreeNextKey = len(target.parents)
-    tree.RoleMap = Dictionary({key: target.roles[key] for key in sorted(target.roles)})
+    _number_parents(target)
     if "/OutputIntents" in source.Root:
-        root.OutputIntents = _copied(pdf, source.Root.OutputIntents)
+        intents = source.Root.OutputIntents
+        root.OutputIntents = pdf.copy_foreign(
+            intents if intents.is_indirect else source.make_indirect(intents)
+        )
         for intent in root.OutputIntents:
             _undate_profile(intent.get("/DestOutputProfile"))
     root.MarkInfo = Dictionary(Marked=True)
@@ -345,7 +476,8 @@ def _undate_profile(profile: pikepdf.Object | None) -> None:
     # The header's dateTimeNumber (ICC.1, 7.2.8): six big-endian 16-bit numbers at 24-35. A
     # profile ID (84-99), a digest that covers the date, is zero in LibreOffice's profiles.
     if len(data) >= 128 and not any(data[84:100]):
-        profile.write(data[:24] + ICC_DATE + data[36:])
+        # Written compressed, as read back: qpdf orders a stream's keys otherwise.
+        profile.write(zlib.compress(data[:24] + ICC_DATE + data[36:]), filter=Name.FlateDecode)
 
 
 def _pdfa(source: Pdf) -> tuple[str, str] | None:
@@ -400,13 +532,19 @@ def _xmp(title: str, producer: str, pdfa: tuple[str, str] | None) -> str:
 
 
 def _bytes(pdf: Pdf) -> bytes:
-    """Returns what `pdf` saves to: compressed, with an /ID from its content and no dates, so
-    the same pages give the same bytes."""
+    """Returns what `pdf` saves to: streams compressed, with an /ID from its content and no
+    dates, so the same pages give the same bytes.
+
+    No object streams: qpdf groups objects into them in the order of their numbers in the
+    document it writes from, so a rejoined PDF and the same PDF joined afresh would differ;
+    without them, objects are numbered as met from the trailer (and the file is 15% larger)."""
+    if "/ID" in pdf.trailer:
+        del pdf.trailer["/ID"]  # qpdf would keep its first half: made from content, it is new
     buffer = io.BytesIO()
     pdf.save(
         buffer,
         deterministic_id=True,
         compress_streams=True,
-        object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        object_stream_mode=pikepdf.ObjectStreamMode.disable,
     )
     return buffer.getvalue()

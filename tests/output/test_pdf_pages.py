@@ -18,6 +18,7 @@ from rolebook.output import pdf_pages
 pytestmark = pytest.mark.external  # LibreOffice and poppler
 
 LABELS = [None, "1", "2", "2.1", "3", "3.1", "3.2"]  # the sample's front matter, chart, pieces
+TITLES = ["前言", "组织结构图", "客户服务部", "VIP专员", "贵宾部", "贵宾部经理", "贵宾部主管"]
 
 
 @pytest.fixture(scope="module")
@@ -38,20 +39,39 @@ def written(tmp: Path, name: str, data: bytes) -> Path:
 
 def test_pieces_joined_again_have_the_structure_of_the_whole(converted, tmp_path):
     whole = converted.read_bytes()
-    pieces = pdf_pages.split(whole, LABELS)
+    pieces = [p for p in pdf_pages.split(whole, LABELS, TITLES, "zh-CN") if p is not None]
     assert [len(pikepdf.open(io.BytesIO(p)).pages) for p in pieces][3:] == [6, 1, 3, 4]
-    joined = pdf_pages.join(pieces, "手册", "zh-CN")
-    assert clients.pdf_structure(written(tmp_path, "j.pdf", joined)) == clients.pdf_structure(
-        converted
-    )
+    joined, layouts = pdf_pages.join(pieces, "手册", "zh-CN")
+    assert [layout.pages for layout in layouts] == [3, 1, 1, 6, 1, 3, 4]
+    structure = clients.pdf_structure(written(tmp_path, "j.pdf", joined))
+    # Each piece joined is a Part of the Document: without them, the whole's structure.
+    assert structure.count("  Part") == len(pieces)
+    unparted = [line[2:] for line in structure[1:] if line != "  Part"]
+    assert ["Document", *unparted] == clients.pdf_structure(converted)
     assert clients.pdf_pages_text(tmp_path / "j.pdf") == clients.pdf_pages_text(converted)
     for piece in [*pieces, joined]:
-        assert pdftags.problems(piece) == (["no language"] if piece in pieces else [])
+        assert pdftags.problems(piece) == []
 
 
-def test_a_piece_keeps_its_own_outline(converted):
-    piece = pdf_pages.split(converted.read_bytes(), LABELS)[3]
-    with pikepdf.open(io.BytesIO(piece)).open_outline() as outline:
+def test_a_part_replaced_gives_what_joining_gives(converted):
+    pieces = pdf_pages.split(converted.read_bytes(), LABELS, TITLES, "zh-CN")
+    old, layouts = pdf_pages.join(pieces, "手册", "zh-CN")  # type: ignore[arg-type]
+    swapped = [pieces[0], pieces[1], pieces[2], pieces[6], pieces[4], pieces[5], pieces[3]]
+    fresh = pdf_pages.join(swapped, "手册", "zh-CN")  # type: ignore[arg-type]
+    again = pdf_pages.rejoin(old, layouts, {3: pieces[6], 6: pieces[3]})  # type: ignore[dict-item]
+    assert again == fresh  # the same bytes, and the same layouts
+    assert pdftags.problems(again[0]) == []
+    with pytest.raises(ValueError, match="^the first part gives"):
+        pdf_pages.rejoin(old, layouts, {0: pieces[1]})  # type: ignore[dict-item]
+
+
+def test_a_piece_is_titled_and_keeps_its_own_outline(converted):
+    titles = [None, None, None, "VIP专员", None, None, None]
+    pieces = pdf_pages.split(converted.read_bytes(), LABELS, titles, "zh-CN")
+    assert [p is not None for p in pieces] == [t is not None for t in titles]
+    piece = pikepdf.open(io.BytesIO(pieces[3]))  # type: ignore[arg-type]
+    assert str(piece.docinfo.Title) == "VIP专员" and piece.Root.Lang == "zh-CN"
+    with piece.open_outline() as outline:
         (entry,) = outline.root
         assert entry.title == "2.1 VIP专员"
         assert [kid.title for kid in entry.children][:2] == ["2.1.1 文件控制", "2.1.2 修订记录"]
@@ -59,4 +79,4 @@ def test_a_piece_keeps_its_own_outline(converted):
 
 def test_a_piece_without_its_heading_is_named(converted):
     with pytest.raises(pdf_pages.PagesNotFound, match="^no heading numbered 4.1 in the"):
-        pdf_pages.split(converted.read_bytes(), [None, "4.1"])
+        pdf_pages.split(converted.read_bytes(), [None, "4.1"], [None, "x"], "zh-CN")
