@@ -190,12 +190,9 @@ def pdf_files(
     converted = converted_batches(
         batches(handbook_pieces(project)), pieces, assemble, lang, workers, cache
     )
-    files = {
-        "pdf/handbook.pdf": joined(
-            [pdfs["batch"] for _, pdfs in converted], project.settings.title, lang, cache
-        )
-    }
-    for group, pdfs in converted:
+    batch_pdfs = [(key, pdfs["batch"]) for _, key, pdfs in converted]
+    files = {"pdf/handbook.pdf": joined(batch_pdfs, project.settings.title, lang, cache)}
+    for group, _, pdfs in converted:
         for piece in group:
             if piece.role is not None:
                 files[f"pdf/{piece.role.id}.pdf"] = pdfs[str(piece.number)]
@@ -210,51 +207,65 @@ def pdf_title(piece: Piece, lang: str) -> str | None:
     return piece.role.title.en if lang == "en" else piece.role.title.zh
 
 
-def joined(pdfs: list[bytes], title: str, lang: str, cache: Cache | None) -> bytes:
-    """Returns pdf_pages.join of `pdfs`, from `cache` when the very same PDFs were joined
-    under the same title and language before; else, when the last PDF joined so differs in a
-    few parts only (an edited role's batch), rejoined from it, replacing those parts."""
-    key = digest("pdf-join", tool_digest(), title, lang, *pdfs)
+def joined(pdfs: list[tuple[str, bytes]], title: str, lang: str, cache: Cache | None) -> bytes:
+    """Returns pdf_pages.join of `pdfs` (each with the cache key of the batch it is), from
+    `cache` when the very same batches were joined under the same title and language before;
+    else, when the last PDF joined so differs in a few parts only (an edited role's batch),
+    rejoined from it, replacing those parts. Batches go by their keys, not their bytes: at
+    1,000 roles, hashing their 300 MB cost seconds."""
+    keys = [key for key, _ in pdfs]
+    key = digest("pdf-join", tool_digest(), title, lang, *keys)
     found = None if cache is None else cache.get(key, _no_reads)
     if found is not None and "pdf" in found:
         return found["pdf"]
     last = digest("pdf-join-last", tool_digest(), title, lang)
     previous = None if cache is None else cache.get(last, _no_reads)
-    pdf, layouts = rejoined(previous, pdfs) or pdf_pages.join(pdfs, title, lang)
+    documents = [pdf for _, pdf in pdfs]
+    pdf, layouts = rejoined(previous, pdfs) or pdf_pages.join(documents, title, lang)
     if cache is not None:
-        files = {"pdf": pdf, "layout": _layout_json(pdfs, layouts)}
+        files = {"pdf": pdf, "layout": _layout_json(keys, layouts)}
         cache.put(key, [], files)
         cache.put(last, [], files)
     return pdf
 
 
 def rejoined(
-    previous: dict[str, bytes] | None, pdfs: list[bytes]
+    previous: dict[str, bytes] | None, pdfs: list[tuple[str, bytes]]
 ) -> tuple[bytes, list[pdf_pages.Layout]] | None:
     """Returns pdf_pages.rejoin of the `previous` joined PDF (as the cache keeps it) with
-    the parts of `pdfs` that differ from its own; None when it has not the same number of
-    parts, or its first or more than a quarter of them differ: then joining is as quick."""
+    the parts of `pdfs` (keyed as for joined) that differ from its own; None when it has not
+    the same number of parts, or its first or more than a quarter of them differ: then
+    joining is as quick."""
     try:
         assert previous is not None
         old = json.loads(previous["layout"])
-        layouts = [pdf_pages.Layout(p["pages"], p["entries"], tuple(p["roles"])) for p in old]
-        digests = [p["digest"] for p in old]
+        layouts = [
+            pdf_pages.Layout(p["pages"], p["entries"], tuple(p["roles"]), p["elements"])
+            for p in old
+        ]
+        keys = [p["key"] for p in old]
     except (AssertionError, KeyError, TypeError, ValueError):
         return None
-    if len(digests) != len(pdfs):
+    if len(keys) != len(pdfs):
         return None
-    changed = {i: pdf for i, pdf in enumerate(pdfs) if digest(pdf) != digests[i]}
+    changed = {i: pdf for i, (key, pdf) in enumerate(pdfs) if key != keys[i]}
     if 0 in changed or len(changed) > max(1, len(pdfs) // 4):
         return None
     return pdf_pages.rejoin(previous["pdf"], layouts, changed)
 
 
-def _layout_json(pdfs: list[bytes], layouts: list[pdf_pages.Layout]) -> bytes:
-    """Returns the layout of a joined PDF as the cache keeps it: each part's digest, pages,
-    outline entries and role names."""
+def _layout_json(keys: list[str], layouts: list[pdf_pages.Layout]) -> bytes:
+    """Returns the layout of a joined PDF as the cache keeps it: each part's key, pages,
+    outline entries, role names and Part elements."""
     parts = [
-        {"digest": digest(pdf), "pages": p.pages, "entries": p.entries, "roles": list(p.roles)}
-        for pdf, p in zip(pdfs, layouts, strict=True)
+        {
+            "key": key,
+            "pages": p.pages,
+            "entries": p.entries,
+            "roles": list(p.roles),
+            "elements": p.elements,
+        }
+        for key, p in zip(keys, layouts, strict=True)
     ]
     return json.dumps(parts, ensure_ascii=False).encode()
 
@@ -266,9 +277,10 @@ def converted_batches(
     lang: str,
     workers: int,
     cache: Cache | None,
-) -> list[tuple[list[Piece], dict[str, bytes]]]:
-    """Returns each batch with its PDFs: "batch", the whole converted document, and each
-    role's own PDF by its piece's number; from `cache` when the batch's pieces are the same.
+) -> list[tuple[list[Piece], str, dict[str, bytes]]]:
+    """Returns each batch with its cache key and its PDFs: "batch", the whole converted
+    document, and each role's own PDF by its piece's number; from `cache` when the batch's
+    pieces are the same.
 
     A batch's .docx is assembled only to be converted: its pieces, rolebook's code, the
     language and the installed LibreOffice are its key, so an edited role assembles one batch,
@@ -283,7 +295,11 @@ def converted_batches(
         found[i] = files = {"batch": pdf, **role_pdfs(groups[i], pdf, lang)}
         if cache is not None:
             cache.put(keys[i], [], files)
-    return [(group, files) for group, files in zip(groups, found, strict=True) if files is not None]
+    return [
+        (group, key, files)
+        for group, key, files in zip(groups, keys, found, strict=True)
+        if files is not None
+    ]
 
 
 def role_pdfs(group: list[Piece], pdf: bytes, lang: str) -> dict[str, bytes]:

@@ -59,6 +59,7 @@ class Layout:
     pages: int
     entries: int
     roles: tuple[str, ...]
+    elements: int = 1  # Part elements: none for a part without a structure tree
 
 
 # Each part of a joined PDF numbers its structure parents from its own multiple of KEYS, so
@@ -129,10 +130,12 @@ def _replace_part(target: _Target, layouts: list[Layout], index: int, part: Part
     base = index * KEYS
     target.parents = {k: v for k, v in target.parents.items() if not base <= k < base + KEYS}
     entries = sum(layout.entries for layout in layouts[:index])
+    elements = sum(layout.elements for layout in layouts[:index])
     outline, target.outline = target.outline, []
     kids = list(target.document.K)
+    target.document.K = Array()
     layout = _copy_part(target, part, base, at=start)
-    kids[index] = target.document.K[len(kids)]
+    kids[elements : elements + old.elements] = list(target.document.K)
     target.document.K = Array(kids)
     target.outline = outline[:entries] + target.outline + outline[entries + old.entries :]
     return layout
@@ -352,8 +355,7 @@ def _copy_part(target: _Target, part: Part, base: int, at: int | None = None) ->
         element.P = target.document
         target.document.K.append(element)
     target.outline += copied[len(values) + len(part.elements) :]
-    names = _role_names(source)
-    return Layout(len(part.pages), len(part.outline), names)
+    return Layout(len(part.pages), len(part.outline), _role_names(source), len(part.elements))
 
 
 def _insert_pages(pdf: Pdf, pages: list[pikepdf.Page], at: int) -> None:
