@@ -214,6 +214,24 @@ def pdf_pages_text(pdf: Path) -> list[str]:
     return pages
 
 
+def pdf_structure(pdf: Path) -> list[str]:
+    """Returns the lines of `pdf`'s structure tree, an element a line, indented as nested, as
+    poppler reads it (pdfinfo -struct), without their layout attributes ("/Placement …").
+
+    Not -struct-text: poppler takes some 40 s to find the text of a 19-page handbook's
+    elements."""
+    pdfinfo = need("pdfinfo", "poppler-utils")
+    lines = _output([pdfinfo, "-struct", str(pdf)]).splitlines()
+    return [line for line in lines if not re.match(r"\s+/[A-Z]", line)]
+
+
+def pdf_info(pdf: Path) -> dict[str, str]:
+    """Returns the fields that pdfinfo prints of `pdf`, by name ("Tagged": "yes")."""
+    pdfinfo = need("pdfinfo", "poppler-utils")
+    fields = (line.split(":", 1) for line in _output([pdfinfo, str(pdf)]).splitlines())
+    return {name: value.strip() for name, value in fields}
+
+
 def pdf_fonts(pdf: Path, embedded_only: bool = False) -> list[str]:
     """Returns the names of the fonts in `pdf` as pdffonts lists them (subset prefix kept).
 

@@ -188,62 +188,135 @@ def pdf_files(
     number) assembled into batches by `assemble`, converted where `cache` has no PDF of the
     very same batch, and cut into each role's pages."""
     assert project.settings is not None
-    converted = converted_batches(
-        batches(handbook_pieces(project)), pieces, assemble, workers, cache
-    )
     language = project.settings.language
-    lang = language.split("+")[0]  # a bilingual handbook's first language
-    handbook_title = plain(project.settings.title)
-    files = {
-        "pdf/handbook.pdf": joined(
-            [pdfs["batch"] for _, pdfs in converted], handbook_title, lang, cache
-        )
-    }
-    for group, pdfs in converted:
+    converted = converted_batches(
+        batches(handbook_pieces(project)), pieces, assemble, language, workers, cache
+    )
+    batch_pdfs = [(key, pdfs["batch"]) for _, key, pdfs in converted]
+    title = plain(project.settings.title)
+    files = {"pdf/handbook.pdf": joined(batch_pdfs, title, first_language(language), cache)}
+    for group, _, pdfs in converted:
         for piece in group:
             if piece.role is not None:
-                title = plain(role_title(piece.role.title, language))
-                files[f"pdf/{piece.role.id}.pdf"] = joined(
-                    [pdfs[str(piece.number)]], title, lang, cache
-                )
+                files[f"pdf/{piece.role.id}.pdf"] = pdfs[str(piece.number)]
     return files
 
 
-def joined(pdfs: list[bytes], title: str, lang: str, cache: Cache | None) -> bytes:
-    """Returns pdf_pages.join of `pdfs`, from `cache` when the very same PDFs were joined
-    under the same title and language before: pypdf's join costs far more than LibreOffice's
-    conversion of a batch, so an edited role joins again its own PDF and the handbook only."""
-    key = digest("pdf-join", tool_digest(), title, lang, *pdfs)
+def first_language(language: str) -> str:
+    """Returns the language a PDF names as its own (/Lang): a bilingual handbook's first."""
+    return language.split("+")[0]
+
+
+def pdf_title(piece: Piece, language: str) -> str | None:
+    """Returns the title of the PDF of `piece` in `language`: its role's, in both languages
+    of a bilingual handbook; None if it gets none (the front matter and a department's title
+    page are in handbook.pdf only)."""
+    if piece.role is None:
+        return None
+    return plain(role_title(piece.role.title, language))
+
+
+def joined(pdfs: list[tuple[str, bytes]], title: str, lang: str, cache: Cache | None) -> bytes:
+    """Returns pdf_pages.join of `pdfs` (each with the cache key of the batch it is), from
+    `cache` when the very same batches were joined under the same title and language before;
+    else, when the last PDF joined so differs in a few parts only (an edited role's batch),
+    rejoined from it, replacing those parts. Batches go by their keys, not their bytes: at
+    1,000 roles, hashing their 300 MB cost seconds."""
+    keys = [key for key, _ in pdfs]
+    key = digest("pdf-join", tool_digest(), title, lang, *keys)
     found = None if cache is None else cache.get(key, _no_reads)
     if found is not None and "pdf" in found:
         return found["pdf"]
-    pdf = pdf_pages.join(pdfs, title, lang)
+    last = digest("pdf-join-last", tool_digest(), title, lang)
+    previous = None if cache is None else cache.get(last, _no_reads)
+    documents = [pdf for _, pdf in pdfs]
+    pdf, layouts = rejoined(previous, pdfs) or pdf_pages.join(documents, title, lang)
     if cache is not None:
-        cache.put(key, [], {"pdf": pdf})
+        files = {"pdf": pdf, "layout": _layout_json(keys, layouts)}
+        cache.put(key, [], files)
+        cache.put(last, [], files)
     return pdf
+
+
+def rejoined(
+    previous: dict[str, bytes] | None, pdfs: list[tuple[str, bytes]]
+) -> tuple[bytes, list[pdf_pages.Layout]] | None:
+    """Returns pdf_pages.rejoin of the `previous` joined PDF (as the cache keeps it) with
+    the parts of `pdfs` (keyed as for joined) that differ from its own; None when it has not
+    the same number of parts, or its first or more than a quarter of them differ: then
+    joining is as quick."""
+    try:
+        assert previous is not None
+        old = json.loads(previous["layout"])
+        layouts = [
+            pdf_pages.Layout(p["pages"], p["entries"], tuple(p["roles"]), p["elements"])
+            for p in old
+        ]
+        keys = [p["key"] for p in old]
+    except (AssertionError, KeyError, TypeError, ValueError):
+        return None
+    if len(keys) != len(pdfs):
+        return None
+    changed = {i: pdf for i, (key, pdf) in enumerate(pdfs) if key != keys[i]}
+    if 0 in changed or len(changed) > max(1, len(pdfs) // 4):
+        return None
+    return pdf_pages.rejoin(previous["pdf"], layouts, changed)
+
+
+def _layout_json(keys: list[str], layouts: list[pdf_pages.Layout]) -> bytes:
+    """Returns the layout of a joined PDF as the cache keeps it: each part's key, pages,
+    outline entries, role names and Part elements."""
+    parts = [
+        {
+            "key": key,
+            "pages": p.pages,
+            "entries": p.entries,
+            "roles": list(p.roles),
+            "elements": p.elements,
+        }
+        for key, p in zip(keys, layouts, strict=True)
+    ]
+    return json.dumps(parts, ensure_ascii=False).encode()
 
 
 def converted_batches(
     groups: list[list[Piece]],
     pieces: dict[int, bytes],
     assemble: Callable[[list[bytes]], bytes],
+    language: str,
     workers: int,
     cache: Cache | None,
-) -> list[tuple[list[Piece], dict[str, bytes]]]:
-    """Returns each batch with its PDFs: "batch", the whole converted document, and each
-    piece's own pages by its number; from `cache` when the batch's .docx is the same."""
-    documents = [assemble(batch_pieces(group, pieces)) for group in groups]
+) -> list[tuple[list[Piece], str, dict[str, bytes]]]:
+    """Returns each batch with its cache key and its PDFs: "batch", the whole converted
+    document, and each role's own PDF by its piece's number; from `cache` when the batch's
+    pieces are the same.
+
+    A batch's .docx is assembled only to be converted: its pieces, rolebook's code, the
+    language and the installed LibreOffice are its key, so an edited role assembles one batch,
+    not all."""
+    inputs = [batch_pieces(group, pieces) for group in groups]
     converter = converter_digest()
-    keys = [digest("pdf", converter, document) for document in documents]
+    keys = [digest("pdf", converter, tool_digest(), language, *data) for data in inputs]
     found = [None if cache is None else cache.get(key, _no_reads) for key in keys]
     todo = [i for i, files in enumerate(found) if files is None]
-    for i, pdf in zip(todo, convert([documents[i] for i in todo], workers), strict=True):
-        parts = pdf_pages.split(pdf, [p.label for p in groups[i]])
-        files = {str(p.number): part for p, part in zip(groups[i], parts, strict=True)}
-        found[i] = files = {"batch": pdf, **files}
+    documents = [assemble(inputs[i]) for i in todo]
+    for i, pdf in zip(todo, convert(documents, workers), strict=True):
+        found[i] = files = {"batch": pdf, **role_pdfs(groups[i], pdf, language)}
         if cache is not None:
             cache.put(keys[i], [], files)
-    return [(group, files) for group, files in zip(groups, found, strict=True) if files is not None]
+    return [
+        (group, key, files)
+        for group, key, files in zip(groups, keys, found, strict=True)
+        if files is not None
+    ]
+
+
+def role_pdfs(group: list[Piece], pdf: bytes, language: str) -> dict[str, bytes]:
+    """Returns the PDF of each role of the batch `group`, cut out of its converted `pdf`, by
+    the role's piece's number, titled in the handbook's `language`."""
+    titles = [pdf_title(piece, language) for piece in group]
+    parts = pdf_pages.split(pdf, [p.label for p in group], titles, first_language(language))
+    return {str(p.number): part for p, part in zip(group, parts, strict=True) if part is not None}
 
 
 def batch_pieces(group: list[Piece], pieces: dict[int, bytes]) -> list[bytes]:

@@ -1,4 +1,4 @@
-"""`build --pdf`: LibreOffice converts the handbook in batches, pypdf cuts out each role's pages.
+"""`build --pdf`: LibreOffice converts the handbook in batches, pikepdf cuts out each role's pages.
 
 What a reader gets: output/pdf/handbook.pdf and one PDF per role, whose pages are the role's
 pages of the handbook (its footer labels, in order), titled and with the handbook's language;
@@ -16,9 +16,10 @@ import sys
 from pathlib import Path
 
 import clients
+import pdftags
+import pikepdf
 import pytest
 from conftest import REPO, edit, handbook_numbers
-from pypdf import PdfReader
 
 from rolebook.build import pdf, pipeline
 from rolebook.check import gather
@@ -77,14 +78,71 @@ def test_a_roles_pdf_is_its_pages_of_the_handbook(pdfs):
 def test_title_and_language_are_set(pdfs):
     out, files = pdfs
     settings = gather.load(REPO).settings
-    reader = PdfReader(io.BytesIO(files["handbook.pdf"]))
-    assert reader.metadata.title == settings.title
-    assert reader.trailer["/Root"]["/Lang"] == settings.language
+    reader = pikepdf.open(io.BytesIO(files["handbook.pdf"]))
+    assert str(reader.docinfo["/Title"]) == settings.title
+    assert reader.open_metadata()["dc:title"] == settings.title
+    assert reader.Root.Lang == settings.language
     info = subprocess.run(
         ["pdfinfo", str(out / "pdf" / "handbook.pdf")], capture_output=True, text=True
     ).stdout
     assert f"Title:           {settings.title}" in info
     assert "CreationDate" not in info  # no clock in the output
+
+
+def test_every_pdf_is_tagged_and_pdfa(pdfs):
+    out, files = pdfs
+    for name, data in files.items():
+        assert pdftags.problems(data) == [], name
+        info = clients.pdf_info(out / "pdf" / name)
+        assert info["Tagged"] == "yes", name
+        fonts = clients.pdf_fonts(out / "pdf" / name)
+        assert fonts == clients.pdf_fonts(out / "pdf" / name, embedded_only=True), name
+
+
+def test_a_roles_structure_is_its_part_of_the_handbooks(pdfs):
+    out, _ = pdfs
+    handbook = clients.pdf_structure(out / "pdf" / "handbook.pdf")
+    assert handbook[0] == "Document"
+    joined = "\n".join(handbook)
+    for role in ROLES:
+        own = clients.pdf_structure(out / "pdf" / f"{role}.pdf")
+        # A draft role's pages begin with its watermark (a Div), then its heading.
+        assert own[0] == "Document" and "  H1 (block):" in own[1:3]
+        # In the handbook, each batch is a Part: a role's elements are two levels down.
+        assert "\n".join("  " + line for line in own[1:]) in joined, role
+
+
+def test_outlines_lead_to_the_headings_pages(pdfs):
+    out, files = pdfs
+    numbers = handbook_numbers(gather.load(REPO).roles)
+    handbook = labels(out / "pdf" / "handbook.pdf")
+    entries = outline(files["handbook.pdf"])
+    for role, (department, number) in numbers.items():
+        page = entries[f"{department}.{number}"]
+        assert handbook[page] == f"{department}.{number}-1"
+        own = outline(files[f"{role}.pdf"])
+        assert own[f"{department}.{number}"] == 0
+        assert own[f"{department}.{number}.1"] == 0  # 文件控制, on the first page
+
+
+def outline(data: bytes) -> dict[str, int]:
+    """Returns the 0-based page of each outline entry of the PDF `data`, by its number."""
+    pdf = pikepdf.open(io.BytesIO(data))
+    pages = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+    found = {}
+    with pdf.open_outline() as tree:
+        for item in tree.root:
+            for entry in [item, *item.children]:
+                found[entry.title.split(" ")[0]] = pages[entry.destination[0].objgen]
+    return found
+
+
+def test_a_bilingual_handbooks_pdfs_name_both_titles_and_the_first_language(tmp_path):
+    files = pdf_build(REPO, tmp_path / "out", use_cache=False, lang="zh-CN+en")
+    role = pikepdf.open(io.BytesIO(files["vip-specialist.pdf"]))
+    assert str(role.docinfo["/Title"]) == "VIP专员 / VIP Specialist"
+    assert role.Root.Lang == "zh-CN"
+    assert pdftags.problems(files["handbook.pdf"]) == []
 
 
 def test_two_builds_give_the_same_bytes(pdfs, tmp_path):
@@ -102,6 +160,7 @@ def test_one_role_edited_converts_one_batch(project, tmp_path, monkeypatch):
 
     monkeypatch.setattr(pdf, "_convert_share", counting)
     cut, joined = counted(monkeypatch, "split"), counted(monkeypatch, "join")
+    rejoined = counted(monkeypatch, "rejoin")
     first = pdf_build(project, tmp_path / "out")
     batches = sum(converted)
     assert batches == 1 + len({r.department for r in gather.load(project).roles})
@@ -110,7 +169,8 @@ def test_one_role_edited_converts_one_batch(project, tmp_path, monkeypatch):
     second = pdf_build(project, tmp_path / "out")
     assert sum(converted) == 1  # the specialist's department alone
     assert len(cut) == 1  # its batch is cut again, the others' pieces come from the cache
-    assert sorted(joined) == [1, batches]  # its own PDF and the handbook only
+    assert joined == []  # the handbook is not joined again, nor the role's PDF: it is cut
+    assert len(rejoined) == 1  # the handbook's batch is replaced in the last one joined
     assert second["vip-specialist.pdf"] != first["vip-specialist.pdf"]
     assert second["vip-department-manager.pdf"] == first["vip-department-manager.pdf"]
     converted.clear()
