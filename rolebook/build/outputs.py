@@ -6,6 +6,7 @@ Nothing here writes the output: rolebook/build/pipeline.py publishes what this r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rolebook.build import cache as cache_module
@@ -45,19 +46,26 @@ class Rendered:
 
 
 def render_all(
-    project: Project, workers: int = 1, cache: cache_module.Cache | None = None
+    project: Project,
+    workers: int = 1,
+    cache: cache_module.Cache | None = None,
+    on_render: Callable[[int, int], None] | None = None,
 ) -> Rendered:
-    """Returns every output file's bytes: from the cache where still valid, else rendered."""
+    """Returns every output file's bytes: from the cache where still valid, else rendered;
+    `on_render(done, total)` is told how many jobs are done."""
     templates = project.root / TEMPLATES_DIR
     rendered = Rendered(
         {path: resources.read(templates / source) for path, source in STATIC_FILES.items()}
     )
     runner = Runner(project, handbook_context(project))  # reports a broken template from here
     if cache is None:
-        for job, files, _ in run(runner, plan(project), workers):
+        jobs = plan(project)
+        for done, (job, files, _) in enumerate(run(runner, jobs, workers), start=1):
             rendered.add(job, files, fresh=True)
+            if on_render is not None:
+                on_render(done, len(jobs))
     else:
-        render_cached(project, runner, rendered, workers, cache)
+        render_cached(project, runner, rendered, workers, cache, on_render)
     for assembled in ASSEMBLED:
         pieces = rendered.pieces.get(assembled.path, {})
         writer = runner.writers[assembled.writer]
@@ -88,22 +96,31 @@ def add_pdfs(
 
 
 def render_cached(
-    project: Project, runner: Runner, rendered: Rendered, workers: int, cache: cache_module.Cache
+    project: Project,
+    runner: Runner,
+    rendered: Rendered,
+    workers: int,
+    cache: cache_module.Cache,
+    on_render: Callable[[int, int], None] | None = None,
 ) -> None:
     """Adds every job's files to `rendered`: from `cache` where still valid, else rendered
-    anew by up to `workers` processes and put in the cache."""
+    anew by up to `workers` processes and put in the cache (`on_render(done, total)` told of
+    each job done, those from the cache counted at once)."""
     keys = job_keys(project, runner.shared)
     read_now = current_reads(project)
-    todo = []
-    for job in plan(project):
+    todo, jobs = [], plan(project)
+    for job in jobs:
         files = cache.get(keys(job), read_now)
         if files is None:
             todo.append(job)
         else:
             rendered.add(job, files, fresh=False)
-    for job, files, reads in run(runner, todo, workers):
+    kept = len(jobs) - len(todo)
+    for done, (job, files, reads) in enumerate(run(runner, todo, workers), start=kept + 1):
         rendered.add(job, files, fresh=True)
         cache.put(keys(job), [(i, f, read_now(i, f)) for i, f in reads], files)
+        if on_render is not None:
+            on_render(done, len(jobs))
 
 
 def changes_pages(project: Project, runner: Runner) -> dict[str, bytes]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,10 +40,20 @@ class Report:
     up_to_date: bool = False  # the output was left as it was: nothing had changed
 
 
-def check(root: Path, workers: int = 1, readings: Readings | None = None) -> Project:
+# Told how far a build is: (stage, done, total), the stage "read" (role files) or "render" (jobs).
+Progress = Callable[[str, int, int], None]
+
+
+def check(
+    root: Path,
+    workers: int = 1,
+    readings: Readings | None = None,
+    on_read: Callable[[int, int], None] | None = None,
+) -> Project:
     """Returns the loaded project (role files unchanged since `readings` kept them come from
-    there); raises CheckFailed if any file has an error."""
-    project = gather.load(root, workers, readings=readings)
+    there; `on_read(done, total)` told of each file read); raises CheckFailed if any file has
+    an error."""
+    project = gather.load(root, workers, readings=readings, on_read=on_read)
     project.raise_for_errors()
     return project
 
@@ -55,6 +66,7 @@ def build(
     workers: int | None = None,
     use_cache: bool = True,
     pdf: bool = False,
+    progress: Progress | None = None,
 ) -> Report:
     """Checks the project, renders every output and replaces `output` with the result.
 
@@ -63,14 +75,15 @@ def build(
     one per core). With the cache (the project's .cache/rolebook/), files whose inputs did not
     change come from it, and a build whose inputs are all unchanged, with `output` as the last
     build left it, does nothing at all. `pdf` (or the setting) also writes output/pdf/; without
-    LibreOffice that is refused before anything is read or written.
+    LibreOffice that is refused before anything is read or written. `progress`, if given, is
+    told how many roles are read and jobs rendered.
     """
     # Refused before anything is read or cached: --output must not replace the project, nor
     # anything rolebook did not make.
     output = check_output(root, output)
     if pdf:
         pdf_module.soffice()  # no LibreOffice: refused before anything is read or written
-    options = Options(lang, pdf)
+    options = Options(lang, pdf, progress)
     if not use_cache:
         return _build(root, output, options, on_wait, workers, None)
     cache = cache_module.Cache(root / cache_module.FOLDER)
@@ -86,10 +99,12 @@ def build(
 
 @dataclass(frozen=True)
 class Options:
-    """What the command line changes of the settings: the language, and PDFs."""
+    """What the command line changes of the settings (the language, PDFs), and who is told
+    of the build's progress."""
 
     lang: str | None = None
     pdf: bool = False
+    progress: Progress | None = None
 
 
 def _build(
@@ -101,7 +116,13 @@ def _build(
     cache: cache_module.Cache | None,
 ) -> Report:
     workers = workers or parallel.default_workers()
-    project = check(root, workers, None if cache is None else Readings(cache.folder))
+    told = options.progress
+    project = check(
+        root,
+        workers,
+        None if cache is None else Readings(cache.folder),
+        None if told is None else functools.partial(told, "read"),
+    )
     assert project.settings is not None  # check raises if they could not be read
     if options.lang:
         project.settings = dataclasses.replace(project.settings, language=options.lang)
@@ -111,7 +132,8 @@ def _build(
         pdf_module.soffice()  # `pdf: true` without LibreOffice: refused before anything is written
     from rolebook.build import outputs  # the writers and Jinja: only a real build needs them
 
-    rendered = outputs.render_all(project, workers, cache)
+    on_render = None if told is None else functools.partial(told, "render")
+    rendered = outputs.render_all(project, workers, cache, on_render)
     publish.replace_folder(output, rendered.files, files.sources(root), on_wait)
     return Report(
         [d.format() for d in project.diagnostics],
