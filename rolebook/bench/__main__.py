@@ -31,6 +31,7 @@ from ruamel.yaml import YAML
 
 from rolebook.bench import imports, peers, spreadsheet
 from rolebook.bench import pdf as pdf_bench
+from rolebook.bench import serve as serve_bench
 from rolebook.bench.generate import Generator
 from rolebook.build import cache, jobs, pipeline, workers
 from rolebook.load.files import ROLES_DIR, TEMPLATES_DIR
@@ -94,6 +95,11 @@ def _measure_options(p: argparse.ArgumentParser) -> None:
         help="measure `build --pdf` instead (LibreOffice; see rolebook/bench/pdf.py)",
     )
     p.add_argument(
+        "--serve",
+        action="store_true",
+        help="measure only the live preview: a save in `serve` until the page and the handbook",
+    )
+    p.add_argument(
         "--sheets",
         action="store_true",
         help="measure export and import of the catalogue workbook instead of the build",
@@ -115,6 +121,14 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.sheets:
             print(spreadsheet.table(spreadsheet.measure(bench), args.roles))
+            return 0
+        if args.serve:
+            bench.command("build")  # serve starts from a built project, as HR's does
+            print(
+                _markdown(
+                    ("figure", "rolebook", "target", ""), serve_rows(serve_bench.figures(bench))
+                )
+            )
             return 0
         figures = bench.rolebook()
         print(table_of_rolebook(figures), flush=True)
@@ -165,6 +179,7 @@ class Bench:
         figures["noop"] = median_of(runs, lambda: self.command("build")["wall"])
         figures["role_edited"] = median_of(runs, self.role_edited)
         figures["template_edited"] = median_of(runs, self.template_edited)
+        figures.update(serve_bench.figures(self))
         return figures
 
     def load_and_check(self) -> float:
@@ -363,6 +378,7 @@ def table_of_rolebook(f: dict[str, float]) -> str:
             _check(f["role_edited"], 1),
         ),
         ("rebuild, a template edited (wall)", f"{f['template_edited']:.2f} s", "", ""),
+        *serve_rows(f),
         (
             "peak RSS of the build, all processes (largest one)",
             f"{f['build_rss'] / MIB:.0f} MiB ({f['build_rss_single'] / MIB:.0f} MiB)",
@@ -371,6 +387,24 @@ def table_of_rolebook(f: dict[str, float]) -> str:
         ),
     ]
     return _markdown(("figure", "rolebook", "target", ""), rows)
+
+
+def serve_rows(f: dict[str, float]) -> list[tuple[str, ...]]:
+    """Returns the rows of the live preview's figures, with their targets."""
+    return [
+        (
+            "`serve`: save → page served (wall)",
+            f"{f['serve_page'] * MS:.0f} ms",
+            "≤ 300 ms",
+            _check(f["serve_page"], 0.3),
+        ),
+        (
+            "`serve`: save → handbook.docx updated (wall)",
+            f"{f['serve_docx']:.2f} s",
+            "≤ 1 s",
+            _check(f["serve_docx"], 1),
+        ),
+    ]
 
 
 def table_of_peers(f: dict[str, float], p: dict[str, float]) -> str:

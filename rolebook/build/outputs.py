@@ -19,6 +19,7 @@ from rolebook.load.project import Project
 from rolebook.render import redline
 from rolebook.render.templating import handbook_context
 
+IN_PROCESS = 8  # jobs to render, at most, that are not worth starting worker processes for
 STATIC_FILES = {"html/style.css": "style.css", "html/search.js": "search.js"}
 
 
@@ -50,9 +51,12 @@ def render_all(
     workers: int = 1,
     cache: cache_module.Cache | None = None,
     on_render: Callable[[int, int], None] | None = None,
+    on_pages: Callable[[dict[str, bytes]], None] | None = None,
 ) -> Rendered:
     """Returns every output file's bytes: from the cache where still valid, else rendered;
-    `on_render(done, total)` is told how many jobs are done."""
+    `on_render(done, total)` is told how many jobs are done, and `on_pages(files)` is given
+    the files once the jobs are (the dictionary returned, to which the handbook, the search
+    index and the changes pages are then added)."""
     templates = project.root / TEMPLATES_DIR
     rendered = Rendered(
         {path: resources.read(templates / source) for path, source in STATIC_FILES.items()}
@@ -66,6 +70,8 @@ def render_all(
                 on_render(done, len(jobs))
     else:
         render_cached(project, runner, rendered, workers, cache, on_render)
+    if on_pages is not None:
+        on_pages(rendered.files)
     for assembled in ASSEMBLED:
         pieces = rendered.pieces.get(assembled.path, {})
         writer = runner.writers[assembled.writer]
@@ -116,6 +122,8 @@ def render_cached(
         else:
             rendered.add(job, files, fresh=False)
     kept = len(jobs) - len(todo)
+    # A few jobs (a role edited) render sooner here than a pool of processes starts.
+    workers = workers if len(todo) > IN_PROCESS else 1
     for done, (job, files, reads) in enumerate(run(runner, todo, workers), start=kept + 1):
         rendered.add(job, files, fresh=True)
         cache.put(keys(job), [(i, f, read_now(i, f)) for i, f in reads], files)

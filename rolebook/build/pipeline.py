@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from rolebook.build import cache as cache_module
@@ -115,14 +115,27 @@ def _build(
     workers: int | None,
     cache: cache_module.Cache | None,
 ) -> Report:
+    readings = None if cache is None else Readings(cache.folder)
+    return build_with(root, output, cache, readings, workers, options=options, on_wait=on_wait)
+
+
+def build_with(
+    root: Path,
+    output: Path,
+    cache: cache_module.Cache | None,
+    readings: Readings | None,
+    workers: int | None = None,
+    on_pages: Callable[[dict[str, bytes]], None] | None = None,
+    options: Options = Options(),
+    on_wait: Callable[[], None] | None = None,
+) -> Report:
+    """Checks the project at `root` and replaces `output` with everything rendered, taking
+    what it can from `cache` and `readings` (rolebook/build/session.py keeps both in memory);
+    `on_pages(files)` is given the files rendered from the jobs before the assembled files
+    are added to them and published."""
     workers = workers or parallel.default_workers()
     told = options.progress
-    project = check(
-        root,
-        workers,
-        None if cache is None else Readings(cache.folder),
-        None if told is None else functools.partial(told, "read"),
-    )
+    project = check(root, workers, readings, None if told is None else partial(told, "read"))
     assert project.settings is not None  # check raises if they could not be read
     if options.lang:
         project.settings = dataclasses.replace(project.settings, language=options.lang)
@@ -132,8 +145,8 @@ def _build(
         pdf_module.soffice()  # `pdf: true` without LibreOffice: refused before anything is written
     from rolebook.build import outputs  # the writers and Jinja: only a real build needs them
 
-    on_render = None if told is None else functools.partial(told, "render")
-    rendered = outputs.render_all(project, workers, cache, on_render)
+    on_render = None if told is None else partial(told, "render")
+    rendered = outputs.render_all(project, workers, cache, on_render, on_pages)
     publish.replace_folder(output, rendered.files, files.sources(root), on_wait)
     return Report(
         [d.format() for d in project.diagnostics],

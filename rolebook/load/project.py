@@ -178,17 +178,24 @@ def _read_roles(
     if on_read is not None:
         results = _counted(results, len(done), len(files), on_read)
     done.update(zip([path for path, _ in todo], results, strict=True))
+    if readings is not None:
+        readings.keep_only(list(files))
+    return _add_readings(project, [done[path] for path in files])
+
+
+def _add_readings(
+    project: Project, done: list[tuple[Reading[Role], Found | None]]
+) -> dict[str, Found]:
+    """Adds the role files' readings to `project`, in file order; returns the one-role checks'
+    diagnostics of each readable role."""
     found: dict[str, Found] = {}
-    for path in files:
-        reading, checked = done[path]
-        project.readings[path] = reading
+    for reading, checked in done:
+        project.readings[reading.path] = reading
         project.diagnostics += reading.diagnostics
         if reading.value is not None:
             project.roles.append(reading.value)
             if checked is not None:  # None only when the settings could not be read
-                found[path] = checked
-    if readings is not None:
-        readings.keep_only(list(files))
+                found[reading.path] = checked
     return found
 
 
