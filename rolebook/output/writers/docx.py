@@ -19,7 +19,6 @@ handbook assembled from pieces is the same as one written whole.
 from __future__ import annotations
 
 import builtins
-import dataclasses
 import json
 from dataclasses import dataclass, field
 
@@ -76,7 +75,12 @@ class Piece:
     (in its first piece), the anchors the sections define, each section's body (its content,
     then the paragraph that ends it or, as the document's last section, its final
     properties), the anchors they link to, and the parts, relationships and numbered lists they
-    use."""
+    use.
+
+    A piece read back from bytes also has `body`: its sections up to the last one's content,
+    deflated where it was written, so that a document of many pieces (the handbook) copies
+    them into its zip; its sections are read only if asked for (`section_list`).
+    """
 
     meta: dict[str, str] = field(default_factory=dict)
     anchors: list[str] = field(default_factory=list)
@@ -85,13 +89,46 @@ class Piece:
     parts: dict[str, tuple[str, str]] = field(default_factory=dict)
     rels: list[tuple[str, str, str, bool]] = field(default_factory=list)
     numbering: list[str] = field(default_factory=list)
+    body: opc.Deflated | None = None
+    last: tuple[str, str] | None = None  # the last section's end, and its final properties
+    packed: bytes = b""  # the sections, as JSON, until read
 
     def to_bytes(self) -> bytes:
-        return json.dumps(dataclasses.asdict(self), ensure_ascii=False).encode()
+        """Returns the piece as three lines: its JSON but the sections, the sections' JSON,
+        then its body deflated."""
+        sections = self.section_list()
+        text = "".join(c + e for c, e, _ in sections[:-1]) + (sections[-1][0] if sections else "")
+        body = opc.Deflated.of(text.encode())
+        head = {
+            name: getattr(self, name)
+            for name in ("meta", "anchors", "links", "parts", "rels", "numbering")
+        }
+        head.update(body=[body.crc, body.size], last=sections[-1][1:] if sections else None)
+        return b"\n".join((_json(head), _json(sections), body.data))
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Piece:
-        return cls(**json.loads(data))
+        head, sections, body = data.split(b"\n", 2)
+        fields = json.loads(head)
+        crc, size = fields.pop("body")
+        last = fields.pop("last")
+        return cls(
+            **fields,
+            body=opc.Deflated(body, crc, size),
+            last=None if last is None else (last[0], last[1]),
+            packed=sections,
+        )
+
+    def section_list(self) -> list[tuple[str, str, str]]:
+        """Returns the sections, read from the piece's bytes the first time if need be."""
+        if self.packed:
+            self.sections = [(c, e, f) for c, e, f in json.loads(self.packed)]
+            self.packed = b""
+        return self.sections
+
+
+def _json(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode()
 
 
 class DocxWriter:
@@ -120,21 +157,16 @@ class DocxWriter:
 
     def _assemble(self, pieces: list[Piece]) -> bytes:
         """Returns the .docx bytes of the document made of `pieces`, in order."""
-        sections = [s for p in pieces for s in p.sections]
         # A piece written for a larger document (a role's section of the handbook, put alone
         # into the role's own .docx) may link to sections this document lacks: those links
         # become plain text.
-        defined = {a for p in pieces for a in p.anchors}
-        missing = {oxml.bookmark_name(a) for p in pieces for a in p.links} - {
-            oxml.bookmark_name(a) for a in defined
-        }
-        if missing:
-            sections = [
-                (oxml.without_links_to(content, missing), end, final)
-                for content, end, final in sections
-            ]
-        body = "".join(content + end for content, end, _ in sections[:-1])
-        body += sections[-1][0] + sections[-1][2] if sections else ""
+        defined = {oxml.bookmark_name(a) for p in pieces for a in p.anchors}
+        missing = {oxml.bookmark_name(a) for p in pieces for a in p.links} - defined
+        body: str | list[opc.Deflated]
+        if missing or any(p.body is None for p in pieces):
+            body = _body_text(pieces, missing)
+        else:
+            body = _body_deflated(pieces)
         parts = opc.Parts(
             {name: (ct, xml.encode()) for p in pieces for name, (ct, xml) in p.parts.items()},
             [opc.Relationship(*r) for p in pieces for r in p.rels],
@@ -147,6 +179,33 @@ class DocxWriter:
             "Status": meta.get("status", ""),
         }
         return self.package.docx(body, parts, meta, custom)
+
+
+def _body_text(pieces: list[Piece], missing: set[str]) -> str:
+    """Returns the content of w:body made of `pieces`, their links to `missing` as text."""
+    sections = [s for p in pieces for s in p.section_list()]
+    if missing:
+        sections = [
+            (oxml.without_links_to(content, missing), end, final)
+            for content, end, final in sections
+        ]
+    body = "".join(content + end for content, end, _ in sections[:-1])
+    return body + sections[-1][0] + sections[-1][2] if sections else body
+
+
+def _body_deflated(pieces: list[Piece]) -> list[opc.Deflated]:
+    """Returns the content of w:body made of `pieces` read back from bytes, as deflated parts:
+    each piece's body as it was deflated, and the few bytes that end its last section."""
+    filled = [p for p in pieces if p.last is not None and p.body is not None]
+    parts = []
+    for i, piece in enumerate(filled):
+        assert piece.body is not None and piece.last is not None  # filtered above
+        ended, final = piece.last
+        parts += [
+            piece.body,
+            opc.Deflated.stored((final if i == len(filled) - 1 else ended).encode()),
+        ]
+    return parts
 
 
 class _Build:
