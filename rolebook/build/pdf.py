@@ -24,7 +24,6 @@ from rolebook.build.jobs import HANDBOOK, plan
 from rolebook.load.project import Project
 from rolebook.model.errors import RolebookError
 from rolebook.model.schema import Role
-from rolebook.output import pdf_pages
 from rolebook.util.digest import digest, tool_digest
 
 INSTALL = "apt-get install -y --no-install-recommends libreoffice-writer-nogui"
@@ -213,6 +212,8 @@ def joined(pdfs: list[bytes], title: str, lang: str, cache: Cache | None) -> byt
     found = None if cache is None else cache.get(key, _no_reads)
     if found is not None and "pdf" in found:
         return found["pdf"]
+    from rolebook.output import pdf_pages  # pypdf: only a build with PDFs needs it
+
     pdf = pdf_pages.join(pdfs, title, lang)
     if cache is not None:
         cache.put(key, [], {"pdf": pdf})
@@ -234,6 +235,8 @@ def converted_batches(
     found = [None if cache is None else cache.get(key, _no_reads) for key in keys]
     todo = [i for i, files in enumerate(found) if files is None]
     for i, pdf in zip(todo, convert([documents[i] for i in todo], workers), strict=True):
+        from rolebook.output import pdf_pages  # pypdf: only a build with PDFs needs it
+
         parts = pdf_pages.split(pdf, [p.label for p in groups[i]])
         files = {str(p.number): part for p, part in zip(groups[i], parts, strict=True)}
         found[i] = files = {"batch": pdf, **files}

@@ -175,15 +175,7 @@ class Package:
         from `meta` and custom ones."""
         files = {
             "/word/document.xml": (CT.WML_DOCUMENT_MAIN, self.document_part(body)),
-            "/word/numbering.xml": (
-                CT.WML_NUMBERING,
-                (
-                    self.numbering_head
-                    + "".join(parts.numbering)
-                    + "</w:numbering>"
-                    + self.numbering_tail
-                ).encode(),
-            ),
+            "/word/numbering.xml": (CT.WML_NUMBERING, self.numbering_part(parts.numbering)),
             "/word/_rels/document.xml.rels": (
                 CT.OPC_RELATIONSHIPS,
                 relationships([*self.document_rels, *parts.rels]),
@@ -204,6 +196,12 @@ class Package:
             **parts.files,
         }
         return zip_package(files)
+
+    def numbering_part(self, numbering: list[str]) -> bytes:
+        """Returns the numbering part: the reference's, with the document's `numbering`."""
+        return (
+            self.numbering_head + "".join(numbering) + "</w:numbering>" + self.numbering_tail
+        ).encode()
 
     def document_part(self, body: str | list[Deflated]) -> bytes | Deflated:
         """Returns the main document part around `body`: bytes, or deflated pieces ended."""
