@@ -98,7 +98,7 @@ class Parts:
     """What a document adds to the reference package: parts by name (content type, bytes),
     relationships of the main document part, and numbering instances (serialized w:num)."""
 
-    files: dict[str, tuple[str, bytes]] = dataclass_field(default_factory=dict)
+    files: dict[str, tuple[str, bytes | Deflated]] = dataclass_field(default_factory=dict)
     rels: list[Relationship] = dataclass_field(default_factory=list)
     numbering: list[str] = dataclass_field(default_factory=list)
 

@@ -86,7 +86,9 @@ class Piece:
     anchors: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)  # the anchors its sections link to
     sections: list[tuple[str, str, str]] = field(default_factory=list)
-    parts: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Its page headers and footers: by name, the content type and the XML (deflated once
+    # read back from bytes).
+    parts: dict[str, tuple[str, str | opc.Deflated]] = field(default_factory=dict)
     rels: list[tuple[str, str, str, bool]] = field(default_factory=list)
     numbering: list[str] = field(default_factory=list)
     body: opc.Deflated | None = None
@@ -95,26 +97,31 @@ class Piece:
 
     def to_bytes(self) -> bytes:
         """Returns the piece as three lines: its JSON but the sections, the sections' JSON,
-        then its body deflated."""
+        then its body and its parts deflated, one after the other."""
         sections = self.section_list()
         text = "".join(c + e for c, e, _ in sections[:-1]) + (sections[-1][0] if sections else "")
-        body = opc.Deflated.of(text.encode())
+        blobs = [("", "", opc.Deflated.of(text.encode()))]
+        blobs += [(name, ct, _deflated(xml)) for name, (ct, xml) in self.parts.items()]
         head = {
-            name: getattr(self, name)
-            for name in ("meta", "anchors", "links", "parts", "rels", "numbering")
+            name: getattr(self, name) for name in ("meta", "anchors", "links", "rels", "numbering")
         }
-        head.update(body=[body.crc, body.size], last=sections[-1][1:] if sections else None)
-        return b"\n".join((_json(head), _json(sections), body.data))
+        head["last"] = sections[-1][1:] if sections else None
+        head["blobs"] = [(name, ct, d.crc, d.size, len(d.data)) for name, ct, d in blobs]
+        return b"\n".join((_json(head), _json(sections), b"".join(d.data for _, _, d in blobs)))
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Piece:
-        head, sections, body = data.split(b"\n", 2)
+        head, sections, blob = data.split(b"\n", 2)
         fields = json.loads(head)
-        crc, size = fields.pop("body")
         last = fields.pop("last")
+        deflated, start = {}, 0
+        for name, ct, crc, size, length in fields.pop("blobs"):
+            deflated[name] = ct, opc.Deflated(blob[start : start + length], crc, size)
+            start += length
         return cls(
             **fields,
-            body=opc.Deflated(body, crc, size),
+            parts={name: part for name, part in deflated.items() if name},
+            body=deflated[""][1],
             last=None if last is None else (last[0], last[1]),
             packed=sections,
         )
@@ -125,6 +132,10 @@ class Piece:
             self.sections = [(c, e, f) for c, e, f in json.loads(self.packed)]
             self.packed = b""
         return self.sections
+
+
+def _deflated(xml: str | opc.Deflated) -> opc.Deflated:
+    return opc.Deflated.of(xml.encode()) if isinstance(xml, str) else xml
 
 
 def _json(value) -> bytes:
@@ -168,7 +179,7 @@ class DocxWriter:
         else:
             body = _body_deflated(pieces)
         parts = opc.Parts(
-            {name: (ct, xml.encode()) for p in pieces for name, (ct, xml) in p.parts.items()},
+            {name: (ct, _part_data(xml)) for p in pieces for name, (ct, xml) in p.parts.items()},
             [opc.Relationship(*r) for p in pieces for r in p.rels],
             [num for p in pieces for num in p.numbering],
         )
@@ -179,6 +190,11 @@ class DocxWriter:
             "Status": meta.get("status", ""),
         }
         return self.package.docx(body, parts, meta, custom)
+
+
+def _part_data(xml: str | opc.Deflated) -> bytes | opc.Deflated:
+    """Returns a part's data for the zip: its XML encoded, or deflated already and ended."""
+    return xml.encode() if isinstance(xml, str) else opc.deflated_entry([xml])
 
 
 def _body_text(pieces: list[Piece], missing: set[str]) -> str:
