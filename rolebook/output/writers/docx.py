@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import zlib
 from dataclasses import dataclass, field
 
 from rolebook.model.document import (
@@ -93,43 +94,43 @@ class Piece:
     numbering: list[str] = field(default_factory=list)
     body: opc.Deflated | None = None
     last: tuple[str, str] | None = None  # the last section's end, and its final properties
-    packed: bytes = b""  # the sections, as JSON, until read
+    packed: bytes = b""  # the sections, as compressed JSON, until read
 
     def to_bytes(self) -> bytes:
-        """Returns the piece as three lines: its JSON but the sections, the sections' JSON,
-        then its body and its parts deflated, one after the other."""
+        """Returns the piece as a line of JSON (all but the sections), then its sections' JSON
+        compressed, then its body and its parts deflated, one after the other."""
         sections = self.section_list()
         text = "".join(c + e for c, e, _ in sections[:-1]) + (sections[-1][0] if sections else "")
         blobs = [("", "", opc.Deflated.of(text.encode()))]
         blobs += [(name, ct, _deflated(xml)) for name, (ct, xml) in self.parts.items()]
-        head = {
-            name: getattr(self, name) for name in ("meta", "anchors", "links", "rels", "numbering")
-        }
+        packed = zlib.compress(_json(sections))
+        head = {name: getattr(self, name) for name in ("meta", "anchors", "links", "rels")}
+        head.update(numbering=self.numbering, packed=len(packed))
         head["last"] = sections[-1][1:] if sections else None
         head["blobs"] = [(name, ct, d.crc, d.size, len(d.data)) for name, ct, d in blobs]
-        return b"\n".join((_json(head), _json(sections), b"".join(d.data for _, _, d in blobs)))
+        return b"".join((_json(head), b"\n", packed, *(d.data for _, _, d in blobs)))
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Piece:
-        head, sections, blob = data.split(b"\n", 2)
+        head, _, rest = data.partition(b"\n")
         fields = json.loads(head)
-        last = fields.pop("last")
-        deflated, start = {}, 0
+        last, packed = fields.pop("last"), fields.pop("packed")
+        deflated, start = {}, packed
         for name, ct, crc, size, length in fields.pop("blobs"):
-            deflated[name] = ct, opc.Deflated(blob[start : start + length], crc, size)
+            deflated[name] = ct, opc.Deflated(rest[start : start + length], crc, size)
             start += length
         return cls(
             **fields,
             parts={name: part for name, part in deflated.items() if name},
             body=deflated[""][1],
             last=None if last is None else (last[0], last[1]),
-            packed=sections,
+            packed=rest[:packed],
         )
 
     def section_list(self) -> list[tuple[str, str, str]]:
         """Returns the sections, read from the piece's bytes the first time if need be."""
         if self.packed:
-            self.sections = [(c, e, f) for c, e, f in json.loads(self.packed)]
+            self.sections = [(c, e, f) for c, e, f in json.loads(zlib.decompress(self.packed))]
             self.packed = b""
         return self.sections
 
