@@ -3,7 +3,7 @@
 The build calls a Progress with (stage, done, total); this prints it. On a terminal one line is
 redrawn in place, and only once the build has run for a second (a short build shows none); when
 the output is not a terminal, or in CI (the variable CI set), plain lines: one when a stage that
-took a while ends, and one every PLAIN_EVERY seconds while it runs. `quiet` shows nothing;
+took a second or more ends, and one every PLAIN_EVERY seconds while it runs. `quiet` shows nothing;
 `verbose` shows every stage from the start, with its time.
 
 Plain code, not rich or tqdm: one line with a count and an estimate is twenty lines, and a
@@ -46,9 +46,16 @@ class Progress:
             if done == total or now - self.shown >= REDRAW:
                 self._draw(self.line(done, total, now), done == total)
                 self.shown = now
-        elif done == total or now - self.shown >= PLAIN_EVERY:
+        elif self._plain_due(done == total, now):
             print(self.line(done, total, now), file=self.stream, flush=True)
             self.shown = now
+
+    def _plain_due(self, finished: bool, now: float) -> bool:
+        """Returns whether a plain line is due: at the end of a stage that took a while (of
+        every stage, verbose), or a while after the last line."""
+        if finished:
+            return self.verbose or now - self.stage_started >= DELAY
+        return now - self.shown >= PLAIN_EVERY
 
     def line(self, done: int, total: int, now: float) -> str:
         """Returns the progress line: `stage done/total` and the time left or taken."""

@@ -73,3 +73,12 @@ def test_verbose_shows_at_once_and_keeps_each_stage(monkeypatch):
     shown("read", 1, 1)
     shown("render", 1, 1)
     assert out.getvalue().count("\n") == 2
+
+
+def test_a_quick_stage_of_a_long_build_gets_no_plain_line(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    out = io.StringIO()
+    shown = Progress(stream=out)
+    shown.started -= 5  # the build waited for another one, say
+    shown("render", 7, 7)
+    assert out.getvalue() == ""
