@@ -25,13 +25,16 @@ STATIC_FILES = {"html/style.css": "style.css", "html/search.js": "search.js"}
 
 @dataclass
 class Rendered:
-    """Every output file's bytes, keyed by path under output/, and which were rendered anew;
-    and the pieces of the assembled files, by path and number."""
+    """Every output file's bytes, keyed by path under output/ (or, with a `sink`, each
+    handed to it as it comes and only its path kept), and which were rendered anew; and the
+    pieces of the assembled files, by path and number."""
 
     files: dict[str, bytes] = field(default_factory=dict)
     fresh: list[str] = field(default_factory=list)
     pieces: dict[str, dict[int, bytes]] = field(default_factory=dict)
     fresh_pieces: set[str] = field(default_factory=set)
+    sink: Callable[[str, bytes], None] | None = None
+    names: set[str] = field(default_factory=set)  # every output file's path
 
     def add(self, job: Job, files: dict[str, bytes], fresh: bool) -> None:
         """Adds the files and pieces of a job, rendered anew or not."""
@@ -41,9 +44,17 @@ class Rendered:
                 if fresh:
                     self.fresh_pieces.add(path.removeprefix(PIECE))
             else:
-                self.files[path] = data
-                if fresh:
-                    self.fresh.append(path)
+                self.put(path, data, fresh)
+
+    def put(self, path: str, data: bytes, fresh: bool) -> None:
+        """Adds the output file `path`, rendered anew or not."""
+        self.names.add(path)
+        if self.sink is None:
+            self.files[path] = data
+        else:
+            self.sink(path, data)
+        if fresh:
+            self.fresh.append(path)
 
 
 def render_all(
@@ -52,15 +63,18 @@ def render_all(
     cache: cache_module.Cache | None = None,
     on_render: Callable[[int, int], None] | None = None,
     on_pages: Callable[[dict[str, bytes]], None] | None = None,
+    sink: Callable[[str, bytes], None] | None = None,
 ) -> Rendered:
     """Returns every output file's bytes: from the cache where still valid, else rendered;
     `on_render(done, total)` is told how many jobs are done, and `on_pages(files)` is given
     the files once the jobs are (the dictionary returned, to which the handbook, the search
-    index and the changes pages are then added)."""
+    index and the changes pages are then added). With `sink`, each file is given to it as
+    it is made, and only its path is kept (a handbook of 10,000 roles is never whole in
+    memory)."""
     templates = project.root / TEMPLATES_DIR
-    rendered = Rendered(
-        {path: resources.read(templates / source) for path, source in STATIC_FILES.items()}
-    )
+    rendered = Rendered(sink=sink)
+    for path, source in STATIC_FILES.items():
+        rendered.put(path, resources.read(templates / source), fresh=False)
     runner = Runner(project, handbook_context(project))  # reports a broken template from here
     if cache is None:
         jobs = plan(project)
@@ -72,16 +86,17 @@ def render_all(
         render_cached(project, runner, rendered, workers, cache, on_render)
     if on_pages is not None:
         on_pages(rendered.files)
+    pdf_wanted = project.settings is not None and project.settings.pdf
     for assembled in ASSEMBLED:
         pieces = rendered.pieces.get(assembled.path, {})
         writer = runner.writers[assembled.writer]
-        rendered.files[assembled.path] = writer.assemble([pieces[n] for n in sorted(pieces)])
-        if assembled.path in rendered.fresh_pieces:
-            rendered.fresh.append(assembled.path)
-    changes = changes_pages(project, runner)
-    rendered.files.update(changes)
-    rendered.fresh += changes
-    if project.settings is not None and project.settings.pdf:
+        data = writer.assemble([pieces[n] for n in sorted(pieces)])
+        if not (pdf_wanted and assembled is HANDBOOK):  # the PDFs are made of these pieces
+            rendered.pieces.pop(assembled.path, None)
+        rendered.put(assembled.path, data, assembled.path in rendered.fresh_pieces)
+    for path, data in changes_pages(project, runner).items():
+        rendered.put(path, data, fresh=True)
+    if pdf_wanted:
         add_pdfs(project, runner, rendered, workers, cache)
     return rendered
 
@@ -96,9 +111,8 @@ def add_pdfs(
     """Adds pdf/handbook.pdf and every role's PDF, converted from the handbook's pieces."""
     handbook = runner.writers[HANDBOOK.writer]
     pdfs = pdf.pdf_files(project, rendered.pieces[HANDBOOK.path], handbook.assemble, workers, cache)
-    rendered.files.update(pdfs)
-    if HANDBOOK.path in rendered.fresh_pieces:
-        rendered.fresh += pdfs
+    for path, data in pdfs.items():
+        rendered.put(path, data, HANDBOOK.path in rendered.fresh_pieces)
 
 
 def render_cached(

@@ -9,7 +9,6 @@ the rest of its list. Nothing here touches the output folder: the PDFs come back
 from __future__ import annotations
 
 import concurrent.futures
-import json
 import os
 import shutil
 import signal
@@ -24,6 +23,7 @@ from rolebook.build.jobs import HANDBOOK, plan
 from rolebook.load.project import Project
 from rolebook.model.errors import RolebookError
 from rolebook.model.schema import Role
+from rolebook.output.writers.docx import piece_meta, with_meta
 from rolebook.util.digest import digest, tool_digest
 
 INSTALL = "apt-get install -y --no-install-recommends libreoffice-writer-nogui"
@@ -253,9 +253,8 @@ def batch_pieces(group: list[Piece], pieces: dict[int, bytes]) -> list[bytes]:
     which are titled when joined, but the Word writer needs them.
     """
     data = [pieces[p.number] for p in group]
-    first = json.loads(data[0])
-    first["meta"] = {**json.loads(pieces[0])["meta"], **first["meta"]}
-    return [json.dumps(first, ensure_ascii=False).encode(), *data[1:]]
+    meta = {**piece_meta(pieces[0]), **piece_meta(data[0])}
+    return [with_meta(data[0], meta), *data[1:]]
 
 
 def _no_reads(role_id: str, field: str) -> str:

@@ -1,7 +1,9 @@
 """The build: gather and check everything, render every output in memory, then publish.
 
-Nothing is written until every role has been read and checked and every output rendered
-(rolebook/build/outputs.py); then rolebook/output/publish.py swaps the new output in. A build
+Nothing is written until every role has been read and checked; then each output file is
+written, as it is rendered (rolebook/build/outputs.py), into a staging folder beside the output,
+and once all are, rolebook/output/publish.py swaps the new output in: output/ holds the last
+build or this one, whole, never a mix. A build
 whose inputs and output are as the last build left them does nothing: it needs neither the
 renderer nor the writers, which are imported only when something is rendered.
 """
@@ -146,13 +148,17 @@ def build_with(
     from rolebook.build import outputs  # the writers and Jinja: only a real build needs them
 
     on_render = None if told is None else partial(told, "render")
-    rendered = outputs.render_all(project, workers, cache, on_render, on_pages)
-    publish.replace_folder(output, rendered.files, files.sources(root), on_wait)
+    if on_pages is None:  # each file is written as it is made: none is held longer
+        with publish.Stage(output, files.sources(root), on_wait) as stage:
+            rendered = outputs.render_all(project, workers, cache, on_render, sink=stage.add)
+    else:  # the files are handed over, and held, before anything is published
+        rendered = outputs.render_all(project, workers, cache, on_render, on_pages)
+        publish.replace_folder(output, rendered.files, files.sources(root), on_wait)
     return Report(
         [d.format() for d in project.diagnostics],
         len(project.readings),
         project.warnings,
-        len(rendered.files),
+        len(rendered.names),
         rendered.fresh,
     )
 

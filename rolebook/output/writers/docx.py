@@ -135,6 +135,17 @@ class Piece:
         return self.sections
 
 
+def piece_meta(data: bytes) -> dict[str, str]:
+    """Returns the document properties that the piece `data` (Piece.to_bytes) carries."""
+    return json.loads(data.partition(b"\n")[0])["meta"]
+
+
+def with_meta(data: bytes, meta: dict[str, str]) -> bytes:
+    """Returns the piece `data` (Piece.to_bytes) carrying the document properties `meta`."""
+    head, _, rest = data.partition(b"\n")
+    return _json({**json.loads(head), "meta": meta}) + b"\n" + rest
+
+
 def _deflated(xml: str | opc.Deflated) -> opc.Deflated:
     return opc.Deflated.of(xml.encode()) if isinstance(xml, str) else xml
 
