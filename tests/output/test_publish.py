@@ -413,3 +413,18 @@ def test_a_read_only_output_folder_is_refused_for_an_ordinary_user(versions):
         )
         assert versions.assert_complete(root / "output") == "A"
         assert litter(root) == []
+
+
+def test_a_stage_fed_file_by_file_replaces_the_output_only_when_it_ends_well(tmp_path):
+    output = tmp_path / "output"
+    publish.replace_folder(output, {"html/index.html": b"old"})
+    with pytest.raises(RuntimeError), publish.Stage(output) as stage:
+        stage.add("html/index.html", b"new")
+        assert (output / "html" / "index.html").read_bytes() == b"old"  # not yet
+        raise RuntimeError("a template failed halfway")
+    assert snapshot(output) == {"html/index.html": b"old", publish.MARKER: publish.MARKER_TEXT}
+    assert litter(tmp_path) == []
+    with publish.Stage(output) as stage:
+        stage.add("html/index.html", b"new")
+    assert (output / "html" / "index.html").read_bytes() == b"new"
+    assert litter(tmp_path) == []
