@@ -105,10 +105,18 @@ class Session:
         """Builds the project as `build` would, with what memory holds; `on_pages(files)` is
         given the output's files once the jobs are rendered (the pages, the roles' .docx),
         before the handbook and the search index are added to them and output/ is published."""
-        inputs = pipeline.input_digest(self.root)
+        inputs = ""
+
+        def handed(files: dict[str, bytes]) -> None:
+            nonlocal inputs
+            if on_pages is not None:
+                on_pages(files)
+            # Once the pages are served: a save since the files were read starts another build.
+            inputs = pipeline.input_digest(self.root)
+
         try:
             report = pipeline.build_with(
-                self.root, self.output, self.cache, self.readings, self.workers, on_pages
+                self.root, self.output, self.cache, self.readings, self.workers, handed
             )
         except BaseException:
             self.cache.new = {}  # a failed build's entries are partial: the last good ones stay
