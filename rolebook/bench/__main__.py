@@ -82,6 +82,11 @@ def _measure_options(p: argparse.ArgumentParser) -> None:
         action="store_false",
         help="measure rolebook only, not pandoc and docxtpl",
     )
+    _only_options(p)
+
+
+def _only_options(p: argparse.ArgumentParser) -> None:
+    """Adds the options that measure one thing only, instead of the whole benchmark."""
     p.add_argument(
         "--imports",
         type=int,

@@ -87,18 +87,24 @@ def render_all(
     if on_pages is not None:
         on_pages(rendered.files)
     pdf_wanted = project.settings is not None and project.settings.pdf
-    for assembled in ASSEMBLED:
-        pieces = rendered.pieces.get(assembled.path, {})
-        writer = runner.writers[assembled.writer]
-        data = writer.assemble([pieces[n] for n in sorted(pieces)])
-        if not (pdf_wanted and assembled is HANDBOOK):  # the PDFs are made of these pieces
-            rendered.pieces.pop(assembled.path, None)
-        rendered.put(assembled.path, data, assembled.path in rendered.fresh_pieces)
+    assemble_all(runner, rendered, keep_handbook_pieces=pdf_wanted)
     for path, data in changes_pages(project, runner).items():
         rendered.put(path, data, fresh=True)
     if pdf_wanted:
         add_pdfs(project, runner, rendered, workers, cache)
     return rendered
+
+
+def assemble_all(runner: Runner, rendered: Rendered, keep_handbook_pieces: bool) -> None:
+    """Adds each assembled file made of its pieces, then forgets the pieces (but the
+    handbook's with `keep_handbook_pieces`: the PDFs are made of them)."""
+    for assembled in ASSEMBLED:
+        pieces = rendered.pieces.get(assembled.path, {})
+        writer = runner.writers[assembled.writer]
+        data = writer.assemble([pieces[n] for n in sorted(pieces)])
+        if not (keep_handbook_pieces and assembled is HANDBOOK):
+            rendered.pieces.pop(assembled.path, None)
+        rendered.put(assembled.path, data, assembled.path in rendered.fresh_pieces)
 
 
 def add_pdfs(
