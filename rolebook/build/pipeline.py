@@ -92,6 +92,7 @@ def build(
     inputs = input_digest(root, lang, pdf)
     last = cache.up_to_date(inputs, output) if inputs else None
     if last is not None:
+        publish.tidy_beside(output, on_wait)
         return Report(**{**last, "rendered": [], "up_to_date": True})
     report = _build(root, output, options, on_wait, workers, cache)
     if inputs:

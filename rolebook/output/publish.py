@@ -344,6 +344,20 @@ def _is_file(fd: int, path: Path) -> bool:
     return (held.st_dev, held.st_ino) == (now.st_dev, now.st_ino)
 
 
+def tidy_beside(output: Path, on_wait: Callable[[], None] | None = None) -> None:
+    """Removes what killed builds left beside `output`, if anything, with the lock held: a
+    build that finds its output up to date publishes nothing, which would leave it there."""
+    folder = output.parent
+    try:
+        names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+    except OSError:
+        return
+    if not any(n == LOCK or n.startswith((STAGING, ASIDE, DOOMED)) for n in names):
+        return
+    with _writing(output), _locked(folder, on_wait):
+        tidy(folder)
+
+
 def tidy(folder: Path) -> None:
     """Removes what killed builds left in `folder`, after moving back a moved-aside output.
 

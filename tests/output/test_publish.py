@@ -428,3 +428,11 @@ def test_a_stage_fed_file_by_file_replaces_the_output_only_when_it_ends_well(tmp
         stage.add("html/index.html", b"new")
     assert (output / "html" / "index.html").read_bytes() == b"new"
     assert litter(tmp_path) == []
+
+
+def test_an_up_to_date_build_still_removes_what_a_killed_build_left(project):
+    assert main(["build", "--root", str(project)]) == 0
+    (project / f"{publish.STAGING}dead").mkdir()  # a build killed while it rendered
+    (project / publish.LOCK).write_text("")
+    assert main(["build", "--root", str(project)]) == 0  # up to date: it publishes nothing
+    assert litter(project) == []
