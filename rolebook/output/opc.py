@@ -37,7 +37,7 @@ class Deflated:
     final block, so that such pieces can follow one another in one zip entry, which is then
     copied, not compressed again; with the CRC-32 and the length of the text."""
 
-    data: bytes
+    data: bytes | memoryview
     crc: int
     size: int
 
