@@ -23,7 +23,6 @@ from rolebook.build.jobs import HANDBOOK, plan
 from rolebook.load.project import Project
 from rolebook.model.errors import RolebookError
 from rolebook.model.schema import Role
-from rolebook.output.writers.docx import piece_meta, with_meta
 from rolebook.util.digest import digest, tool_digest
 
 INSTALL = "apt-get install -y --no-install-recommends libreoffice-writer-nogui"
@@ -252,6 +251,8 @@ def batch_pieces(group: list[Piece], pieces: dict[int, bytes]) -> list[bytes]:
     title page has none of its own: it borrows the front matter's. They never reach the PDFs,
     which are titled when joined, but the Word writer needs them.
     """
+    from rolebook.output.writers.docx import piece_meta, with_meta  # python-docx: with PDFs
+
     data = [pieces[p.number] for p in group]
     meta = {**piece_meta(pieces[0]), **piece_meta(data[0])}
     return [with_meta(data[0], meta), *data[1:]]
