@@ -7,22 +7,12 @@ the output folder) have a problem, 2 the command line is wrong, 130 interrupted.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
+from types import ModuleType
 
 from rolebook import __version__
-from rolebook.commands import (
-    build,
-    bump,
-    check,
-    diff,
-    export,
-    importing,
-    new,
-    schema,
-    serve,
-    translate,
-)
 from rolebook.commands.options import print_lines
 from rolebook.model.errors import RolebookError
 
@@ -42,23 +32,31 @@ exit status: 0 success, 1 a problem in the roles, settings, templates or output 
 2 a wrong command line.
 """
 
-# Each command's module has SUMMARY, arguments(parser) and run(args).
+# Each command's module (under rolebook.commands) has SUMMARY, arguments(parser) and run(args).
+# A command line naming one imports that one only: export's spreadsheet library and serve's
+# server would cost a one-role rebuild a fifth of its time.
 COMMANDS = {
-    "build": build,
-    "check": check,
-    "schema": schema,
-    "new": new,
-    "bump": bump,
-    "serve": serve,
-    "diff": diff,
-    "import": importing,
-    "export": export,
-    "translate": translate,
+    "build": "build",
+    "check": "check",
+    "schema": "schema",
+    "new": "new",
+    "bump": "bump",
+    "serve": "serve",
+    "diff": "diff",
+    "import": "importing",
+    "export": "export",
+    "translate": "translate",
 }
 
 
-def parser() -> argparse.ArgumentParser:
-    """Returns the argument parser: one subcommand per entry of COMMANDS."""
+def command(name: str) -> ModuleType:
+    """Returns the module of the command `name`."""
+    return importlib.import_module(f"rolebook.commands.{COMMANDS[name]}")
+
+
+def parser(only: str | None = None) -> argparse.ArgumentParser:
+    """Returns the argument parser: one subcommand per entry of COMMANDS, or only the command
+    `only` (what a command line naming it needs)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--root",
@@ -74,12 +72,13 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"rolebook {__version__}")
     sub = p.add_subparsers(dest="command", metavar="command")
-    for name, command in COMMANDS.items():
+    for name in [only] if only else COMMANDS:
+        module = command(name)
         cmd = sub.add_parser(
-            name, help=command.SUMMARY, description=command.SUMMARY, parents=[common]
+            name, help=module.SUMMARY, description=module.SUMMARY, parents=[common]
         )
-        command.arguments(cmd)
-        cmd.set_defaults(run=command.run)
+        module.arguments(cmd)
+        cmd.set_defaults(run=module.run)
     return p
 
 
@@ -101,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
     """Returns the parsed command line; with no command, that of `build` (see with_command)."""
-    return parser().parse_args(with_command(sys.argv[1:] if argv is None else argv))
+    argv = with_command(sys.argv[1:] if argv is None else argv)
+    return parser(argv[0] if argv[0] in COMMANDS else None).parse_args(argv)
 
 
 def with_command(argv: list[str]) -> list[str]:

@@ -32,6 +32,7 @@ from ruamel.yaml import YAML
 from rolebook.bench import imports, peers, spreadsheet
 from rolebook.bench import pdf as pdf_bench
 from rolebook.bench import search as search_bench
+from rolebook.bench import serve as serve_bench
 from rolebook.bench.generate import Generator
 from rolebook.build import cache, jobs, pipeline, workers
 from rolebook.load.files import ROLES_DIR, TEMPLATES_DIR
@@ -82,6 +83,11 @@ def _measure_options(p: argparse.ArgumentParser) -> None:
         action="store_false",
         help="measure rolebook only, not pandoc and docxtpl",
     )
+    _only_options(p)
+
+
+def _only_options(p: argparse.ArgumentParser) -> None:
+    """Adds the options that measure one thing only, instead of the whole benchmark."""
     p.add_argument(
         "--imports",
         type=int,
@@ -98,6 +104,17 @@ def _measure_options(p: argparse.ArgumentParser) -> None:
         "--search",
         action="store_true",
         help="measure only the HTML search: index size, first result (see search.py)",
+    )
+    p.add_argument(
+        "--scale",
+        action="store_true",
+        help="measure only the command line's figures, against the targets at 10,000 roles "
+        "(use with --roles 10000; takes minutes)",
+    )
+    p.add_argument(
+        "--serve",
+        action="store_true",
+        help="measure only the live preview: a save in `serve` until the page and the handbook",
     )
     p.add_argument(
         "--sheets",
@@ -125,6 +142,17 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.sheets:
             print(spreadsheet.table(spreadsheet.measure(bench), args.roles))
+            return 0
+        if args.scale:
+            print(table_at_scale(bench.at_scale()), flush=True)
+            return 0
+        if args.serve:
+            bench.command("build")  # serve starts from a built project, as HR's does
+            print(
+                _markdown(
+                    ("figure", "rolebook", "target", ""), serve_rows(serve_bench.figures(bench))
+                )
+            )
             return 0
         figures = bench.rolebook()
         print(table_of_rolebook(figures), flush=True)
@@ -175,6 +203,21 @@ class Bench:
         figures["noop"] = median_of(runs, lambda: self.command("build")["wall"])
         figures["role_edited"] = median_of(runs, self.role_edited)
         figures["template_edited"] = median_of(runs, self.template_edited)
+        figures.update(serve_bench.figures(self))
+        return figures
+
+    def at_scale(self) -> dict[str, float]:
+        """Returns the command line's figures: wall seconds, and the build's peak memory."""
+        runs = self.args.runs
+        figures = {"check": median_of(runs, lambda: self.command("check")["wall"])}
+        watched = self.full_build(memory=True)
+        figures.update(build_wall=watched["wall"], build_cpu=watched["cpu"])
+        figures.update(build_rss=watched["rss"], build_rss_single=watched["rss_single"])
+        figures["noop"] = median_of(runs, lambda: self.command("build")["wall"])
+        figures["role_edited"] = median_of(runs, self.role_edited)
+        self.edits += 1  # one more, its memory sampled
+        self.generator.write_role(self.root, (self.edits * 7919) % self.args.roles, self.edits)
+        figures["edit_rss_single"] = self.command("build", memory=True)["rss_single"]
         return figures
 
     def load_and_check(self) -> float:
@@ -373,6 +416,7 @@ def table_of_rolebook(f: dict[str, float]) -> str:
             _check(f["role_edited"], 1),
         ),
         ("rebuild, a template edited (wall)", f"{f['template_edited']:.2f} s", "", ""),
+        *serve_rows(f),
         (
             "peak RSS of the build, all processes (largest one)",
             f"{f['build_rss'] / MIB:.0f} MiB ({f['build_rss_single'] / MIB:.0f} MiB)",
@@ -381,6 +425,52 @@ def table_of_rolebook(f: dict[str, float]) -> str:
         ),
     ]
     return _markdown(("figure", "rolebook", "target", ""), rows)
+
+
+def table_at_scale(f: dict[str, float]) -> str:
+    """Returns the command line's figures as a Markdown table, with the targets at 10,000
+    roles (issue 15)."""
+    rows = [
+        (
+            "full build (wall)",
+            f"{f['build_wall']:.1f} s (CPU {f['build_cpu']:.0f} s)",
+            "≤ 80 s",
+            _check(f["build_wall"], 80),
+        ),
+        (
+            "peak RSS of any process of the full build (all together)",
+            f"{f['build_rss_single'] / MIB:.0f} MiB ({f['build_rss'] / MIB:.0f} MiB)",
+            "≤ 1024 MiB",
+            _check(f["build_rss_single"] / MIB, 1024),
+        ),
+        (
+            "rebuild, one role edited (wall; its largest process)",
+            f"{f['role_edited']:.2f} s ({f['edit_rss_single'] / MIB:.0f} MiB)",
+            "≤ 5 s",
+            _check(f["role_edited"], 5),
+        ),
+        ("`check` (wall)", f"{f['check']:.2f} s", "≤ 8 s", _check(f["check"], 8)),
+        ("no-op rebuild (wall)", f"{f['noop']:.2f} s", "≤ 1.5 s", _check(f["noop"], 1.5)),
+    ]
+    return _markdown(("figure", "rolebook", "target", ""), rows)
+
+
+def serve_rows(f: dict[str, float]) -> list[tuple[str, ...]]:
+    """Returns the rows of the live preview's figures, with their targets."""
+    return [
+        (
+            "`serve`: save → page served (wall)",
+            f"{f['serve_page'] * MS:.0f} ms",
+            "≤ 300 ms",
+            _check(f["serve_page"], 0.3),
+        ),
+        (
+            "`serve`: save → handbook.docx updated (wall)",
+            f"{f['serve_docx']:.2f} s",
+            "≤ 1 s",
+            _check(f["serve_docx"], 1),
+        ),
+    ]
 
 
 def table_of_peers(f: dict[str, float], p: dict[str, float]) -> str:

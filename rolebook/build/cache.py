@@ -88,30 +88,30 @@ class Cache:
         try:
             if any(current(role_id, field) != value for role_id, field, value in entry["reads"]):
                 return None
-            files = {path: self._read(file_digest) for path, file_digest in entry["files"].items()}
+            files = unpacked(self._read(entry["blob"]))
         except (TypeError, KeyError, ValueError, OSError):
             return None
         self.new[key] = entry
         return files
 
-    def _read(self, file_digest: str) -> bytes:
-        data = (self.folder / _FILES / file_digest).read_bytes()
-        if hashlib.sha256(data).hexdigest() != file_digest:
+    def _read(self, blob_digest: str) -> bytes:
+        data = (self.folder / _FILES / blob_digest).read_bytes()
+        if hashlib.sha256(data).hexdigest() != blob_digest:
             raise ValueError("damaged cache entry")
         return data
 
     def put(self, key: str, reads: list[tuple[str, str, str]], files: dict[str, bytes]) -> None:
         """Records job `key`: the values it read of other roles and the files it wrote."""
-        digests = {path: hashlib.sha256(data).hexdigest() for path, data in files.items()}
-        self.new[key] = {"reads": reads, "files": digests}
+        blob = packed(files)
+        blob_digest = hashlib.sha256(blob).hexdigest()
+        self.new[key] = {"reads": reads, "blob": blob_digest}
         # Written in place, not atomically: a file cut short by a crash fails its digest
         # check when read, and its job is rendered again.
         try:
             (self.folder / _FILES).mkdir(parents=True, exist_ok=True)
-            for path, data in files.items():
-                blob = self.folder / _FILES / digests[path]
-                if not blob.exists():
-                    blob.write_bytes(data)
+            path = self.folder / _FILES / blob_digest
+            if not path.exists():
+                path.write_bytes(blob)
         except OSError:
             pass
 
@@ -123,7 +123,7 @@ class Cache:
         folder reports the same without reading a role. The cache only ever saves time: if it
         cannot be written, the build goes on without it.
         """
-        used = {d for entry in self.new.values() for d in entry["files"].values()}
+        used = {entry["blob"] for entry in self.new.values()}
         tmp = self.folder / f"{_INDEX}.new"
         try:
             build = {
@@ -139,3 +139,23 @@ class Cache:
                     path.unlink()
         except OSError:
             pass
+
+
+def packed(files: dict[str, bytes]) -> bytes:
+    """Returns a job's files as one: a line of JSON listing each path and length, then the
+    files' bytes one after the other."""
+    listing = json.dumps([[path, len(data)] for path, data in files.items()], ensure_ascii=False)
+    return listing.encode() + b"\n" + b"".join(files.values())
+
+
+def unpacked(blob: bytes) -> dict[str, bytes]:
+    """Returns the files that `packed` put into `blob`; raises ValueError if it does not
+    hold them."""
+    listing, _, data = blob.partition(b"\n")
+    files, start = {}, 0
+    for path, length in json.loads(listing):
+        files[str(path)] = data[start : start + int(length)]
+        start += int(length)
+    if start != len(data):
+        raise ValueError("damaged cache entry")
+    return files

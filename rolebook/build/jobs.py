@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -87,7 +88,7 @@ def job_keys(project: Project, shared: dict) -> Callable[[Job], str]:
         folder_digest(project.root / TEMPLATES_DIR),
         handbook_status(project.roles),
     )
-    roles = {role.id: digest(repr(role)) for role in project.roles}
+    roles = {role.id: role_digest(role) for role in project.roles}
     changes = repr(sorted(shared["changes"].items()))
     site = digest(
         *(
@@ -105,6 +106,22 @@ def job_keys(project: Project, shared: dict) -> Callable[[Job], str]:
         )
 
     return key
+
+
+# Each role's digest, by the role object's identity: a process that builds again and again
+# (serve) keeps the roles of unchanged files, and their digests with them.
+_role_digests: dict[int, tuple[weakref.ref, str]] = {}
+
+
+def role_digest(role: Role) -> str:
+    """Returns the digest of everything `role` holds (worked out once per role object)."""
+    known = _role_digests.get(id(role))
+    if known is not None and known[0]() is role:
+        return known[1]
+    found = digest(repr(role))
+    key = id(role)
+    _role_digests[key] = (weakref.ref(role, lambda _: _role_digests.pop(key, None)), found)
+    return found
 
 
 def current_reads(project: Project) -> Callable[[str, str], str]:

@@ -6,6 +6,7 @@ Nothing here writes the output: rolebook/build/pipeline.py publishes what this r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from rolebook.build import cache as cache_module
@@ -18,18 +19,22 @@ from rolebook.load.project import Project
 from rolebook.render import redline
 from rolebook.render.templating import handbook_context
 
+IN_PROCESS = 8  # jobs to render, at most, that are not worth starting worker processes for
 STATIC_FILES = {"html/style.css": "style.css", "html/search.js": "search.js"}
 
 
 @dataclass
 class Rendered:
-    """Every output file's bytes, keyed by path under output/, and which were rendered anew;
-    and the pieces of the assembled files, by path and number."""
+    """Every output file's bytes, keyed by path under output/ (or, with a `sink`, each
+    handed to it as it comes and only its path kept), and which were rendered anew; and the
+    pieces of the assembled files, by path and number."""
 
     files: dict[str, bytes] = field(default_factory=dict)
     fresh: list[str] = field(default_factory=list)
     pieces: dict[str, dict[int, bytes]] = field(default_factory=dict)
     fresh_pieces: set[str] = field(default_factory=set)
+    sink: Callable[[str, bytes], None] | None = None
+    names: set[str] = field(default_factory=set)  # every output file's path
 
     def add(self, job: Job, files: dict[str, bytes], fresh: bool) -> None:
         """Adds the files and pieces of a job, rendered anew or not."""
@@ -39,37 +44,67 @@ class Rendered:
                 if fresh:
                     self.fresh_pieces.add(path.removeprefix(PIECE))
             else:
-                self.files[path] = data
-                if fresh:
-                    self.fresh.append(path)
+                self.put(path, data, fresh)
+
+    def put(self, path: str, data: bytes, fresh: bool) -> None:
+        """Adds the output file `path`, rendered anew or not."""
+        self.names.add(path)
+        if self.sink is None:
+            self.files[path] = data
+        else:
+            self.sink(path, data)
+        if fresh:
+            self.fresh.append(path)
 
 
 def render_all(
-    project: Project, workers: int = 1, cache: cache_module.Cache | None = None
+    project: Project,
+    workers: int = 1,
+    cache: cache_module.Cache | None = None,
+    on_render: Callable[[int, int], None] | None = None,
+    on_pages: Callable[[dict[str, bytes]], None] | None = None,
+    sink: Callable[[str, bytes], None] | None = None,
 ) -> Rendered:
-    """Returns every output file's bytes: from the cache where still valid, else rendered."""
+    """Returns every output file's bytes: from the cache where still valid, else rendered;
+    `on_render(done, total)` is told how many jobs are done, and `on_pages(files)` is given
+    the files once the jobs are (the dictionary returned, to which the handbook, the search
+    index and the changes pages are then added). With `sink`, each file is given to it as
+    it is made, and only its path is kept (a handbook of 10,000 roles is never whole in
+    memory)."""
     templates = project.root / TEMPLATES_DIR
-    rendered = Rendered(
-        {path: resources.read(templates / source) for path, source in STATIC_FILES.items()}
-    )
+    rendered = Rendered(sink=sink)
+    for path, source in STATIC_FILES.items():
+        rendered.put(path, resources.read(templates / source), fresh=False)
     runner = Runner(project, handbook_context(project))  # reports a broken template from here
     if cache is None:
-        for job, files, _ in run(runner, plan(project), workers):
+        jobs = plan(project)
+        for done, (job, files, _) in enumerate(run(runner, jobs, workers), start=1):
             rendered.add(job, files, fresh=True)
+            if on_render is not None:
+                on_render(done, len(jobs))
     else:
-        render_cached(project, runner, rendered, workers, cache)
+        render_cached(project, runner, rendered, workers, cache, on_render)
+    if on_pages is not None:
+        on_pages(rendered.files)
+    pdf_wanted = project.settings is not None and project.settings.pdf
+    assemble_all(runner, rendered, keep_handbook_pieces=pdf_wanted)
+    for path, data in changes_pages(project, runner).items():
+        rendered.put(path, data, fresh=True)
+    if pdf_wanted:
+        add_pdfs(project, runner, rendered, workers, cache)
+    return rendered
+
+
+def assemble_all(runner: Runner, rendered: Rendered, keep_handbook_pieces: bool) -> None:
+    """Adds each assembled file made of its pieces, then forgets the pieces (but the
+    handbook's with `keep_handbook_pieces`: the PDFs are made of them)."""
     for assembled in ASSEMBLED:
         pieces = rendered.pieces.get(assembled.path, {})
         writer = runner.writers[assembled.writer]
-        rendered.files[assembled.path] = writer.assemble([pieces[n] for n in sorted(pieces)])
-        if assembled.path in rendered.fresh_pieces:
-            rendered.fresh.append(assembled.path)
-    changes = changes_pages(project, runner)
-    rendered.files.update(changes)
-    rendered.fresh += changes
-    if project.settings is not None and project.settings.pdf:
-        add_pdfs(project, runner, rendered, workers, cache)
-    return rendered
+        data = writer.assemble([pieces[n] for n in sorted(pieces)])
+        if not (keep_handbook_pieces and assembled is HANDBOOK):
+            rendered.pieces.pop(assembled.path, None)
+        rendered.put(assembled.path, data, assembled.path in rendered.fresh_pieces)
 
 
 def add_pdfs(
@@ -82,28 +117,38 @@ def add_pdfs(
     """Adds pdf/handbook.pdf and every role's PDF, converted from the handbook's pieces."""
     handbook = runner.writers[HANDBOOK.writer]
     pdfs = pdf.pdf_files(project, rendered.pieces[HANDBOOK.path], handbook.assemble, workers, cache)
-    rendered.files.update(pdfs)
-    if HANDBOOK.path in rendered.fresh_pieces:
-        rendered.fresh += pdfs
+    for path, data in pdfs.items():
+        rendered.put(path, data, HANDBOOK.path in rendered.fresh_pieces)
 
 
 def render_cached(
-    project: Project, runner: Runner, rendered: Rendered, workers: int, cache: cache_module.Cache
+    project: Project,
+    runner: Runner,
+    rendered: Rendered,
+    workers: int,
+    cache: cache_module.Cache,
+    on_render: Callable[[int, int], None] | None = None,
 ) -> None:
     """Adds every job's files to `rendered`: from `cache` where still valid, else rendered
-    anew by up to `workers` processes and put in the cache."""
+    anew by up to `workers` processes and put in the cache (`on_render(done, total)` told of
+    each job done, those from the cache counted at once)."""
     keys = job_keys(project, runner.shared)
     read_now = current_reads(project)
-    todo = []
-    for job in plan(project):
+    todo, jobs = [], plan(project)
+    for job in jobs:
         files = cache.get(keys(job), read_now)
         if files is None:
             todo.append(job)
         else:
             rendered.add(job, files, fresh=False)
-    for job, files, reads in run(runner, todo, workers):
+    kept = len(jobs) - len(todo)
+    # A few jobs (a role edited) render sooner here than a pool of processes starts.
+    workers = workers if len(todo) > IN_PROCESS else 1
+    for done, (job, files, reads) in enumerate(run(runner, todo, workers), start=kept + 1):
         rendered.add(job, files, fresh=True)
         cache.put(keys(job), [(i, f, read_now(i, f)) for i, f in reads], files)
+        if on_render is not None:
+            on_render(done, len(jobs))
 
 
 def changes_pages(project: Project, runner: Runner) -> dict[str, bytes]:

@@ -18,16 +18,19 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rolebook.build.cache import Cache
 from rolebook.build.jobs import HANDBOOK, plan
 from rolebook.load.project import Project
 from rolebook.model.errors import RolebookError
 from rolebook.model.schema import Role
-from rolebook.output import pdf_pages
 from rolebook.render.language import plain
 from rolebook.render.language import title as role_title
 from rolebook.util.digest import digest, tool_digest
+
+if TYPE_CHECKING:
+    from rolebook.output import pdf_pages
 
 INSTALL = "apt-get install -y --no-install-recommends libreoffice-writer-nogui"
 # Tagged PDF (structure for screen readers) and PDF/A-2b, as writer_pdf_Export offers them.
@@ -227,6 +230,8 @@ def joined(pdfs: list[tuple[str, bytes]], title: str, lang: str, cache: Cache | 
     found = None if cache is None else cache.get(key, _no_reads)
     if found is not None and "pdf" in found:
         return found["pdf"]
+    from rolebook.output import pdf_pages  # pikepdf: only a build with PDFs needs it
+
     last = digest("pdf-join-last", tool_digest(), title, lang)
     previous = None if cache is None else cache.get(last, _no_reads)
     documents = [pdf for _, pdf in pdfs]
@@ -245,6 +250,8 @@ def rejoined(
     the parts of `pdfs` (keyed as for joined) that differ from its own; None when it has not
     the same number of parts, or its first or more than a quarter of them differ: then
     joining is as quick."""
+    from rolebook.output import pdf_pages  # pikepdf: only a build with PDFs needs it
+
     try:
         assert previous is not None
         old = json.loads(previous["layout"])
@@ -314,6 +321,8 @@ def converted_batches(
 def role_pdfs(group: list[Piece], pdf: bytes, language: str) -> dict[str, bytes]:
     """Returns the PDF of each role of the batch `group`, cut out of its converted `pdf`, by
     the role's piece's number, titled in the handbook's `language`."""
+    from rolebook.output import pdf_pages  # pikepdf: only a build with PDFs needs it
+
     titles = [pdf_title(piece, language) for piece in group]
     parts = pdf_pages.split(pdf, [p.label for p in group], titles, first_language(language))
     return {str(p.number): part for p, part in zip(group, parts, strict=True) if part is not None}
@@ -326,10 +335,11 @@ def batch_pieces(group: list[Piece], pieces: dict[int, bytes]) -> list[bytes]:
     title page has none of its own: it borrows the front matter's. They never reach the PDFs,
     which are titled when joined, but the Word writer needs them.
     """
+    from rolebook.output.writers.docx import piece_meta, with_meta  # python-docx: with PDFs
+
     data = [pieces[p.number] for p in group]
-    first = json.loads(data[0])
-    first["meta"] = {**json.loads(pieces[0])["meta"], **first["meta"]}
-    return [json.dumps(first, ensure_ascii=False).encode(), *data[1:]]
+    meta = {**piece_meta(pieces[0]), **piece_meta(data[0])}
+    return [with_meta(data[0], meta), *data[1:]]
 
 
 def _no_reads(role_id: str, field: str) -> str:

@@ -1,7 +1,9 @@
 """The build: gather and check everything, render every output in memory, then publish.
 
-Nothing is written until every role has been read and checked and every output rendered
-(rolebook/build/outputs.py); then rolebook/output/publish.py swaps the new output in. A build
+Nothing is written until every role has been read and checked; then each output file is
+written, as it is rendered (rolebook/build/outputs.py), into a staging folder beside the output,
+and once all are, rolebook/output/publish.py swaps the new output in: output/ holds the last
+build or this one, whole, never a mix. A build
 whose inputs and output are as the last build left them does nothing: it needs neither the
 renderer nor the writers, which are imported only when something is rendered.
 """
@@ -12,6 +14,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from rolebook.build import cache as cache_module
@@ -40,10 +43,20 @@ class Report:
     up_to_date: bool = False  # the output was left as it was: nothing had changed
 
 
-def check(root: Path, workers: int = 1, readings: Readings | None = None) -> Project:
+# Told how far a build is: (stage, done, total), the stage "read" (role files) or "render" (jobs).
+Progress = Callable[[str, int, int], None]
+
+
+def check(
+    root: Path,
+    workers: int = 1,
+    readings: Readings | None = None,
+    on_read: Callable[[int, int], None] | None = None,
+) -> Project:
     """Returns the loaded project (role files unchanged since `readings` kept them come from
-    there); raises CheckFailed if any file has an error."""
-    project = gather.load(root, workers, readings=readings)
+    there; `on_read(done, total)` told of each file read); raises CheckFailed if any file has
+    an error."""
+    project = gather.load(root, workers, readings=readings, on_read=on_read)
     project.raise_for_errors()
     return project
 
@@ -56,6 +69,7 @@ def build(
     workers: int | None = None,
     use_cache: bool = True,
     pdf: bool = False,
+    progress: Progress | None = None,
 ) -> Report:
     """Checks the project, renders every output and replaces `output` with the result.
 
@@ -64,20 +78,22 @@ def build(
     one per core). With the cache (the project's .cache/rolebook/), files whose inputs did not
     change come from it, and a build whose inputs are all unchanged, with `output` as the last
     build left it, does nothing at all. `pdf` (or the setting) also writes output/pdf/; without
-    LibreOffice that is refused before anything is read or written.
+    LibreOffice that is refused before anything is read or written. `progress`, if given, is
+    told how many roles are read and jobs rendered.
     """
     # Refused before anything is read or cached: --output must not replace the project, nor
     # anything rolebook did not make.
     output = check_output(root, output)
     if pdf:
         pdf_module.soffice()  # no LibreOffice: refused before anything is read or written
-    options = Options(lang, pdf)
+    options = Options(lang, pdf, progress)
     if not use_cache:
         return _build(root, output, options, on_wait, workers, None)
     cache = cache_module.Cache(root / cache_module.FOLDER)
     inputs = input_digest(root, lang, pdf)
     last = cache.up_to_date(inputs, output) if inputs else None
     if last is not None:
+        publish.tidy_beside(output, on_wait)
         return Report(**{**last, "rendered": [], "up_to_date": True})
     report = _build(root, output, options, on_wait, workers, cache)
     if inputs:
@@ -87,10 +103,12 @@ def build(
 
 @dataclass(frozen=True)
 class Options:
-    """What the command line changes of the settings: the language, and PDFs."""
+    """What the command line changes of the settings (the language, PDFs), and who is told
+    of the build's progress."""
 
     lang: str | None = None
     pdf: bool = False
+    progress: Progress | None = None
 
 
 def _build(
@@ -101,8 +119,49 @@ def _build(
     workers: int | None,
     cache: cache_module.Cache | None,
 ) -> Report:
+    readings = None if cache is None else Readings(cache.folder)
+    return build_with(root, output, cache, readings, workers, options=options, on_wait=on_wait)
+
+
+def build_with(
+    root: Path,
+    output: Path,
+    cache: cache_module.Cache | None,
+    readings: Readings | None,
+    workers: int | None = None,
+    on_pages: Callable[[dict[str, bytes]], None] | None = None,
+    options: Options = Options(),
+    on_wait: Callable[[], None] | None = None,
+) -> Report:
+    """Checks the project at `root` and replaces `output` with everything rendered, taking
+    what it can from `cache` and `readings` (rolebook/build/session.py keeps both in memory);
+    `on_pages(files)` is given the files rendered from the jobs before the assembled files
+    are added to them and published."""
     workers = workers or parallel.default_workers()
-    project = check(root, workers, None if cache is None else Readings(cache.folder))
+    told = options.progress
+    project = check(root, workers, readings, None if told is None else partial(told, "read"))
+    project = language.localised(_with_options(project, options))
+    from rolebook.build import outputs  # the writers and Jinja: only a real build needs them
+
+    on_render = None if told is None else partial(told, "render")
+    if on_pages is None:  # each file is written as it is made: none is held longer
+        with publish.Stage(output, files.sources(root), on_wait) as stage:
+            rendered = outputs.render_all(project, workers, cache, on_render, sink=stage.add)
+    else:  # the files are handed over, and held, before anything is published
+        rendered = outputs.render_all(project, workers, cache, on_render, on_pages)
+        publish.replace_folder(output, rendered.files, files.sources(root), on_wait)
+    return Report(
+        [d.format() for d in project.diagnostics],
+        len(project.readings),
+        project.warnings,
+        len(rendered.names),
+        rendered.fresh,
+    )
+
+
+def _with_options(project: Project, options: Options) -> Project:
+    """Returns `project` with the build's options (language, PDFs) in its settings; raises
+    before anything is written when PDFs are asked for and LibreOffice is missing."""
     assert project.settings is not None  # check raises if they could not be read
     if options.lang:
         project.settings = dataclasses.replace(project.settings, language=options.lang)
@@ -110,18 +169,7 @@ def _build(
         project.settings = dataclasses.replace(project.settings, pdf=True)
     if project.settings.pdf:
         pdf_module.soffice()  # `pdf: true` without LibreOffice: refused before anything is written
-    project = language.localised(project)
-    from rolebook.build import outputs  # the writers and Jinja: only a real build needs them
-
-    rendered = outputs.render_all(project, workers, cache)
-    publish.replace_folder(output, rendered.files, files.sources(root), on_wait)
-    return Report(
-        [d.format() for d in project.diagnostics],
-        len(project.readings),
-        project.warnings,
-        len(rendered.files),
-        rendered.fresh,
-    )
+    return project
 
 
 def check_output(root: Path, output: Path) -> Path:

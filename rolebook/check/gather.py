@@ -7,6 +7,7 @@ that the loader knows no rule and the rules know nothing of how files are read.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from rolebook.check import rules
@@ -20,11 +21,16 @@ EVERY_CHECK = Checks(rules.check_role, rules.run)
 
 
 def load(
-    root: Path, workers: int = 1, today: dt.date | None = None, readings: Readings | None = None
+    root: Path,
+    workers: int = 1,
+    today: dt.date | None = None,
+    readings: Readings | None = None,
+    on_read: Callable[[int, int], None] | None = None,
 ) -> Project:
     """Returns the project at `root` read and checked by every rule, as of `today` (the real
-    date unless given); see rolebook.load.project.load for `workers` and `readings`."""
-    return project.load(root, workers, today, readings, EVERY_CHECK)
+    date unless given); see rolebook.load.project.load for `workers`, `readings` and
+    `on_read`."""
+    return project.load(root, workers, today, readings, EVERY_CHECK, on_read)
 
 
 def with_settings(root: Path) -> Project:

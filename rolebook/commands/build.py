@@ -14,6 +14,7 @@ from rolebook.commands.options import (
     print_lines,
     summary_line,
 )
+from rolebook.commands.progress import Progress
 from rolebook.model.errors import CheckFailed
 
 SUMMARY = "check every role, then write output/docx/ and output/html/"
@@ -40,6 +41,19 @@ def arguments(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also write output/pdf/ (needs LibreOffice; as `pdf: true` in handbook.yaml)",
     )
+    talk = p.add_mutually_exclusive_group()
+    talk.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print only the problems found: no progress, no summary",
+    )
+    talk.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="show progress from the start, each stage's time and every file rendered",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,17 +62,24 @@ def run(args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     output = args.output or args.root / "output"
+    progress = Progress(args.quiet, args.verbose)
     try:
         built = pipeline.build(
-            args.root, output, args.lang, _say_waiting, args.jobs, args.cache, args.pdf
+            args.root, output, args.lang, _say_waiting, args.jobs, args.cache, args.pdf, progress
         )
     except CheckFailed as exc:
+        progress.close()
         print_lines(exc.lines(), sys.stderr)
         print(
             "build failed: nothing was written; the previous output is unchanged", file=sys.stderr
         )
         return exc.exit_code
+    progress.close()
     print_lines(built.diagnostics, sys.stderr)
+    if args.quiet:
+        return 0
+    if args.verbose:
+        print_lines([f"rendered {path}" for path in built.rendered])
     seconds = time.perf_counter() - started
     done = (
         f"{output} is up to date"

@@ -7,10 +7,16 @@ rebuilds it; pages open in a browser reload by themselves after each build. When
 the last good output stays in place and is still served, with the problems shown in the terminal
 and in a banner at the top of every page, until a save fixes them. Ctrl-C stops the server.
 
-A page and the build number it polls are published together: a rebuild holds the state's lock
-from its build until the number is raised, and the handler reads the page and the number under
-that lock, so a page never carries an older number than the one served (pages and the number
-wait while a build runs).
+The project stays in memory between builds (rolebook/build/session.py): the readings of the role
+files, the compiled templates and every job's files, the handbook's pieces among them. After a
+save only the jobs whose inputs changed are rendered, and the new files are served from memory
+as soon as they are, before the handbook and the search index are put together and output/ is
+published (a file not yet in memory, such as handbook.docx while it is assembled, comes from
+output/, as the last build left it).
+
+A page and the build number it polls are published together: the files of a build and its
+number are swapped in under the state's lock, and the handler reads the page and the number
+under that lock, so a page never carries an older number than the one served.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from rolebook.build import pipeline
+from rolebook.build.session import Session
 from rolebook.commands.options import output_argument, summary_line
 from rolebook.load.files import ROLES_DIR, SETTINGS_FILE, TEMPLATES_DIR
 from rolebook.load.translations import TRANSLATIONS_DIR
@@ -54,12 +61,14 @@ BANNER = (
 
 @dataclass
 class State:
-    """What the server shows: the build number, and the problems of the last build if it failed;
-    `lock` is held while a build publishes and while a page or the number is read."""
+    """What the server shows: the build number, the files of the last good build by path
+    under output/, and the problems of the last build if it failed; `lock` is held while a
+    build's files and number are swapped in and while a page or the number is read."""
 
     build: int = 0
     problems: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    files: dict[str, bytes] = field(default_factory=dict)
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
@@ -82,9 +91,9 @@ def serve(root: Path, output: Path, port: int) -> int:
     """Builds, serves `output` until Ctrl-C and rebuilds on every save; returns 0."""
     # Refused before serving: the server would show a folder that is not the handbook's.
     root = root.resolve()
-    output, state = pipeline.check_output(root, output), State()
-    build = partial(pipeline.build, root, output)
-    server = listen(port, partial(Handler, state=state, directory=str(output)))
+    session, state = Session(root, output), State()
+    build = session.build
+    server = listen(port, partial(Handler, state=state, directory=str(session.output)))
     rebuild(build, state)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how serve is stopped
@@ -105,7 +114,7 @@ def listen(port: int, handler: Callable) -> ThreadingHTTPServer:
         ) from None
 
 
-def watch(root: Path, build: Callable[[], pipeline.Report], state: State, port: int) -> None:
+def watch(root: Path, build: Build, state: State, port: int) -> None:
     """Says where the handbook is served once the watcher runs, then rebuilds on every save of
     the handbook's input, until Ctrl-C."""
     import watchfiles  # only this command needs the file watcher
@@ -148,25 +157,35 @@ def relevant(root: Path, change, path: str) -> bool:
     return rel.parts[0] == TEMPLATES_DIR
 
 
-def rebuild(build: Callable[[], pipeline.Report], state: State) -> None:
-    """Runs `build`, then raises the build number; on failure keeps the last good output and
-    records the problems. Holds the state's lock throughout, so that no page of the new output
-    is served with the old number."""
+def rebuild(build: Build, state: State) -> None:
+    """Runs `build`, which hands over its files (see Session.build) as soon as its pages are
+    rendered: they are then served, under the next build number. On failure the last good
+    files stay and the problems are shown, under the next number too."""
+    try:
+        built = build(partial(swap_in, state))
+    except RolebookError as exc:
+        problems = exc.lines() + ["build failed: still serving the last good output"]
+        print("\n".join(problems), file=sys.stderr, flush=True)
+        with state.lock:
+            state.problems = problems
+            state.build += 1
+    else:
+        print("\n".join(built.diagnostics), file=sys.stderr, flush=True)
+        print(
+            f"built: {summary_line(built.roles, 0, built.warnings)}; {built.files} files",
+            flush=True,
+        )
+
+
+def swap_in(state: State, files: dict[str, bytes]) -> None:
+    """Serves `files` (by path under output/) from now on, under the next build number."""
     with state.lock:
-        try:
-            built = build()
-        except RolebookError as exc:
-            problems = exc.lines() + ["build failed: still serving the last good output"]
-            print("\n".join(problems), file=sys.stderr, flush=True)
-        else:
-            problems = []
-            print("\n".join(built.diagnostics), file=sys.stderr, flush=True)
-            print(
-                f"built: {summary_line(built.roles, 0, built.warnings)}; {built.files} files",
-                flush=True,
-            )
-        state.problems = problems
+        state.files, state.problems = files, []
         state.build += 1
+
+
+# A build that hands its files over (to swap_in) as soon as its pages are rendered.
+Build = Callable[[Callable[[dict[str, bytes]], None]], pipeline.Report]
 
 
 class Handler(SimpleHTTPRequestHandler):
@@ -189,18 +208,28 @@ class Handler(SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         if route.endswith("/"):  # a folder: SimpleHTTPRequestHandler adds the slash to those
             path = path / "index.html"
-        page = self._page(path) if path.suffix == ".html" else None
+        name = (
+            path.relative_to(self.directory).as_posix()
+            if path.is_relative_to(self.directory)
+            else ""
+        )
+        page = self._page(path, name) if path.suffix == ".html" else None
         if page is not None:
             return self._send(page, "text/html; charset=utf-8")
+        data = self.state.files.get(name)
+        if data is not None:
+            return self._send(data, self.guess_type(path))
         return super().do_GET()
 
-    def _page(self, path: Path) -> bytes | None:
-        """Returns the page at `path` with the additions, read with the build number it polls;
-        an empty page with the banner after a failed build, None if there is neither."""
+    def _page(self, path: Path, name: str) -> bytes | None:
+        """Returns the page at `path` (`name` under output/) with the additions, read with the
+        build number it polls: from memory, else from the folder; an empty page with the
+        banner after a failed build, None if there is neither."""
         with self.state.lock:
             build, problems = self.state.build, list(self.state.problems)
             try:
-                page = path.read_text(encoding="utf-8")
+                data = self.state.files.get(name)
+                page = path.read_text(encoding="utf-8") if data is None else data.decode()
             except OSError:  # no such page, or a folder: 404, unless there is a banner to show
                 if not problems:
                     return None

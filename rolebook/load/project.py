@@ -14,7 +14,7 @@ import functools
 import gc
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -102,11 +102,12 @@ def load(
     today: dt.date | None = None,
     readings: Readings | None = None,
     checks: Checks = NO_CHECKS,
+    on_read: Callable[[int, int], None] | None = None,
 ) -> Project:
     """Returns the project at `root` with its settings, roles and all their diagnostics, checked
     as of `today` (the real date unless given); the role files are read by up to `workers`
     processes, or come from `readings` where they were read before as they are now; `checks`
-    are run on them."""
+    are run on them. `on_read(done, total)` is told how many role files are read so far."""
     with _collector_paused():
         settings_reading = read_file(root, SETTINGS_FILE, Settings)
         project = Project(
@@ -116,7 +117,7 @@ def load(
             settings_reading=settings_reading,
         )
         project.diagnostics += settings_reading.diagnostics
-        found = _read_roles(project, workers, readings, checks)
+        found = _read_roles(project, workers, readings, checks, on_read)
         _read_translations(project)
         if not project.readings:
             project.diagnostics.append(_no_roles(root))
@@ -170,7 +171,11 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _read_roles(
-    project: Project, workers: int, readings: Readings | None, checks: Checks
+    project: Project,
+    workers: int,
+    readings: Readings | None,
+    checks: Checks,
+    on_read: Callable[[int, int], None] | None = None,
 ) -> dict[str, Found]:
     """Reads every role file into `project`, each by one of up to `workers` processes or from
     `readings`; returns the one-role checks' diagnostics of each readable role, worked out
@@ -194,19 +199,38 @@ def _read_roles(
         workers,
         chunk=32,
     )
+    if on_read is not None:
+        results = _counted(results, len(done), len(files), on_read)
     done.update(zip([path for path, _ in todo], results, strict=True))
+    if readings is not None:
+        readings.keep_only(list(files))
+    return _add_readings(project, [done[path] for path in files])
+
+
+def _add_readings(
+    project: Project, done: list[tuple[Reading[Role], Found | None]]
+) -> dict[str, Found]:
+    """Adds the role files' readings to `project`, in file order; returns the one-role checks'
+    diagnostics of each readable role."""
     found: dict[str, Found] = {}
-    for path in files:
-        reading, checked = done[path]
-        project.readings[path] = reading
+    for reading, checked in done:
+        project.readings[reading.path] = reading
         project.diagnostics += reading.diagnostics
         if reading.value is not None:
             project.roles.append(reading.value)
             if checked is not None:  # None only when the settings could not be read
-                found[path] = checked
-    if readings is not None:
-        readings.keep_only(list(files))
+                found[reading.path] = checked
     return found
+
+
+def _counted(
+    results: Iterable, start: int, total: int, on_read: Callable[[int, int], None]
+) -> Iterator:
+    """Yields `results`, telling `on_read` how many of `total` are done after each."""
+    on_read(start, total)
+    for done, result in enumerate(results, start=start + 1):
+        on_read(done, total)
+        yield result
 
 
 def _read_and_check(

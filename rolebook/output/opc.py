@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
@@ -26,6 +27,60 @@ from rolebook.output.oxml import east_asian_language, list_of_style
 
 # Zip entries carry this date, so the same inputs give the same bytes (the zip format's epoch).
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+LEVEL = 6  # zlib's default level, as zipfile's
+_ZEROS = bytes(1 << 16)
+
+
+@dataclass
+class Deflated:
+    """Text deflated ahead of time: raw deflate data that ends on a byte boundary and holds no
+    final block, so that such pieces can follow one another in one zip entry, which is then
+    copied, not compressed again; with the CRC-32 and the length of the text."""
+
+    data: bytes | memoryview
+    crc: int
+    size: int
+
+    @classmethod
+    def of(cls, text: bytes) -> Deflated:
+        """Returns `text` deflated on its own (a full flush: it refers to nothing before it)."""
+        packer = zlib.compressobj(LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)
+        return cls(
+            packer.compress(text) + packer.flush(zlib.Z_FULL_FLUSH), zlib.crc32(text), len(text)
+        )
+
+    @classmethod
+    def stored(cls, text: bytes) -> Deflated:
+        """Returns `text` as stored (uncompressed) deflate blocks: quicker than compressing
+        for the few bytes that join pieces."""
+        blocks = [
+            b"\0"
+            + len(chunk).to_bytes(2, "little")
+            + (len(chunk) ^ 0xFFFF).to_bytes(2, "little")
+            + chunk
+            for chunk in (text[i : i + 0xFFFF] for i in range(0, len(text), 0xFFFF))
+        ]
+        return cls(b"".join(blocks), zlib.crc32(text), len(text))
+
+
+def deflated_entry(parts: list[Deflated]) -> Deflated:
+    """Returns `parts` one after the other, ended: the data of a zip entry holding their texts."""
+    crc, size = 0, 0
+    for part in parts:
+        crc, size = _crc_combined(crc, part.crc, part.size), size + part.size
+    # An empty final block of fixed codes: what zlib's Z_FINISH adds after a flush.
+    return Deflated(b"".join(part.data for part in parts) + b"\x03\x00", crc, size)
+
+
+def _crc_combined(crc: int, then: int, length: int) -> int:
+    """Returns the CRC-32 of a text of CRC `crc` followed by one of CRC `then` and `length`
+    bytes. CRC-32 is affine: crc(A + B) = crc(A + zeros) ^ crc(zeros) ^ crc(B)."""
+    zeros_a, zeros = crc, 0
+    while length:
+        chunk = memoryview(_ZEROS)[: min(length, len(_ZEROS))]
+        zeros_a, zeros = zlib.crc32(chunk, zeros_a), zlib.crc32(chunk, zeros)
+        length -= len(chunk)
+    return zeros_a ^ zeros ^ then
 
 
 @dataclass
@@ -43,7 +98,7 @@ class Parts:
     """What a document adds to the reference package: parts by name (content type, bytes),
     relationships of the main document part, and numbering instances (serialized w:num)."""
 
-    files: dict[str, tuple[str, bytes]] = dataclass_field(default_factory=dict)
+    files: dict[str, tuple[str, bytes | Deflated]] = dataclass_field(default_factory=dict)
     rels: list[Relationship] = dataclass_field(default_factory=list)
     numbering: list[str] = dataclass_field(default_factory=list)
 
@@ -108,25 +163,19 @@ class Package:
             if r.reltype not in (RT.CORE_PROPERTIES, RT.CUSTOM_PROPERTIES)
         ]
 
-    def docx(self, body: str, parts: Parts, meta: dict[str, str], custom: dict[str, str]) -> bytes:
+    def docx(
+        self,
+        body: str | list[Deflated],
+        parts: Parts,
+        meta: dict[str, str],
+        custom: dict[str, str],
+    ) -> bytes:
         """Returns the .docx bytes of a document: the reference's parts, `body` (the content
-        of w:body), the added `parts`, core properties from `meta` and custom ones."""
+        of w:body, or its pieces deflated ahead of time), the added `parts`, core properties
+        from `meta` and custom ones."""
         files = {
-            "/word/document.xml": (
-                CT.WML_DOCUMENT_MAIN,
-                (
-                    self.document_head + "<w:body>" + body + "</w:body>" + self.document_tail
-                ).encode(),
-            ),
-            "/word/numbering.xml": (
-                CT.WML_NUMBERING,
-                (
-                    self.numbering_head
-                    + "".join(parts.numbering)
-                    + "</w:numbering>"
-                    + self.numbering_tail
-                ).encode(),
-            ),
+            "/word/document.xml": (CT.WML_DOCUMENT_MAIN, self.document_part(body)),
+            "/word/numbering.xml": (CT.WML_NUMBERING, self.numbering_part(parts.numbering)),
             "/word/_rels/document.xml.rels": (
                 CT.OPC_RELATIONSHIPS,
                 relationships([*self.document_rels, *parts.rels]),
@@ -147,6 +196,20 @@ class Package:
             **parts.files,
         }
         return zip_package(files)
+
+    def numbering_part(self, numbering: list[str]) -> bytes:
+        """Returns the numbering part: the reference's, with the document's `numbering`."""
+        return (
+            self.numbering_head + "".join(numbering) + "</w:numbering>" + self.numbering_tail
+        ).encode()
+
+    def document_part(self, body: str | list[Deflated]) -> bytes | Deflated:
+        """Returns the main document part around `body`: bytes, or deflated pieces ended."""
+        head = (self.document_head + "<w:body>").encode()
+        tail = ("</w:body>" + self.document_tail).encode()
+        if isinstance(body, str):
+            return head + body.encode() + tail
+        return deflated_entry([Deflated.of(head), *body, Deflated.of(tail)])
 
 
 def _around(xml: str, mark: str, source: str) -> tuple[str, str]:
@@ -209,7 +272,7 @@ def content_types(names: dict[str, str]) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def zip_package(files: dict[str, tuple[str, bytes]]) -> bytes:
+def zip_package(files: dict[str, tuple[str, bytes | Deflated]]) -> bytes:
     """Returns the .docx (zip) of parts by name, with [Content_Types].xml first and every
     entry dated ZIP_EPOCH, so the same parts always give the same bytes."""
     out = io.BytesIO()
@@ -219,7 +282,11 @@ def zip_package(files: dict[str, tuple[str, bytes]]) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         _zip_entry(zf, "[Content_Types].xml", types)
         for name in sorted(files, key=_part_order):
-            _zip_entry(zf, name.lstrip("/"), files[name][1])
+            data = files[name][1]
+            if isinstance(data, Deflated):
+                _zip_deflated(zf, name.lstrip("/"), data)
+            else:
+                _zip_entry(zf, name.lstrip("/"), data)
     return out.getvalue()
 
 
@@ -230,10 +297,31 @@ def _part_order(name: str) -> tuple:
 
 
 def _zip_entry(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
+    zf.writestr(_zip_info(name), data)
+
+
+def _zip_info(name: str) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, ZIP_EPOCH)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o644 << 16
-    zf.writestr(info, data)
+    return info
+
+
+def _zip_deflated(zf: zipfile.ZipFile, name: str, data: Deflated) -> None:
+    """Adds an entry whose data is deflated already, as ZipFile.writestr would write it.
+
+    zipfile compresses whatever it is given, so the local header and the data are written
+    here, and the entry recorded for the central directory that closing the zip writes.
+    """
+    info = _zip_info(name)
+    info.file_size, info.compress_size, info.CRC = data.size, len(data.data), data.crc
+    info.header_offset = zf.fp.tell()  # type: ignore[union-attr]  # open for writing
+    zf.fp.write(info.FileHeader(zip64=data.size > zipfile.ZIP64_LIMIT))  # type: ignore[union-attr]
+    zf.fp.write(data.data)  # type: ignore[union-attr]
+    zf.filelist.append(info)
+    zf.NameToInfo[name] = info
+    zf.start_dir = zf.fp.tell()  # type: ignore[union-attr]
+    zf._didModify = True  # type: ignore[attr-defined]
 
 
 _CORE = {

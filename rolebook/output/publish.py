@@ -33,6 +33,7 @@ templates). A refusal comes before anything is written.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import fcntl
@@ -89,14 +90,72 @@ def replace_folder(
     `keep` are paths the output must neither be nor contain (the project's own files);
     `on_wait` is called once if another build holds the lock.
     """
-    output = check_output(output, keep)  # pipeline.build checks first; other callers rely on this
-    files = {**files, MARKER: MARKER_TEXT}
+    with Stage(output, keep, on_wait) as stage:
+        for rel, data in sorted(files.items()):
+            stage.add(rel, data)
+
+
+class Stage:
+    """A new output folder written file by file (`add`) while the block runs, then put in the
+    place of `output` when it ends; on an exception it is deleted and `output` is untouched.
+
+    The lock is held from the start of the block, so that a build can write its files as it
+    makes them instead of holding them all; `keep` and `on_wait` are as for replace_folder.
+    """
+
+    def __init__(
+        self, output: Path, keep: Iterable[Path] = (), on_wait: Callable[[], None] | None = None
+    ):
+        # pipeline.build checks first; other callers rely on this
+        self.output = check_output(output, keep)
+        self.on_wait, self.folder = on_wait, Path()
+        self._lock: contextlib.AbstractContextManager | None = None
+
+    def __enter__(self) -> Stage:
+        with _writing(self.output):
+            self.output.parent.mkdir(parents=True, exist_ok=True)
+            self._lock = _locked(self.output.parent, self.on_wait)
+            self._lock.__enter__()
+            try:
+                tidy(self.output.parent)
+                _check_replaceable(self.output)  # again: it may have changed while we waited
+                self.folder = self.output.parent / f"{STAGING}{secrets.token_hex(4)}"
+                os.mkdir(self.folder)
+            except BaseException:
+                self._lock.__exit__(None, None, None)
+                raise
+        return self
+
+    def add(self, rel: str, data: bytes) -> None:
+        """Writes the file `rel` (a path under the output) holding `data`, flushed to disk; a
+        file the current output holds with the same bytes is linked instead."""
+        with _writing(self.output):
+            _stage_file(self.folder, rel, data, self.output)
+
+    def __exit__(self, kind, value, traceback) -> None:
+        assert self._lock is not None  # entered
+        try:
+            if kind is not None:
+                shutil.rmtree(self.folder, ignore_errors=True)
+                return
+            with _writing(self.output):
+                try:
+                    _stage_file(self.folder, MARKER, MARKER_TEXT, self.output)
+                    for sub in sorted({self.folder, *(p.parent for p in self.folder.rglob("*"))}):
+                        _fsync_folder(sub)
+                except OSError:
+                    shutil.rmtree(self.folder, ignore_errors=True)
+                    raise
+                _swap(self.folder, self.output)
+        finally:
+            self._lock.__exit__(None, None, None)
+
+
+@contextlib.contextmanager
+def _writing(output: Path) -> Iterator[None]:
+    """Runs the block, raising OutputError for `output` if it fails to write."""
     try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        with _locked(output.parent, on_wait):
-            tidy(output.parent)
-            _check_replaceable(output)  # again: the folder may have changed while we waited
-            _swap(_stage(output.parent, files, output), output)
+        yield
     except OSError as exc:
         raise _cannot_write(output, exc) from None
 
@@ -285,6 +344,20 @@ def _is_file(fd: int, path: Path) -> bool:
     return (held.st_dev, held.st_ino) == (now.st_dev, now.st_ino)
 
 
+def tidy_beside(output: Path, on_wait: Callable[[], None] | None = None) -> None:
+    """Removes what killed builds left beside `output`, if anything, with the lock held: a
+    build that finds its output up to date publishes nothing, which would leave it there."""
+    folder = output.parent
+    try:
+        names = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+    except OSError:
+        return
+    if not any(n == LOCK or n.startswith((STAGING, ASIDE, DOOMED)) for n in names):
+        return
+    with _writing(output), _locked(folder, on_wait):
+        tidy(folder)
+
+
 def tidy(folder: Path) -> None:
     """Removes what killed builds left in `folder`, after moving back a moved-aside output.
 
@@ -299,26 +372,16 @@ def tidy(folder: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _stage(folder: Path, files: dict[str, bytes], previous: Path) -> Path:
-    """Returns a new folder beside the output holding `files`, flushed to disk; those the
-    `previous` output holds unchanged are hard links to its files."""
-    staging = folder / f"{STAGING}{secrets.token_hex(4)}"
-    os.mkdir(staging)
-    try:
-        for rel, data in sorted(files.items()):
-            path = staging / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if not _linked_if_unchanged(previous / rel, data, path):
-                with open(path, "wb") as file:
-                    file.write(data)
-                    file.flush()
-                    os.fsync(file.fileno())
-        for sub in sorted({staging, *(p.parent for p in staging.rglob("*"))}):
-            _fsync_folder(sub)
-    except OSError:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return staging
+def _stage_file(staging: Path, rel: str, data: bytes, previous: Path) -> None:
+    """Writes the file `rel` holding `data` into `staging`, flushed to disk; a hard link to
+    the `previous` output's file if that holds exactly `data`."""
+    path = staging / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not _linked_if_unchanged(previous / rel, data, path):
+        with open(path, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
 
 
 def _linked_if_unchanged(old: Path, data: bytes, new: Path) -> bool:

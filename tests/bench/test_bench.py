@@ -158,6 +158,8 @@ def test_the_benchmark_prints_every_figure(tmp_path):
         "no-op rebuild (wall)",
         "rebuild, one role edited (wall)",
         "rebuild, a template edited (wall)",
+        "`serve`: save → page served (wall)",
+        "`serve`: save → handbook.docx updated (wall)",
         "peak RSS",
     ):
         assert re.search(rf"\| {re.escape(row)}[^|]* \| \d+\.?\d* (ms|s|MiB)", out), row

@@ -380,3 +380,18 @@ def test_without_write_the_kept_readings_are_used_and_none_is_written(project, r
     load(project, readings=readings(project, write=False))
     assert reads == ["handbook.yaml", SPECIALIST]
     assert {p.name: p.read_bytes() for p in entry(project).parent.iterdir()} == before
+
+
+def test_a_jobs_files_are_kept_together_in_one_cache_file(project):
+    files = {
+        "html/a.html": "岗位".encode(),
+        "piece:docx/handbook.docx": b"",
+        "docx/a.docx": b"PK\n",
+    }
+    assert cache.unpacked(cache.packed(files)) == files
+    with pytest.raises(ValueError):
+        cache.unpacked(cache.packed(files)[:-1])
+    build(project)
+    blobs = list((project / cache.FOLDER / "files").iterdir())
+    jobs = json.loads((project / cache.FOLDER / "index.json").read_text(encoding="utf-8"))["jobs"]
+    assert len(blobs) == len(jobs)  # one file per job, not one per output file

@@ -23,6 +23,7 @@ from conftest import REPO, edit, handbook_numbers
 
 from rolebook.build import pdf, pipeline
 from rolebook.check import gather
+from rolebook.output import pdf_pages
 
 pytestmark = pytest.mark.external  # LibreOffice and poppler, or builds in other processes
 
@@ -182,13 +183,13 @@ def counted(monkeypatch, name: str) -> list[int]:
     """Returns a list that gets, on each call of pdf_pages.`name`, the length of its first
     argument (the PDFs joined, the labels cut)."""
     calls: list[int] = []
-    real = getattr(pdf.pdf_pages, name)
+    real = getattr(pdf_pages, name)
 
     def counting(first, *args):
         calls.append(len(first))
         return real(first, *args)
 
-    monkeypatch.setattr(pdf.pdf_pages, name, counting)
+    monkeypatch.setattr(pdf_pages, name, counting)
     return calls
 
 

@@ -293,3 +293,16 @@ def test_a_name_that_is_no_role_file_is_refused(project, cli, monkeypatch, tmp_p
     result = cli("check", SPECIALIST, name.format(**fill))
     assert (result.code, result.out) == (1, "")
     assert result.err == NOT_CHECKABLE[name].format(**fill) + "\n"
+
+
+def test_build_quiet_prints_problems_only_and_verbose_lists_what_it_rendered(project, cli):
+    quiet = cli("build", "-q", "-j", "1", "--root", project)
+    assert (quiet.code, quiet.out) == (0, "")
+    assert quiet.err.count(": warning: ") == 4  # the problems are still printed
+    edit(project / SPECIALIST, "summary: ", "summary: 编辑 ")
+    verbose = cli("build", "-v", "-j", "1", "--root", project)
+    assert "rendered html/vip-specialist.html\n" in verbose.out
+    assert "jobs rendered, in " in verbose.err  # a short build shows progress when asked
+    assert verbose.out.splitlines()[-1].startswith("3 roles: 0 errors, 4 warnings; wrote ")
+    with pytest.raises(SystemExit):
+        parse(["build", "-q", "-v"])

@@ -23,13 +23,14 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin
 
+import clients
 import pytest
 from conftest import edit
 from gitrepo import committed
 from lxml import html as lxml_html
 
 from rolebook.build.pipeline import Report
-from rolebook.commands.serve import BUILD_URL, Handler, State, rebuild, relevant
+from rolebook.commands.serve import BUILD_URL, Handler, State, rebuild, relevant, swap_in
 
 SPECIALIST = "roles/vip-specialist.yaml"
 TIMEOUT = 30  # seconds for a rebuild to show; each one takes well under one
@@ -168,6 +169,30 @@ def test_a_port_in_use_is_a_clear_error(project, server):
     )
 
 
+@pytest.mark.external
+def test_an_open_page_reloads_itself_in_chromium_after_a_save(project, server):
+    _, base = server
+    with clients.chromium() as browser:
+        page = browser.new_page()
+        page.goto(base + "html/vip-specialist.html")
+        page.evaluate("window.notReloaded = true")
+        edit(project / SPECIALIST, "咨询信息服务", "咨询资讯服务")
+        page.wait_for_function(
+            "document.body.innerText.includes('咨询资讯服务')", timeout=TIMEOUT * 1000
+        )
+        assert page.evaluate("window.notReloaded === undefined")  # a new page, not a patch
+        # Opened from disk, the same page has no reload script: it fetches nothing.
+        from_disk = browser.new_page()
+        requests: list[str] = []
+        from_disk.on("request", lambda request: requests.append(request.url))
+        from_disk.goto((project / "output" / "html" / "vip-specialist.html").as_uri())
+        assert "咨询资讯服务" in from_disk.inner_text("body")
+        assert not [url for url in requests if BUILD_URL in url]
+    assert BUILD_URL not in (project / "output" / "html" / "vip-specialist.html").read_text(
+        encoding="utf-8"
+    )
+
+
 # -- Every link works ------------------------------------------------------------------------
 
 
@@ -250,28 +275,35 @@ def handler(tmp_path: Path) -> Iterator[tuple[State, str, Path]]:
 
 def test_a_page_and_its_build_number_are_published_together(handler):
     state, base, folder = handler
-    published, release = threading.Event(), threading.Event()
+    handed, release = threading.Event(), threading.Event()
 
-    def build() -> Report:
+    def build(on_pages) -> Report:
+        on_pages({"html/index.html": b"<body>new</body>"})  # served from memory from now on
+        handed.set()
+        assert release.wait(TIMEOUT)  # the handbook is being put together, output/ is old
         (folder / "html" / "index.html").write_text("<body>new</body>", encoding="utf-8")
-        published.set()
-        assert release.wait(TIMEOUT)  # the build is done, its number not yet raised
         return Report([], 0, 0, 1, [])
 
+    before = fetch(base + "html/")
     builder = threading.Thread(target=rebuild, args=(build, state))
     builder.start()
-    assert published.wait(TIMEOUT)
-    seen: dict[str, str] = {}
-    reader = threading.Thread(
-        target=lambda: seen.update(page=fetch(base + "html/"), number=fetch(base + BUILD_URL[1:]))
-    )
-    reader.start()
-    reader.join(0.5)  # a server that did not wait for the number would answer by now
+    assert handed.wait(TIMEOUT)
+    during = fetch(base + "html/")
+    assert fetch(base + BUILD_URL[1:]) == "2"
     release.set()
     builder.join(TIMEOUT)
-    reader.join(TIMEOUT)
-    assert "new" in seen["page"] and polled_build(seen["page"]) == 2
-    assert seen["number"] == "2"
+    assert "old" in before and polled_build(before) == 1
+    assert "new" in during and polled_build(during) == 2  # before output/ was published
+    assert fetch(base + "html/") == during
+
+
+def test_files_in_memory_are_served_before_the_folder(handler):
+    state, base, _ = handler
+    swap_in(state, {"docx/a.docx": b"PK new", "html/index.html": "<body>新</body>".encode()})
+    status, kind, body, _ = get(base + "docx/a.docx")
+    assert (status, body) == (200, b"PK new")
+    assert kind.startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
+    assert "新" in fetch(base) and polled_build(fetch(base)) == 2
 
 
 def test_the_root_leads_to_the_index_and_a_missing_page_is_404(handler):

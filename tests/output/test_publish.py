@@ -413,3 +413,26 @@ def test_a_read_only_output_folder_is_refused_for_an_ordinary_user(versions):
         )
         assert versions.assert_complete(root / "output") == "A"
         assert litter(root) == []
+
+
+def test_a_stage_fed_file_by_file_replaces_the_output_only_when_it_ends_well(tmp_path):
+    output = tmp_path / "output"
+    publish.replace_folder(output, {"html/index.html": b"old"})
+    with pytest.raises(RuntimeError), publish.Stage(output) as stage:
+        stage.add("html/index.html", b"new")
+        assert (output / "html" / "index.html").read_bytes() == b"old"  # not yet
+        raise RuntimeError("a template failed halfway")
+    assert snapshot(output) == {"html/index.html": b"old", publish.MARKER: publish.MARKER_TEXT}
+    assert litter(tmp_path) == []
+    with publish.Stage(output) as stage:
+        stage.add("html/index.html", b"new")
+    assert (output / "html" / "index.html").read_bytes() == b"new"
+    assert litter(tmp_path) == []
+
+
+def test_an_up_to_date_build_still_removes_what_a_killed_build_left(project):
+    assert main(["build", "--root", str(project)]) == 0
+    (project / f"{publish.STAGING}dead").mkdir()  # a build killed while it rendered
+    (project / publish.LOCK).write_text("")
+    assert main(["build", "--root", str(project)]) == 0  # up to date: it publishes nothing
+    assert litter(project) == []

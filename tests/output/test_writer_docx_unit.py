@@ -374,3 +374,26 @@ def test_a_translation_starts_a_line_of_its_own_in_a_lighter_grey(resources):
         ("Duties", False, "595959"),
         (": all", False, "595959"),
     ]
+
+
+def test_pieces_deflated_where_written_are_copied_into_the_same_document(resources):
+    """The handbook copies each piece's body deflated where it was written: its document part
+    holds the same text as one put together from the pieces' text, and the zip checks out."""
+    from rolebook.output.writers.docx import Piece, _Build
+
+    writer = DocxWriter(resources)
+    docs = [Document(META, {}, (SPECIALIST,)), Document(META, {}, (SUPERVISOR,))]
+    anchors = frozenset({"vip-specialist", "vip-supervisor"})
+    copied = writer.assemble([writer.piece(doc, n, anchors) for n, doc in enumerate(docs)])
+    rewritten = writer._assemble(
+        [_Build(writer, doc, n, anchors, single=False).run() for n, doc in enumerate(docs)]
+    )
+    assert zipfile.ZipFile(io.BytesIO(copied)).testzip() is None
+    assert unzipped(copied) == unzipped(rewritten)
+    piece = Piece.from_bytes(writer.piece(docs[0], 0, anchors))
+    assert piece.packed and piece.section_list()[0][0].startswith("<w:")
+
+
+def unzipped(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return {name: package.read(name) for name in package.namelist()}

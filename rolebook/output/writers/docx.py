@@ -19,8 +19,8 @@ handbook assembled from pieces is the same as one written whole.
 from __future__ import annotations
 
 import builtins
-import dataclasses
 import json
+import zlib
 from dataclasses import dataclass, field
 
 from rolebook.model.document import (
@@ -77,22 +77,84 @@ class Piece:
     (in its first piece), the anchors the sections define, each section's body (its content,
     then the paragraph that ends it or, as the document's last section, its final
     properties), the anchors they link to, and the parts, relationships and numbered lists they
-    use."""
+    use.
+
+    A piece read back from bytes also has `body`: its sections up to the last one's content,
+    deflated where it was written, so that a document of many pieces (the handbook) copies
+    them into its zip; its sections are read only if asked for (`section_list`).
+    """
 
     meta: dict[str, str] = field(default_factory=dict)
     anchors: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)  # the anchors its sections link to
     sections: list[tuple[str, str, str]] = field(default_factory=list)
-    parts: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Its page headers and footers: by name, the content type and the XML (deflated once
+    # read back from bytes).
+    parts: dict[str, tuple[str, str | opc.Deflated]] = field(default_factory=dict)
     rels: list[tuple[str, str, str, bool]] = field(default_factory=list)
     numbering: list[str] = field(default_factory=list)
+    body: opc.Deflated | None = None
+    last: tuple[str, str] | None = None  # the last section's end, and its final properties
+    packed: bytes | memoryview = b""  # the sections, as compressed JSON, until read
 
     def to_bytes(self) -> bytes:
-        return json.dumps(dataclasses.asdict(self), ensure_ascii=False).encode()
+        """Returns the piece as a line of JSON (all but the sections), then its sections' JSON
+        compressed, then its body and its parts deflated, one after the other."""
+        sections = self.section_list()
+        text = "".join(c + e for c, e, _ in sections[:-1]) + (sections[-1][0] if sections else "")
+        blobs = [("", "", opc.Deflated.of(text.encode()))]
+        blobs += [(name, ct, _deflated(xml)) for name, (ct, xml) in self.parts.items()]
+        packed = zlib.compress(_json(sections))
+        head = {name: getattr(self, name) for name in ("meta", "anchors", "links", "rels")}
+        head.update(numbering=self.numbering, packed=len(packed))
+        head["last"] = sections[-1][1:] if sections else None
+        head["blobs"] = [(name, ct, d.crc, d.size, len(d.data)) for name, ct, d in blobs]
+        return b"".join((_json(head), b"\n", packed, *(d.data for _, _, d in blobs)))
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Piece:
-        return cls(**json.loads(data))
+        # Views of `data`, not copies: the handbook reads thousands of pieces at once.
+        end = data.index(b"\n")
+        head, rest = data[:end], memoryview(data)[end + 1 :]
+        fields = json.loads(head)
+        last, packed = fields.pop("last"), fields.pop("packed")
+        deflated, start = {}, packed
+        for name, ct, crc, size, length in fields.pop("blobs"):
+            deflated[name] = ct, opc.Deflated(rest[start : start + length], crc, size)
+            start += length
+        return cls(
+            **fields,
+            parts={name: part for name, part in deflated.items() if name},
+            body=deflated[""][1],
+            last=None if last is None else (last[0], last[1]),
+            packed=rest[:packed],
+        )
+
+    def section_list(self) -> list[tuple[str, str, str]]:
+        """Returns the sections, read from the piece's bytes the first time if need be."""
+        if self.packed:
+            self.sections = [(c, e, f) for c, e, f in json.loads(zlib.decompress(self.packed))]
+            self.packed = b""
+        return self.sections
+
+
+def piece_meta(data: bytes) -> dict[str, str]:
+    """Returns the document properties that the piece `data` (Piece.to_bytes) carries."""
+    return json.loads(data.partition(b"\n")[0])["meta"]
+
+
+def with_meta(data: bytes, meta: dict[str, str]) -> bytes:
+    """Returns the piece `data` (Piece.to_bytes) carrying the document properties `meta`."""
+    head, _, rest = data.partition(b"\n")
+    return _json({**json.loads(head), "meta": meta}) + b"\n" + rest
+
+
+def _deflated(xml: str | opc.Deflated) -> opc.Deflated:
+    return opc.Deflated.of(xml.encode()) if isinstance(xml, str) else xml
+
+
+def _json(value) -> bytes:
+    return json.dumps(value, ensure_ascii=False).encode()
 
 
 class DocxWriter:
@@ -121,23 +183,18 @@ class DocxWriter:
 
     def _assemble(self, pieces: list[Piece]) -> bytes:
         """Returns the .docx bytes of the document made of `pieces`, in order."""
-        sections = [s for p in pieces for s in p.sections]
         # A piece written for a larger document (a role's section of the handbook, put alone
         # into the role's own .docx) may link to sections this document lacks: those links
         # become plain text.
-        defined = {a for p in pieces for a in p.anchors}
-        missing = {oxml.bookmark_name(a) for p in pieces for a in p.links} - {
-            oxml.bookmark_name(a) for a in defined
-        }
-        if missing:
-            sections = [
-                (oxml.without_links_to(content, missing), end, final)
-                for content, end, final in sections
-            ]
-        body = "".join(content + end for content, end, _ in sections[:-1])
-        body += sections[-1][0] + sections[-1][2] if sections else ""
+        defined = {oxml.bookmark_name(a) for p in pieces for a in p.anchors}
+        missing = {oxml.bookmark_name(a) for p in pieces for a in p.links} - defined
+        body: str | list[opc.Deflated]
+        if missing or any(p.body is None for p in pieces):
+            body = _body_text(pieces, missing)
+        else:
+            body = _body_deflated(pieces)
         parts = opc.Parts(
-            {name: (ct, xml.encode()) for p in pieces for name, (ct, xml) in p.parts.items()},
+            {name: (ct, _part_data(xml)) for p in pieces for name, (ct, xml) in p.parts.items()},
             [opc.Relationship(*r) for p in pieces for r in p.rels],
             [num for p in pieces for num in p.numbering],
         )
@@ -148,6 +205,38 @@ class DocxWriter:
             "Status": meta.get("status", ""),
         }
         return self.package.docx(body, parts, meta, custom)
+
+
+def _part_data(xml: str | opc.Deflated) -> bytes | opc.Deflated:
+    """Returns a part's data for the zip: its XML encoded, or deflated already and ended."""
+    return xml.encode() if isinstance(xml, str) else opc.deflated_entry([xml])
+
+
+def _body_text(pieces: list[Piece], missing: set[str]) -> str:
+    """Returns the content of w:body made of `pieces`, their links to `missing` as text."""
+    sections = [s for p in pieces for s in p.section_list()]
+    if missing:
+        sections = [
+            (oxml.without_links_to(content, missing), end, final)
+            for content, end, final in sections
+        ]
+    body = "".join(content + end for content, end, _ in sections[:-1])
+    return body + sections[-1][0] + sections[-1][2] if sections else body
+
+
+def _body_deflated(pieces: list[Piece]) -> list[opc.Deflated]:
+    """Returns the content of w:body made of `pieces` read back from bytes, as deflated parts:
+    each piece's body as it was deflated, and the few bytes that end its last section."""
+    filled = [p for p in pieces if p.last is not None and p.body is not None]
+    parts = []
+    for i, piece in enumerate(filled):
+        assert piece.body is not None and piece.last is not None  # filtered above
+        ended, final = piece.last
+        parts += [
+            piece.body,
+            opc.Deflated.stored((final if i == len(filled) - 1 else ended).encode()),
+        ]
+    return parts
 
 
 class _Build:
