@@ -28,7 +28,7 @@ from rolebook.load.files import SETTINGS_FILE
 from rolebook.load.reader import Reading
 from rolebook.model.errors import WARNING, Diagnostic
 from rolebook.model.scalars import closest
-from rolebook.model.schema import Role, Settings, filled
+from rolebook.model.schema import GROUNDS, Role, Settings, filled
 
 if TYPE_CHECKING:
     from rolebook.load.project import Project
@@ -621,7 +621,7 @@ def requirements_that_may_discriminate(
             if not acks:
                 yield _compliance_warning(reading, where, rule, clauses)
     for i, ack in enumerate(role.acknowledged_warnings):
-        if i not in used:
+        if i not in used and ack.rule in GROUNDS:  # a promotion's is the grid's (check/grid.py)
             yield reading.diagnostic(
                 reading.at(("acknowledged_warnings", i)),
                 (

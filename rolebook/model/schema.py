@@ -18,8 +18,10 @@ from typing import Annotated, get_args, get_type_hints
 from rolebook.model.scalars import (
     Choice,
     Date,
+    GridId,
     KindError,
     Language,
+    Pattern,
     RoleId,
     Status,
     Text,
@@ -76,19 +78,27 @@ def _dataclass_in(hint) -> type:
 
 
 @dataclass(frozen=True)
-class Title:
+class Name:
+    """A name in Chinese and in English."""
+
+    zh: Text = doc("The name in Chinese, e.g. 服务序列.")
+    en: Text = doc("The name in English, e.g. Service.")
+
+    def in_language(self, language: str) -> str:
+        """Returns the name in `language` (a handbook language: en, else Chinese)."""
+        return self.en if language == "en" else self.zh
+
+    def beside(self, language: str) -> str:
+        """Returns the name in the other language, printed beside the one in `language`."""
+        return self.zh if language == "en" else self.en
+
+
+@dataclass(frozen=True)
+class Title(Name):
     """A role's title in Chinese and in English."""
 
     zh: Text = doc("The title in Chinese, as used in the handbook, e.g. 贵宾部经理.")
     en: Text = doc("The title in English, e.g. VIP Department Manager.")
-
-    def in_language(self, language: str) -> str:
-        """Returns the title in `language` (a handbook language: en, else Chinese)."""
-        return self.en if language == "en" else self.zh
-
-    def beside(self, language: str) -> str:
-        """Returns the title in the other language, printed beside the one in `language`."""
-        return self.zh if language == "en" else self.en
 
 
 @dataclass(frozen=True)
@@ -174,12 +184,16 @@ class Principle:
 
 @dataclass(frozen=True)
 class Acknowledgement:
-    """A flagged requirement the role keeps on purpose; its compliance warning then stops."""
+    """A flagged requirement or promotion the role keeps on purpose; its warning then stops."""
 
-    rule: Annotated[str, Choice(*GROUNDS)] = doc("The rule the warning names, e.g. age or sex.")
+    rule: Annotated[str, Choice(*GROUNDS, "promotion")] = doc(
+        "The rule the warning names, e.g. age or sex, or promotion for a promotion that does "
+        "not go up the grid."
+    )
     text: Text = doc(
         "Words of the flagged line, as the warning quotes them, e.g. 年龄28-36岁; "
-        "the acknowledgement holds while a qualification line contains them."
+        "the acknowledgement holds while a qualification line contains them. For rule "
+        "promotion, the promotion's entry, e.g. vip-department-manager."
     )
     reason: Text = doc("Why the requirement stays and who decided it, e.g. a legal review.")
 
@@ -214,6 +228,17 @@ class Role:
         "Work principles (工作原则), each a name and a rule.", list
     )
     precautions: list[Text] = section("Precautions (注意事项).", list)
+    job_code: Text = doc("The role's job code, unique in the handbook, e.g. SVC-M1-01.", default="")
+    family: GridId = doc(
+        "The job family (职位序列) the role belongs to: the id of one of the families in "
+        "handbook.yaml's job_architecture.",
+        default="",
+    )
+    level: GridId = doc(
+        "The role's level (职级) in the grid: the id of one of the levels in handbook.yaml's "
+        "job_architecture, e.g. P3 or M1.",
+        default="",
+    )
     acknowledged_warnings: list[Acknowledgement] = doc(
         "Compliance warnings this role acknowledges, each with the rule, the words and the "
         "reason; `check` no longer reports them.",
@@ -275,6 +300,49 @@ class HandbookControl:
     approved_by: Text = doc("Who approved the handbook (批准); empty while a draft.", default="")
 
 
+Grade = Annotated[str, Pattern(r"[1-9][0-9]?", "a grade (a whole number from 1 to 99)", "3")]
+GroupBy = Annotated[str, Choice("department", "family")]
+
+
+@dataclass(frozen=True)
+class JobFamily:
+    """A job family (职位序列): roles of one kind of work, e.g. service or management."""
+
+    id: GridId = doc("The family's id, which roles name in `family`, e.g. service.")
+    name: Name = doc("The family's name in Chinese and English.")
+
+
+@dataclass(frozen=True)
+class JobLevel:
+    """A level of the grid (职级), e.g. P3 or M1, and the grade it stands at."""
+
+    id: GridId = doc("The level's id, which roles name in `level`, e.g. P3.")
+    name: Name = doc("The level's name in Chinese and English, e.g. 高级专员 / Senior Associate.")
+    grade: Grade = doc(
+        "Where the level stands in the grid, 1 the lowest; levels of two tracks may share a "
+        "grade (M1 beside P5). A promotion goes to a higher grade."
+    )
+
+
+@dataclass(frozen=True)
+class JobArchitecture:
+    """The job families and the grid of levels that roles are placed in."""
+
+    families: list[JobFamily] = doc(
+        "The job families, in the order the handbook groups them.", default_factory=list
+    )
+    levels: list[JobLevel] = doc("The levels of the grid, lowest first.", default_factory=list)
+    group_by: GroupBy = doc(
+        "How the index and the Word handbook group roles: department (the default), or family "
+        "(families in the order above, in each the roles from the highest level down).",
+        default="department",
+    )
+
+    def grade(self, level: str) -> int | None:
+        """Returns the grade of the level `level`, None for a level not in the grid."""
+        return next((int(lv.grade) for lv in self.levels if lv.id == level), None)
+
+
 @dataclass(frozen=True)
 class Settings:
     """The handbook's settings: handbook.yaml at the project's root."""
@@ -307,6 +375,11 @@ class Settings:
     revision_history: list[Revision] = doc(
         "The handbook's own revisions, oldest first, printed in its front matter.",
         default_factory=list,
+    )
+    job_architecture: JobArchitecture = doc(
+        "Job families and the grid of levels (职级) that each role's family and level name, and "
+        "whether the handbook groups roles by family.",
+        default_factory=JobArchitecture,
     )
     acknowledgement_page: Switch = doc(
         "true: each role ends with a page for the holder and the direct supervisor to sign "

@@ -81,6 +81,7 @@ ROLE_COLUMNS: tuple[tuple[tuple[str, ...], Column], ...] = (
     *((("document_control", n), field_column(DocumentControl, n)) for n in _SIGN_OFF),
     *((("reporting", n), field_column(Reporting, n)) for n in REPORTING_LINES),
     (("summary",), field_column(Role, "summary", wide=True)),
+    *(((n,), field_column(Role, n)) for n in ("job_code", "family", "level")),
 )
 
 
@@ -96,7 +97,8 @@ class RolesSheet:
     name = "roles"
     doc = (
         "One row per role: id, titles, department, document control, reporting lines (names "
-        f"separated by {NAME_SEPARATOR}) and summary. A new row is a new role."
+        f"separated by {NAME_SEPARATOR}), summary, job code, family and level. A new row is a new "
+        "role."
     )
     columns: tuple[Column, ...] = tuple(column for _, column in ROLE_COLUMNS)
 
