@@ -61,7 +61,9 @@ def plan(project: Project) -> list[Job]:
     jobs = [Job(a.template, (), pieces=(a,)) for a in ASSEMBLED if a.template]
     jobs.append(Job("index.xml.j2", (("html/index.html", "html"),)))
     number = itertools.count(1)
-    for department, (_, members) in enumerate(handbook_departments(project.roles), start=1):
+    for department, (_, members) in enumerate(
+        handbook_departments(project.roles, project.settings), start=1
+    ):
         jobs.append(
             Job("handbook_department.xml.j2", (), None, (HANDBOOK,), next(number), department)
         )
@@ -91,7 +93,7 @@ def job_keys(project: Project, shared: dict) -> Callable[[Job], str]:
     changes = repr(sorted(shared["changes"].items()))
     site = digest(
         *(
-            repr((r.id, r.department, r.document_control.number, r.title))
+            repr((r.id, r.department, r.family, r.level, r.document_control.number, r.title))
             for r in shared["ordered_roles"]
         )
     )

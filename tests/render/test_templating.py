@@ -201,3 +201,57 @@ def test_a_template_is_compiled_once_per_process_and_again_when_its_text_changed
     (tmp_path / "t.xml.j2").write_text("two", encoding="utf-8")
     assert environment(tmp_path).get_template("t.xml.j2").render() == "two"
     assert compiled == ["t.xml.j2", "t.xml.j2"]
+
+
+# -- Grouping by job family ----------------------------------------------------------------------
+
+
+def _index_groups(project) -> list[tuple[str, list[str]]]:
+    """Returns the index's groups as built: each heading and the ids of the roles it lists."""
+    page = lxml_html.fromstring((project / "output/html/index.html").read_bytes())
+    groups = []
+    for heading in page.xpath("//h2[starts-with(@id, 'dept-')]"):
+        table = heading.xpath("following-sibling::*[1]")[0]
+        ids = [a.get("href").removesuffix(".html") for a in table.xpath(".//a[@href]")]
+        groups.append((heading.text_content(), [i for i in ids if "/" not in i]))
+    return groups
+
+
+def test_the_index_groups_by_department_unless_the_grid_says_family(project, cli):
+    assert cli("build", "--root", project).code == 0
+    assert _index_groups(project) == [
+        ("客户服务部", ["vip-specialist"]),
+        ("贵宾部", ["vip-department-manager", "vip-department-supervisor"]),
+    ]
+
+
+def test_grouped_by_family_the_index_lists_families_in_order_highest_level_first(project, cli):
+    edit(project / "handbook.yaml", "group_by: department", "group_by: family")
+    # The supervisor's document number sorts before the manager's: the level orders them.
+    edit(project / "roles/vip-department-manager.yaml", "number: VIP-JD-002", "number: VIP-JD-009")
+    assert cli("build", "--root", project, "--lang", "en").code == 0
+    assert _index_groups(project) == [
+        ("Management", ["vip-department-manager", "vip-department-supervisor"]),
+        ("Customer Service", ["vip-specialist"]),
+    ]
+    handbook = Document(str(project / "output/docx/handbook.docx"))
+    headings = [p.text for p in handbook.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
+    assert [h for h in headings if h.count(".") < 2] == [
+        "1 Organisation chart",
+        "2 Management",
+        "2.1 VIP Department Manager",
+        "2.2 VIP Department Supervisor",
+        "3 Customer Service",
+        "3.1 VIP Specialist",
+    ]
+
+
+def test_a_role_in_no_family_comes_last(project, cli):
+    edit(project / "handbook.yaml", "group_by: department", "group_by: family")
+    edit(project / "roles/vip-department-manager.yaml", "family: management\n", "")
+    assert cli("build", "--root", project).code == 0
+    assert _index_groups(project) == [
+        ("管理序列", ["vip-department-supervisor"]),
+        ("客户服务序列", ["vip-specialist"]),
+        ("—", ["vip-department-manager"]),
+    ]
