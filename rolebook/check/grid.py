@@ -1,5 +1,6 @@
 """Checks of the job architecture: each role's family and level against the grid that
-handbook.yaml declares (job_architecture), and promotions up the grid.
+handbook.yaml declares (job_architecture), promotions up the grid; and of the organisation
+around it: each role's organisation, and the lines between positions outside the handbook.
 
 A role without a family, level or job code is not checked here: the grid is optional, and a
 handbook adopts it role by role. A promotion that does not go to a higher grade is a warning, not
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from rolebook.check import rules
+from rolebook.load.files import SETTINGS_FILE
 from rolebook.load.reader import Reading
 from rolebook.model.errors import WARNING, Diagnostic
 from rolebook.model.scalars import closest
@@ -30,31 +32,52 @@ def _grid(project: Project) -> JobArchitecture:
 
 
 @rules.one_role
-def family_and_level_in_grid(
+def placed_in_the_handbook(
     project: Project, path: str, reading: Reading, role: Role
 ) -> Iterator[Diagnostic]:
-    """Yields an error for a family or a level that the grid does not declare."""
-    grid = _grid(project)
-    for key, known in (
-        ("family", [f.id for f in grid.families]),
-        ("level", [lv.id for lv in grid.levels]),
+    """Yields an error for a family, level or organisation that handbook.yaml does not
+    declare."""
+    settings = rules._settings(project)
+    grid = settings.job_architecture
+    for key, where, known in (
+        ("family", "job_architecture families", [f.id for f in grid.families]),
+        ("level", "job_architecture levels", [lv.id for lv in grid.levels]),
+        ("organisation", "organisations", [o.id for o in settings.organisations]),
     ):
         value = getattr(role, key)
         if value and value not in known:
-            yield reading.diagnostic(reading.at((key,)), _not_in_grid(key, value, known))
+            yield reading.diagnostic(reading.at((key,)), _not_in(key, value, where, known))
 
 
-def _not_in_grid(key: str, value: str, known: list[str]) -> str:
-    """Returns the message for a `key` (family or level) `value` that is not among `known`."""
-    plural = "families" if key == "family" else "levels"
-    message = f"{key} '{value}' is not one of the job_architecture {plural} in handbook.yaml"
-    # A level differs from its id in case more often than in spelling (m2 for M2).
+def _not_in(key: str, value: str, where: str, known: list[str]) -> str:
+    """Returns the message for a `key` `value` that is not among the `known` ids of `where`."""
+    message = f"{key} '{value}' is not one of the {where} in handbook.yaml"
+    # An id differs from the right one in case more often than in spelling (m2 for M2).
     same = [k for k in known if k.casefold() == value.casefold()]
     if close := (same[0] if same else closest(value, known)):
         return f"{message}; did you mean '{close}'?"
     if not known:
         return f"{message} (it declares none); declare it there"
     return f"{message} ({', '.join(known)}); write one of them or declare it there"
+
+
+def position_lines_name_positions(project: Project) -> Iterator[Diagnostic]:
+    """Yields an error for a position line whose position is not an external position, or
+    whose boss is neither an external position nor a role id."""
+    reading = project.settings_reading or Reading(SETTINGS_FILE, [])
+    externals = list(rules._settings(project).external_positions)
+    ids = [role.id for _, _, role in rules._roles(project)]
+    for i, line in enumerate(rules._settings(project).position_lines):
+        for key, known in (("position", externals), ("reports_to", externals + ids)):
+            name = getattr(line, key)
+            if name not in known:
+                close = closest(name, known)
+                hint = f"did you mean '{close}'?" if close else "add it to external_positions"
+                yield reading.diagnostic(
+                    reading.at(("position_lines", i, key)),
+                    f"'{name}' in position_lines is not one of the external_positions"
+                    f"{' nor a role id' if key == 'reports_to' else ''}; {hint}",
+                )
 
 
 def promotion_goes_up(project: Project) -> Iterator[Diagnostic]:
@@ -109,4 +132,8 @@ def _sideways(name: str, level: str, own_level: str, grade: int, own: int) -> st
 
 
 # Before unmapped_text, whose warnings close the list.
-rules.CHECKS[-1:-1] = [family_and_level_in_grid, promotion_goes_up]
+rules.CHECKS[-1:-1] = [
+    placed_in_the_handbook,
+    position_lines_name_positions,
+    promotion_goes_up,
+]

@@ -34,7 +34,14 @@ if TYPE_CHECKING:
     from rolebook.load.project import Project
 
 PLACEHOLDER = "TODO"
-REPORTING_FIELDS = ("reports_to", "direct_reports", "indirect_reports", "promotion", "rotation")
+REPORTING_FIELDS = (
+    "reports_to",
+    "dotted_lines",
+    "direct_reports",
+    "indirect_reports",
+    "promotion",
+    "rotation",
+)
 VERSION_FORMAT = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 # A check: check(project), or check(project, path, reading, role) for a one-role check.
 Check = Callable[..., Iterator[Diagnostic]]
@@ -297,6 +304,7 @@ def _unknown(name: str, key: str, hints: dict[str, tuple[str, str]], own_id: str
 # What a role naming itself in each reporting field should do instead.
 _NOT_ITSELF = {
     "reports_to": "a role cannot report to itself: write the role or position it reports to",
+    "dotted_lines": "a role cannot have a dotted line to itself: delete this entry",
     "direct_reports": "a role cannot be its own direct report: delete this entry",
     "indirect_reports": "a role cannot be its own indirect report: delete this entry",
     "promotion": "a role cannot be promoted to itself: delete this entry",

@@ -134,7 +134,15 @@ class Revision:
 class Reporting:
     """Reporting lines, promotion and rotation; each entry is a role id or a position's name."""
 
-    reports_to: list[Text] = doc("Whom the role reports to (直接上级).", default_factory=list)
+    reports_to: list[Text] = doc(
+        "Whom the role reports to (直接上级): its line manager, the solid line of the org chart.",
+        default_factory=list,
+    )
+    dotted_lines: list[Text] = doc(
+        "Functional (dotted) lines (虚线汇报): whom the role also reports to, for reports or "
+        "approvals, beside its line manager; drawn dotted in the org chart.",
+        default_factory=list,
+    )
     direct_reports: list[Text] = doc("Direct reports (直接下级).", default_factory=list)
     indirect_reports: list[Text] = doc("Indirect reports (间接下级).", default_factory=list)
     promotion: list[Text] = doc(
@@ -228,6 +236,11 @@ class Role:
         "Work principles (工作原则), each a name and a rule.", list
     )
     precautions: list[Text] = section("Precautions (注意事项).", list)
+    organisation: GridId = doc(
+        "The organisation or site the role belongs to: the id of one of the organisations in "
+        "handbook.yaml; each organisation has its own org chart.",
+        default="",
+    )
     job_code: Text = doc("The role's job code, unique in the handbook, e.g. SVC-M1-01.", default="")
     family: GridId = doc(
         "The job family (职位序列) the role belongs to: the id of one of the families in "
@@ -300,6 +313,22 @@ class HandbookControl:
     approved_by: Text = doc("Who approved the handbook (批准); empty while a draft.", default="")
 
 
+@dataclass(frozen=True)
+class Organisation:
+    """An organisation or site the handbook covers, e.g. a hotel club or a brokerage branch."""
+
+    id: GridId = doc("The organisation's id, which roles name in `organisation`, e.g. hotel.")
+    name: Name = doc("The organisation's name in Chinese and English, printed over its chart.")
+
+
+@dataclass(frozen=True)
+class PositionLine:
+    """A reporting line between positions outside the handbook, which no role file can say."""
+
+    position: Text = doc("A position of external_positions, e.g. 总监.")
+    reports_to: Text = doc("Whom it reports to: an external position or a role id, e.g. 总经理.")
+
+
 Grade = Annotated[str, Pattern(r"[1-9][0-9]?", "a grade (a whole number from 1 to 99)", "3")]
 GroupBy = Annotated[str, Choice("department", "family")]
 
@@ -365,6 +394,16 @@ class Settings:
     external_positions: list[Text] = doc(
         "Positions outside the handbook (e.g. 总监) that reporting lines, promotion and rotation "
         "may name; every other name there must be a role id.",
+        default_factory=list,
+    )
+    position_lines: list[PositionLine] = doc(
+        "Reporting lines between external positions (总监 reports to 总经理), so that the org "
+        "chart draws them one above the other.",
+        default_factory=list,
+    )
+    organisations: list[Organisation] = doc(
+        "The organisations or sites the handbook covers, in order; each gets its own labelled "
+        "org chart. None: one chart of every role.",
         default_factory=list,
     )
     document_control: HandbookControl = doc(

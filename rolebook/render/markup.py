@@ -21,8 +21,8 @@ Templates (templates/*.xml.j2) write a document in a small XML vocabulary, close
       <h1>–<h4 id=".." number="2.1">, <p class="..">, <ul>/<ol> of <li>,
       <table class=".." widths="1 3"> of <tr> of <th scope="..">/<td> (a cell holds text or
       <p>s), <toc><entry level="1" ref=".." page="2.1-1">text</entry>…</toc>,
-      <orgchart><node id=".." ref=".." group="..">label</node>…<edge from=".." to=".."/>…
-      </orgchart>,
+      <orgchart label=".."><node id=".." ref=".." group="..">label</node>…
+      <edge from=".." to=".." line="dotted"/>… (line: solid when absent)</orgchart>,
       <signoff unsigned=".."><th>as</th><th>name</th><th>date</th><th>signature</th>
       <signer as="编制" name=".." date=".."/>…</signoff>   a block to sign: a row per signer with
                             a line to sign on (an empty name or date: a line to write on);
@@ -149,8 +149,14 @@ def _block(el) -> Block:
             OrgNode(n.get("id", ""), _text(n), n.get("ref", ""), n.get("group", ""))
             for n in el.iterfind("node")
         )
+        edges = [
+            (e.get("from", ""), e.get("to", ""), e.get("line", "")) for e in el.iterfind("edge")
+        ]
         return OrgChart(
-            nodes, tuple((e.get("from", ""), e.get("to", "")) for e in el.iterfind("edge"))
+            nodes,
+            tuple((a, b) for a, b, line in edges if line != "dotted"),
+            tuple((a, b) for a, b, line in edges if line == "dotted"),
+            el.get("label", ""),
         )
     if el.tag == "signoff":
         return _signoff(el)

@@ -127,7 +127,7 @@ class Renderer:
             "other_title": self.other_title,
             "control_value": self.control_value,
             "handbook_status": handbook_status(roles),
-            "org_chart_of": lambda ordered: orgchart.graph(ordered, self.title_of),
+            "org_charts_of": lambda ordered: orgchart.charts(ordered, settings, self.title_of),
         }
 
     def render(self, template: str, **context) -> document.Document:

@@ -25,7 +25,7 @@ def test_a_misspelt_family_is_an_error_with_the_nearest_one(project, cli):
     result = check(cli, project)
     assert result.code == 1
     assert problems(result) == [
-        f"{SPECIALIST}:124:9: error: family 'servce' is not one of the job_architecture families "
+        f"{SPECIALIST}:127:9: error: family 'servce' is not one of the job_architecture families "
         "in handbook.yaml; did you mean 'service'?"
     ]
 
@@ -33,7 +33,7 @@ def test_a_misspelt_family_is_an_error_with_the_nearest_one(project, cli):
 def test_an_unknown_level_lists_the_grid(project, cli):
     edit(project / MANAGER, "level: M2", "level: X9")
     assert problems(check(cli, project)) == [
-        f"{MANAGER}:80:8: error: level 'X9' is not one of the job_architecture levels in "
+        f"{MANAGER}:81:8: error: level 'X9' is not one of the job_architecture levels in "
         "handbook.yaml (P1, P2, P3, P4, P5, P6, P7, P8, M1, M2, M3, M4, M5); write one of them "
         "or declare it there"
     ]
@@ -42,7 +42,7 @@ def test_an_unknown_level_lists_the_grid(project, cli):
 def test_a_level_near_one_of_the_grid_is_suggested(project, cli):
     edit(project / MANAGER, "level: M2", "level: m2")
     assert problems(check(cli, project)) == [
-        f"{MANAGER}:80:8: error: level 'm2' is not one of the job_architecture levels in "
+        f"{MANAGER}:81:8: error: level 'm2' is not one of the job_architecture levels in "
         "handbook.yaml; did you mean 'M2'?"
     ]
 
@@ -51,17 +51,17 @@ def test_a_family_without_a_grid_says_to_declare_it(project, cli):
     text = (project / "handbook.yaml").read_text(encoding="utf-8")
     (project / "handbook.yaml").write_text(text[: text.index("job_architecture:")])
     assert problems(check(cli, project)) == [
-        f"{MANAGER}:79:9: error: family 'management' is not one of the job_architecture "
+        f"{MANAGER}:80:9: error: family 'management' is not one of the job_architecture "
         "families in handbook.yaml (it declares none); declare it there",
-        f"{MANAGER}:80:8: error: level 'M2' is not one of the job_architecture levels in "
+        f"{MANAGER}:81:8: error: level 'M2' is not one of the job_architecture levels in "
         "handbook.yaml (it declares none); declare it there",
-        f"{SUPERVISOR}:84:9: error: family 'management' is not one of the job_architecture "
+        f"{SUPERVISOR}:85:9: error: family 'management' is not one of the job_architecture "
         "families in handbook.yaml (it declares none); declare it there",
-        f"{SUPERVISOR}:85:8: error: level 'M1' is not one of the job_architecture levels in "
+        f"{SUPERVISOR}:86:8: error: level 'M1' is not one of the job_architecture levels in "
         "handbook.yaml (it declares none); declare it there",
-        f"{SPECIALIST}:124:9: error: family 'service' is not one of the job_architecture "
+        f"{SPECIALIST}:127:9: error: family 'service' is not one of the job_architecture "
         "families in handbook.yaml (it declares none); declare it there",
-        f"{SPECIALIST}:125:8: error: level 'P2' is not one of the job_architecture levels in "
+        f"{SPECIALIST}:128:8: error: level 'P2' is not one of the job_architecture levels in "
         "handbook.yaml (it declares none); declare it there",
     ]
 
@@ -69,7 +69,7 @@ def test_a_family_without_a_grid_says_to_declare_it(project, cli):
 def test_a_grade_must_be_a_whole_number(project, cli):
     edit(project / "handbook.yaml", "{id: P3, grade: 3,", "{id: P3, grade: three,")
     assert problems(check(cli, project)) == [
-        "handbook.yaml:61:23: error: 'three' is not a grade (a whole number from 1 to 99); "
+        "handbook.yaml:72:23: error: 'three' is not a grade (a whole number from 1 to 99); "
         "write it like 3"
     ]
 
@@ -113,6 +113,6 @@ def test_an_acknowledgement_of_a_promotion_that_goes_up_is_a_warning(project, cl
     with (project / SUPERVISOR).open("a", encoding="utf-8") as f:
         f.write(ACKNOWLEDGED)
     assert promotions(check(cli, project)) == [
-        f"{SUPERVISOR}:87:5: warning: nothing to acknowledge: no promotion to "
+        f"{SUPERVISOR}:88:5: warning: nothing to acknowledge: no promotion to "
         "'vip-department-manager' stays at or below this role's grade; delete this entry"
     ]

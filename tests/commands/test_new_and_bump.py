@@ -49,7 +49,7 @@ def test_new_writes_a_role_with_placeholders_that_check_reports(project, cli):
     check = cli("check", "--root", project)
     assert check.code == 1
     hostess = errors(check)
-    assert len(hostess) == 20
+    assert len(hostess) == 21
     assert hostess[0] == (
         "roles/vip-hostess.yaml:7:7: error: 'title.zh' still holds the placeholder 'TODO: The "
         "title in Chinese, as used in the handbook, e.g. 贵宾部经理.'; replace it with the real "

@@ -113,7 +113,7 @@ def test_list_items_are_added_removed_and_replaced_in_place(specialist):
 def test_removing_every_item_leaves_the_key_and_its_comments(specialist):
     new = dataclasses.replace(specialist.role, precautions=[])
     text = edited(specialist, new)
-    assert "已补全（见修订记录1.1）\nprecautions:\n# 职位体系" in text
+    assert "已补全（见修订记录1.1）\nprecautions:\n# 所属机构" in text
 
 
 def test_an_empty_list_in_brackets_becomes_a_block(specialist):
@@ -179,7 +179,7 @@ def test_line_endings_byte_order_mark_and_a_last_line_without_break_stay():
     source.bom = True
     new = dataclasses.replace(source.role, precautions=[*source.role.precautions, "最后一条。"])
     out = edited(source, new)
-    assert "\r\n  - 最后一条。\r\n# 职位体系" in out
+    assert "\r\n  - 最后一条。\r\n# 所属机构" in out
     assert out.endswith("\r\nlevel: P2")
     assert "\n" not in out.replace("\r\n", "")
     assert checked_text(source, out).startswith("\ufeff# yaml-language-server")

@@ -447,8 +447,9 @@ def test_handbook_org_chart_is_a_table_of_linked_boxes(built):
     hyperlink to the role's heading) and every position named in reporting lines."""
     document = docx.Document(docx_path(built, "handbook"))
     section = document.sections[FRONT_SECTIONS - 1]
-    table = next(t for t in section.iter_inner_content() if isinstance(t, Table))._tbl
-    boxes = table.xpath(".//w:tc[w:tcPr/w:gridSpan]")
+    tables = [t._tbl for t in section.iter_inner_content() if isinstance(t, Table)]
+    assert len(tables) == len(SETTINGS.organisations)  # a chart per organisation
+    boxes = [box for table in tables for box in table.xpath(".//w:tc[w:tcPr/w:gridSpan]")]
     labels = {"".join(b.xpath(".//w:t/text()")): b for b in boxes}
     for role in ROLES.values():
         assert role.title.zh in labels, role.id
@@ -459,9 +460,9 @@ def test_handbook_org_chart_is_a_table_of_linked_boxes(built):
     names = {
         n
         for r in ROLES.values()
-        for n in r.reporting.reports_to + r.reporting.direct_reports
+        for n in r.reporting.reports_to + r.reporting.direct_reports + r.reporting.dotted_lines
         if n not in ROLES
-    }
+    } | {line.reports_to for line in SETTINGS.position_lines}
     assert names <= set(labels)
     assert len(labels) == len(ROLES) + len(names)
 
@@ -858,15 +859,22 @@ def test_the_org_chart_has_alternative_text_naming_every_reporting_line(built):
     """The org chart's table has a title and a description (w:tblCaption, w:tblDescription:
     Word's Alt Text for a table, read by screen readers) saying who reports to whom."""
     body = xml_parts(docx_path(built, "handbook"), CT.WML_DOCUMENT_MAIN)[0]
-    (grid,) = body.xpath("//w:tbl[not(w:tblPr/w:tblStyle)]", namespaces=NS)
-    (caption,) = grid.xpath("w:tblPr/w:tblCaption/@w:val", namespaces=NS)
-    (description,) = grid.xpath("w:tblPr/w:tblDescription/@w:val", namespaces=NS)
-    assert caption == LABELS["org_chart"]
+    grids = body.xpath("//w:tbl[not(w:tblPr/w:tblStyle)]", namespaces=NS)
+    captions = [grid.xpath("string(w:tblPr/w:tblCaption/@w:val)", namespaces=NS) for grid in grids]
+    assert captions == [f"{LABELS['org_chart']} · {org.name.zh}" for org in SETTINGS.organisations]
+    description = "".join(
+        grid.xpath("string(w:tblPr/w:tblDescription/@w:val)", namespaces=NS) for grid in grids
+    )
     for role in ROLES.values():
-        for boss in role.reporting.reports_to:
-            title = ROLES[boss].title.zh if boss in ROLES else boss
-            expected = LABELS["org_chart_reports"].format(report=role.title.zh, boss=title)
-            assert expected in description, (expected, description)
+        for key, bosses in (
+            ("org_chart_reports", role.reporting.reports_to),
+            ("org_chart_dotted", role.reporting.dotted_lines),
+        ):
+            for boss in bosses:
+                title = ROLES[boss].title.zh if boss in ROLES else boss
+                expected = LABELS[key].format(report=role.title.zh, boss=title)
+                assert expected in description, (expected, description)
+    assert LABELS["org_chart_reports"].format(report="总监", boss="总经理") in description
 
 
 @pytest.mark.parametrize("name", DOCX_FILES)

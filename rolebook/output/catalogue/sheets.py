@@ -68,7 +68,10 @@ class ListSheet(Sheet, Protocol):
 
 # -- The sheet of roles ---------------------------------------------------------------------------
 
-REPORTING_LINES = tuple(f.name for f in fields(Reporting))
+# The reporting lines but the dotted ones, which came later and follow the summary, so that
+# the columns of a workbook exported before them stay where they were.
+REPORTING_LINES = tuple(f.name for f in fields(Reporting) if f.name != "dotted_lines")
+_LATER = ("organisation", "job_code", "family", "level")
 _CONTROL = ("number", "version", "status", "effective_date", "next_review")
 _SIGN_OFF = ("drafted_by", "reviewed_by", "approved_by", "applies_to")
 # The columns of the sheet roles, each with the path of its value in a role.
@@ -81,7 +84,8 @@ ROLE_COLUMNS: tuple[tuple[tuple[str, ...], Column], ...] = (
     *((("document_control", n), field_column(DocumentControl, n)) for n in _SIGN_OFF),
     *((("reporting", n), field_column(Reporting, n)) for n in REPORTING_LINES),
     (("summary",), field_column(Role, "summary", wide=True)),
-    *(((n,), field_column(Role, n)) for n in ("job_code", "family", "level")),
+    (("reporting", "dotted_lines"), field_column(Reporting, "dotted_lines")),
+    *(((n,), field_column(Role, n)) for n in _LATER),
 )
 
 
@@ -97,8 +101,8 @@ class RolesSheet:
     name = "roles"
     doc = (
         "One row per role: id, titles, department, document control, reporting lines (names "
-        f"separated by {NAME_SEPARATOR}), summary, job code, family and level. A new row is a new "
-        "role."
+        f"separated by {NAME_SEPARATOR}), summary, dotted lines, organisation, job code, family "
+        "and level. A new row is a new role."
     )
     columns: tuple[Column, ...] = tuple(column for _, column in ROLE_COLUMNS)
 

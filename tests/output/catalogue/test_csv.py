@@ -29,7 +29,7 @@ def test_every_value_is_a_row_of_role_field_position_and_text():
         ["vip-department-manager", "title.zh", "", "贵宾部经理"],
         ["vip-department-manager", "title.en", "", "VIP Department Manager"],
     ]
-    assert ["vip-department-manager", "reporting.reports_to", "2", "总经理"] in manager
+    assert ["vip-department-manager", "reporting.reports_to", "1", "总监"] in manager
     assert ["vip-department-manager", "revision_history.date", "2", "2026-11-27"] in manager
     steps = [row for row in table if row[1] == "workflow.steps"]
     assert steps[0][2] == "1.1" and steps[-1][2] == "9.1"  # entry 1's first step … entry 9's
