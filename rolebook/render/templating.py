@@ -408,8 +408,29 @@ def handbook_departments(
     departments, or the job families where the settings' job_architecture groups by family."""
     if settings is not None and settings.job_architecture.group_by == "family":
         return _families(roles, settings)
+    if settings is not None and settings.organisations:
+        return _organisations(roles, settings)
     ordered = sorted(roles, key=lambda r: (r.department, r.document_control.number))
     return [(d, list(rs)) for d, rs in itertools.groupby(ordered, lambda r: r.department)]
+
+
+def _organisations(roles: list[Role], settings: Settings) -> list[tuple[str, list[Role]]]:
+    """Returns the departments of each organisation, the organisations in the settings' order
+    (roles in none last), each named "organisation · department"."""
+    orgs = {
+        o.id: (i, o.name.in_language(settings.language))
+        for i, o in enumerate(settings.organisations)
+    }
+    place = {r.id: orgs.get(r.organisation, (len(orgs), "")) for r in roles}
+
+    def group(role: Role) -> tuple:
+        return place[role.id][0], role.department, place[role.id][1]
+
+    ordered = sorted(roles, key=lambda r: (group(r), r.document_control.number))
+    return [
+        (" · ".join(filter(None, (org, department))), list(rs))
+        for (_, department, org), rs in itertools.groupby(ordered, group)
+    ]
 
 
 def _families(roles: list[Role], settings: Settings) -> list[tuple[str, list[Role]]]:

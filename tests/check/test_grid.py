@@ -116,3 +116,37 @@ def test_an_acknowledgement_of_a_promotion_that_goes_up_is_a_warning(project, cl
         f"{SUPERVISOR}:88:5: warning: nothing to acknowledge: no promotion to "
         "'vip-department-manager' stays at or below this role's grade; delete this entry"
     ]
+
+
+# -- Organisations and the lines between outside positions ----------------------------------------
+
+
+def test_an_unknown_organisation_is_an_error_with_the_nearest_one(project, cli):
+    edit(project / SPECIALIST, "organisation: brokerage", "organisation: brokrage")
+    assert problems(check(cli, project)) == [
+        f"{SPECIALIST}:125:15: error: organisation 'brokrage' is not one of the organisations in "
+        "handbook.yaml; did you mean 'brokerage'?"
+    ]
+
+
+def test_a_position_line_names_external_positions(project, cli):
+    edit(
+        project / "handbook.yaml",
+        "{position: 总监, reports_to: 总经理}",
+        "{position: 总监, reports_to: 总经里}",
+    )
+    edit(project / "handbook.yaml", "{position: 客服主管,", "{position: 客服主官,")
+    assert problems(check(cli, project)) == [
+        "handbook.yaml:30:32: error: '总经里' in position_lines is not one of the "
+        "external_positions nor a role id; did you mean '总经理'?",
+        "handbook.yaml:31:16: error: '客服主官' in position_lines is not one of the "
+        "external_positions; did you mean '客服主管'?",
+    ]
+
+
+def test_a_dotted_line_to_an_unknown_position_is_an_error_like_any_reporting_line(project, cli):
+    edit(project / SPECIALIST, "    - 营业部经理\n", "    - 营业部总经理\n")
+    assert problems(check(cli, project)) == [
+        f"{SPECIALIST}:34:7: error: '营业部总经理' in dotted_lines is neither a role id in roles/ "
+        "nor one of the external_positions in handbook.yaml; did you mean '营业部经理'?"
+    ]

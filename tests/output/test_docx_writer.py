@@ -32,6 +32,13 @@ PROJECT = gather.load(REPO)
 ROLES = {role.id: role for role in PROJECT.roles}
 SETTINGS = PROJECT.settings
 LANG = SETTINGS.language
+# Each role's group in the handbook: its organisation and department ("证券营业部 · 客户服务部").
+GROUPS = {
+    r.id: f"{org.name.zh} · {r.department}"
+    for org in SETTINGS.organisations
+    for r in ROLES.values()
+    if r.organisation == org.id
+}
 LABELS = YAML(typ="safe").load((REPO / "templates" / "labels.yaml").read_text("utf-8"))[LANG]
 DOCX_FILES = [*ROLES, "handbook"]
 # Ordered lists of a role, in the order the template prints them.
@@ -262,9 +269,7 @@ def test_handbook_has_a_section_per_department_and_role_with_its_own_header(buil
     restarting at 1."""
     document = docx.Document(docx_path(built, "handbook"))
     layout = handbook_layout()
-    departments = {
-        str(d): ROLES[r].department for r, (d, _) in handbook_numbers(ROLES.values()).items()
-    }
+    departments = {str(d): GROUPS[r] for r, (d, _) in handbook_numbers(ROLES.values()).items()}
     assert len(document.sections) == FRONT_SECTIONS + len(layout)
     for i, section in enumerate(document.sections):
         assert not section.header.is_linked_to_previous, f"section {i + 1} header is linked"
@@ -420,8 +425,8 @@ def test_handbook_contents_are_links_showing_page_labels_without_fields(built):
     assert texts[f"1 {LABELS['org_chart']}"] == "1-1"
     for role_id, (d, i) in handbook_numbers(ROLES.values()).items():
         assert texts[f"{d}.{i} {ROLES[role_id].title.zh}"] == f"{d}.{i}-1"
-        assert texts[f"{d} {ROLES[role_id].department}"] == f"{d}-1"
-    assert len(texts) == 1 + len(ROLES) + len({r.department for r in ROLES.values()})
+        assert texts[f"{d} {GROUPS[role_id]}"] == f"{d}-1"
+    assert len(texts) == 1 + len(ROLES) + len(set(GROUPS.values()))
 
 
 def test_handbook_cover_shows_the_handbook_document_control(built):
@@ -913,3 +918,16 @@ def test_headings_use_real_heading_styles_with_outline_levels(built, name):
             }
             assert f"{d}.{k} {ROLES[role_id].title.zh}" in headings
     assert "Heading2" in used
+
+
+def test_a_dotted_line_is_drawn_with_dotted_borders_in_its_organisations_chart(built):
+    """The brokerage's chart draws the specialist's dotted line to 营业部经理 with dotted cell
+    borders beside its solid lines; the hotel's chart, which has none, has no dotted border."""
+    body = xml_parts(docx_path(built, "handbook"), CT.WML_DOCUMENT_MAIN)[0]
+    brokerage, hotel = body.xpath("//w:tbl[not(w:tblPr/w:tblStyle)]", namespaces=NS)
+
+    def borders(grid, style: str) -> int:
+        return len(grid.xpath(f".//w:tcBorders/*[@w:val='{style}']", namespaces=NS))
+
+    assert borders(hotel, "dotted") == 0
+    assert borders(brokerage, "dotted") > 0 and borders(brokerage, "single") > 0

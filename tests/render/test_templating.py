@@ -217,7 +217,20 @@ def _index_groups(project) -> list[tuple[str, list[str]]]:
     return groups
 
 
-def test_the_index_groups_by_department_unless_the_grid_says_family(project, cli):
+def test_the_index_groups_by_organisation_and_department_unless_the_grid_says_family(project, cli):
+    assert cli("build", "--root", project).code == 0
+    assert _index_groups(project) == [
+        ("证券营业部 · 客户服务部", ["vip-specialist"]),
+        ("酒店贵宾俱乐部 · 贵宾部", ["vip-department-manager", "vip-department-supervisor"]),
+    ]
+
+
+def test_without_organisations_the_index_groups_by_department(project, cli):
+    text = (project / "handbook.yaml").read_text(encoding="utf-8")
+    start, end = text.index("organisations:\n"), text.index("# The handbook's own sign-off")
+    (project / "handbook.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
+    for path in (project / "roles").glob("*.yaml"):
+        edit(path, "organisation: ", "# organisation: ")
     assert cli("build", "--root", project).code == 0
     assert _index_groups(project) == [
         ("客户服务部", ["vip-specialist"]),
