@@ -22,6 +22,7 @@ def project(tmp_path: Path) -> Path:
     shutil.copy(REPO / "handbook.yaml", root)
     shutil.copytree(REPO / "roles", root / "roles")
     shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(REPO / "library", root / "library")
     return root
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from rolebook.build import cache as cache_module
 from rolebook.build import pdf as pdf_module
 from rolebook.check import gather
-from rolebook.load import files, history
+from rolebook.load import files, history, library
 from rolebook.load.files import TEMPLATES_DIR
 from rolebook.load.project import Project
 from rolebook.load.readings import Readings
@@ -103,6 +103,7 @@ def _build(
     workers = workers or parallel.default_workers()
     project = check(root, workers, None if cache is None else Readings(cache.folder))
     assert project.settings is not None  # check raises if they could not be read
+    project.roles = library.resolved_roles(project)  # the library's items, as if in the role
     if options.lang:
         project.settings = dataclasses.replace(project.settings, language=options.lang)
     if options.pdf:

@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from rolebook.load import library
 from rolebook.load.files import ROLES_DIR, SETTINGS_FILE, Refused, contents, scan_roles
 from rolebook.load.reader import Reading, read
 from rolebook.load.readings import Readings
 from rolebook.model.errors import ERROR, CheckFailed, Diagnostic
 from rolebook.model.scalars import ROLE_ID, KindError
-from rolebook.model.schema import Role, Settings
+from rolebook.model.schema import Library, Role, Settings
 from rolebook.util import parallel
 from rolebook.util.digest import digest
 
@@ -42,6 +43,8 @@ class Project:
     today: dt.date = field(default_factory=dt.date.today)
     # Where each setting is in handbook.yaml, for checks that point at one (external_positions).
     settings_reading: Reading[Settings] | None = None
+    # The files of library/, whose items the roles refer to (see load/library.py).
+    library: list[Reading[Library]] = field(default_factory=list)
 
     @property
     def errors(self) -> int:
@@ -104,6 +107,8 @@ def load(
             settings_reading=settings_reading,
         )
         project.diagnostics += settings_reading.diagnostics
+        project.library = library.read(root, read_file)
+        project.diagnostics += [d for reading in project.library for d in reading.diagnostics]
         found = _read_roles(project, workers, readings, checks)
         if not project.readings:
             project.diagnostics.append(_no_roles(root))

@@ -184,10 +184,44 @@ class WorkflowEntry:
 
 @dataclass(frozen=True)
 class Principle:
-    """A work principle: its name and the rule it sets."""
+    """A work principle: its name and the rule it sets, or a reference to one in library/."""
 
+    name: Text = doc("The principle's name, e.g. 保密性原则.", default="")
+    rule: Text = doc("What the principle requires.", default="")
+    ref: GridId = doc(
+        "The id of a principle in library/ to print here, as if written in the role, instead "
+        "of a name and a rule, e.g. confidentiality.",
+        default="",
+    )
+
+    def problems(self):
+        """Yields (field, message) for a principle that is neither a reference nor a name with
+        its rule, or both."""
+        if self.ref and (self.name or self.rule):
+            yield "ref", "give either 'ref' or 'name' and 'rule' in a principle, not both"
+        elif not self.ref and not self.name:
+            yield "rule", "a principle needs a 'name' and a 'rule', or a 'ref' to the library"
+        elif not self.ref and not self.rule:
+            yield "name", "a principle needs a 'rule' beside its 'name'"
+
+
+@dataclass(frozen=True)
+class LibraryPrinciple:
+    """A work principle that roles refer to by its id."""
+
+    id: GridId = doc("The principle's id, which roles give as `ref`, e.g. confidentiality.")
     name: Text = doc("The principle's name, e.g. 保密性原则.")
     rule: Text = doc("What the principle requires.")
+
+
+@dataclass(frozen=True)
+class Library:
+    """A file of library/: items written once that roles refer to by id."""
+
+    principles: list[LibraryPrinciple] = doc(
+        "Work principles (工作原则), each with an id; a role lists one as `- ref: <id>`.",
+        default_factory=list,
+    )
 
 
 @dataclass(frozen=True)

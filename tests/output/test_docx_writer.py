@@ -26,10 +26,12 @@ from lxml import etree
 from ruamel.yaml import YAML
 
 from rolebook.check import gather
+from rolebook.load import library
 from rolebook.output.oxml import bookmark_name
 
 PROJECT = gather.load(REPO)
-ROLES = {role.id: role for role in PROJECT.roles}
+# As the documents print them: with the library's items in place of references.
+ROLES = {role.id: role for role in library.resolved_roles(PROJECT)}
 SETTINGS = PROJECT.settings
 LANG = SETTINGS.language
 # Each role's group in the handbook: its organisation and department ("证券营业部 · 客户服务部").

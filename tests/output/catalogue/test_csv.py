@@ -36,7 +36,7 @@ def test_every_value_is_a_row_of_role_field_position_and_text():
     # Every text of every role is there, once per place.
     texts = sum(1 for role in CATALOGUE.roles for _ in catalogue_csv.values(role))
     assert len(table) == texts + 1
-    assert {row[1] for row in table} >= {"duties", "qualifications.personal", "principles.rule"}
+    assert {row[1] for row in table} >= {"duties", "qualifications.personal", "principles.ref"}
 
 
 def test_text_that_a_spreadsheet_would_run_gets_an_apostrophe():
