@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rolebook.check import postings
 from rolebook.load.files import TEMPLATES_DIR
 from rolebook.load.project import Project
 from rolebook.model.schema import Role
@@ -70,7 +71,15 @@ def plan(project: Project) -> list[Job]:
         for role in members:
             outputs = tuple((f"{fmt}/{role.id}.{fmt}", fmt) for fmt in ROLE_FORMATS)
             jobs.append(Job("role.xml.j2", outputs, role, ASSEMBLED, next(number)))
+    if project.settings is not None and project.settings.postings:
+        jobs += [posting_job(role) for role in project.roles if role.posting.open]
     return jobs
+
+
+def posting_job(role: Role) -> Job:
+    """Returns the job of an open role's posting: output/postings/<id>.html and .txt."""
+    outputs = ((f"postings/{role.id}.html", "html"), (f"postings/{role.id}.txt", "text"))
+    return Job("posting.xml.j2", outputs, postings.posting_role(role))
 
 
 def job_keys(project: Project, shared: dict) -> Callable[[Job], str]:

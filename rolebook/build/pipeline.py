@@ -55,6 +55,7 @@ def build(
     workers: int | None = None,
     use_cache: bool = True,
     pdf: bool = False,
+    postings: bool = False,
 ) -> Report:
     """Checks the project, renders every output and replaces `output` with the result.
 
@@ -62,7 +63,8 @@ def build(
     is publishing to the same place and this one waits. `workers` processes render (default:
     one per core). With the cache (the project's .cache/rolebook/), files whose inputs did not
     change come from it, and a build whose inputs are all unchanged, with `output` as the last
-    build left it, does nothing at all. `pdf` (or the setting) also writes output/pdf/; without
+    build left it, does nothing at all. `postings` (or the setting) also writes output/postings/
+    for the open roles. `pdf` (or the setting) also writes output/pdf/; without
     LibreOffice that is refused before anything is read or written.
     """
     # Refused before anything is read or cached: --output must not replace the project, nor
@@ -70,11 +72,11 @@ def build(
     output = check_output(root, output)
     if pdf:
         pdf_module.soffice()  # no LibreOffice: refused before anything is read or written
-    options = Options(lang, pdf)
+    options = Options(lang, pdf, postings)
     if not use_cache:
         return _build(root, output, options, on_wait, workers, None)
     cache = cache_module.Cache(root / cache_module.FOLDER)
-    inputs = input_digest(root, lang, pdf)
+    inputs = input_digest(root, lang, pdf, postings)
     last = cache.up_to_date(inputs, output) if inputs else None
     if last is not None:
         return Report(**{**last, "rendered": [], "up_to_date": True})
@@ -86,10 +88,11 @@ def build(
 
 @dataclass(frozen=True)
 class Options:
-    """What the command line changes of the settings: the language, and PDFs."""
+    """What the command line changes of the settings: the language, PDFs and job postings."""
 
     lang: str | None = None
     pdf: bool = False
+    postings: bool = False
 
 
 def _build(
@@ -108,6 +111,8 @@ def _build(
         project.settings = dataclasses.replace(project.settings, language=options.lang)
     if options.pdf:
         project.settings = dataclasses.replace(project.settings, pdf=True)
+    if options.postings:
+        project.settings = dataclasses.replace(project.settings, postings=True)
     if project.settings.pdf:
         pdf_module.soffice()  # `pdf: true` without LibreOffice: refused before anything is written
     from rolebook.build import outputs  # the writers and Jinja: only a real build needs them
@@ -129,7 +134,9 @@ def check_output(root: Path, output: Path) -> Path:
     return publish.check_output(output, files.sources(root))
 
 
-def input_digest(root: Path, lang: str | None = None, pdf: bool = False) -> str:
+def input_digest(
+    root: Path, lang: str | None = None, pdf: bool = False, postings: bool = False
+) -> str:
     """Returns the digest of all a build reads (rolebook itself, `lang`, today's date for the
     checks, the git commit the changes pages compare with, the settings, the roles and the
     templates), or "" if some of it cannot be read: the build will say what."""
@@ -139,6 +146,7 @@ def input_digest(root: Path, lang: str | None = None, pdf: bool = False) -> str:
             tool_digest(),
             lang or "",
             repr(pdf),
+            repr(postings),
             dt.date.today().isoformat(),
             head,
             *files.input_bytes(root),

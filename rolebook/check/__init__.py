@@ -2,6 +2,6 @@
 are printed in.
 """
 
-# The grid's and the library's checks join rules.CHECKS when their modules are first imported:
-# here, before any use of the rules.
-from rolebook.check import grid, library  # noqa: E402, F401
+# The grid's, the library's and the postings' checks join rules.CHECKS when their modules are
+# first imported: here, before any use of the rules.
+from rolebook.check import grid, library, postings  # noqa: E402, F401

@@ -40,6 +40,11 @@ def arguments(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also write output/pdf/ (needs LibreOffice; as `pdf: true` in handbook.yaml)",
     )
+    p.add_argument(
+        "--postings",
+        action="store_true",
+        help="also write output/postings/: a job posting of each open role (.html and .txt)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,7 +55,14 @@ def run(args: argparse.Namespace) -> int:
     output = args.output or args.root / "output"
     try:
         built = pipeline.build(
-            args.root, output, args.lang, _say_waiting, args.jobs, args.cache, args.pdf
+            args.root,
+            output,
+            args.lang,
+            _say_waiting,
+            args.jobs,
+            args.cache,
+            args.pdf,
+            args.postings,
         )
     except CheckFailed as exc:
         print_lines(exc.lines(), sys.stderr)

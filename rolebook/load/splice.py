@@ -516,9 +516,12 @@ def _quoted(text: str, hint, style: str | None = None) -> str:
 
 
 def _text(value) -> str:
-    """Returns a model value as the text a role file writes: dates as YYYY-MM-DD."""
+    """Returns a model value as the text a role file writes: dates as YYYY-MM-DD, a switch as
+    true or false."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 

@@ -251,6 +251,21 @@ class Unmapped:
 
 
 @dataclass(frozen=True)
+class Posting:
+    """Whether the role is open, and what its job posting (build --postings) needs beyond the
+    role: where the work is and when the posting went up."""
+
+    open: Switch = doc(
+        "true: `build --postings` writes a job posting for the role (output/postings/).",
+        default=False,
+    )
+    location: Text = doc("Where the work is, e.g. 上海市浦东新区某路1号 (jobLocation).", default="")
+    date_posted: Date | None = doc(
+        "When the posting went up, YYYY-MM-DD (datePosted).", default=None
+    )
+
+
+@dataclass(frozen=True)
 class Role:
     """One job description: a file roles/<id>.yaml."""
 
@@ -275,7 +290,13 @@ class Role:
         "handbook.yaml; each organisation has its own org chart.",
         default="",
     )
-    job_code: Text = doc("The role's job code, unique in the handbook, e.g. SVC-M1-01.", default="")
+    posting: Posting = doc(
+        "The role's job posting: whether it is open, its place and date; printed only in the "
+        "posting.",
+        default_factory=Posting,
+        printed=False,
+    )
+    job_code: Text = doc("The role's job code, e.g. SVC-M1-01.", default="")
     family: GridId = doc(
         "The job family (职位序列) the role belongs to: the id of one of the families in "
         "handbook.yaml's job_architecture.",
@@ -420,6 +441,14 @@ class Settings:
         "Also write output/pdf/: handbook.pdf and each role's PDF, converted by LibreOffice "
         "(as `build --pdf`).",
         default=False,
+    )
+    postings: Switch = doc(
+        "Also write output/postings/: a job posting (.html and .txt) for each open role (as "
+        "`build --postings`).",
+        default=False,
+    )
+    equal_opportunity: Text = doc(
+        "The equal-opportunity statement every job posting ends with.", default=""
     )
     required_sections: list[SectionName] = doc(
         "Role sections that must be present and not empty; `check` fails without them.",

@@ -69,7 +69,7 @@ def test_a_family_without_a_grid_says_to_declare_it(project, cli):
 def test_a_grade_must_be_a_whole_number(project, cli):
     edit(project / "handbook.yaml", "{id: P3, grade: 3,", "{id: P3, grade: three,")
     assert problems(check(cli, project)) == [
-        "handbook.yaml:72:23: error: 'three' is not a grade (a whole number from 1 to 99); "
+        "handbook.yaml:74:23: error: 'three' is not a grade (a whole number from 1 to 99); "
         "write it like 3"
     ]
 

@@ -429,7 +429,7 @@ def test_an_acknowledgement_that_matches_nothing_is_a_warning(cli, project):
     with open(project / SPECIALIST, "a", encoding="utf-8") as f:
         f.write(ACKNOWLEDGED)
     assert problems(check(cli, project), "warning")[-1] == (
-        f"{SPECIALIST}:131:5: warning: nothing to acknowledge: no qualification line contains "
+        f"{SPECIALIST}:136:5: warning: nothing to acknowledge: no qualification line contains "
         "'年龄28-36岁' with a requirement on age; delete this entry"
     )
 

@@ -227,7 +227,7 @@ def test_the_index_groups_by_organisation_and_department_unless_the_grid_says_fa
 
 def test_without_organisations_the_index_groups_by_department(project, cli):
     text = (project / "handbook.yaml").read_text(encoding="utf-8")
-    start, end = text.index("organisations:\n"), text.index("# The handbook's own sign-off")
+    start, end = text.index("organisations:\n"), text.index("# The statement every job posting")
     (project / "handbook.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
     for path in (project / "roles").glob("*.yaml"):
         edit(path, "organisation: ", "# organisation: ")

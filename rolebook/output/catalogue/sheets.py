@@ -18,6 +18,7 @@ from rolebook.model.scalars import Choice
 from rolebook.model.schema import (
     Acknowledgement,
     DocumentControl,
+    Posting,
     Principle,
     Qualifications,
     Reporting,
@@ -86,6 +87,7 @@ ROLE_COLUMNS: tuple[tuple[tuple[str, ...], Column], ...] = (
     (("summary",), field_column(Role, "summary", wide=True)),
     (("reporting", "dotted_lines"), field_column(Reporting, "dotted_lines")),
     *(((n,), field_column(Role, n)) for n in _LATER),
+    *((("posting", n), field_column(Posting, n)) for n in ("open", "location", "date_posted")),
 )
 
 
@@ -101,8 +103,8 @@ class RolesSheet:
     name = "roles"
     doc = (
         "One row per role: id, titles, department, document control, reporting lines (names "
-        f"separated by {NAME_SEPARATOR}), summary, dotted lines, organisation, job code, family "
-        "and level. A new row is a new role."
+        f"separated by {NAME_SEPARATOR}), summary, dotted lines, organisation, job code, family, "
+        "level and the job posting. A new row is a new role."
     )
     columns: tuple[Column, ...] = tuple(column for _, column in ROLE_COLUMNS)
 
@@ -116,7 +118,13 @@ class RolesSheet:
     def values(self, cells: Cells, table: Table, row: Row) -> dict | None:
         """Returns the values of `row` as keyword arguments of Role (but the sections of the
         list sheets); None if a cell has a problem (reported)."""
-        found: dict[str, dict] = {"title": {}, "document_control": {}, "reporting": {}, "": {}}
+        found: dict[str, dict] = {
+            "title": {},
+            "document_control": {},
+            "reporting": {},
+            "posting": {},
+            "": {},
+        }
         ok = True
         for path, column in ROLE_COLUMNS:
             if path[0] == "reporting":
@@ -135,6 +143,7 @@ class RolesSheet:
             "title": Title(**found["title"]),
             "document_control": DocumentControl(**found["document_control"]),
             "reporting": Reporting(**found["reporting"]),
+            "posting": Posting(**found["posting"]),
         }
 
 
