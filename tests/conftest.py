@@ -23,6 +23,7 @@ def project(tmp_path: Path) -> Path:
     shutil.copytree(REPO / "roles", root / "roles")
     shutil.copytree(REPO / "templates", root / "templates")
     shutil.copytree(REPO / "library", root / "library")
+    shutil.copy(REPO / "pay_bands.yaml", root)
     return root
 
 

@@ -97,6 +97,7 @@ def job_keys(project: Project, shared: dict) -> Callable[[Job], str]:
         repr(project.settings),
         folder_digest(project.root / TEMPLATES_DIR),
         handbook_status(project.roles),
+        repr(project.pay_bands.value) if project.show_pay and project.pay_bands else "",
     )
     roles = {role.id: digest(repr(role)) for role in project.roles}
     changes = repr(sorted(shared["changes"].items()))

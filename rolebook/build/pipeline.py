@@ -56,6 +56,7 @@ def build(
     use_cache: bool = True,
     pdf: bool = False,
     postings: bool = False,
+    with_pay: bool = False,
 ) -> Report:
     """Checks the project, renders every output and replaces `output` with the result.
 
@@ -63,20 +64,21 @@ def build(
     is publishing to the same place and this one waits. `workers` processes render (default:
     one per core). With the cache (the project's .cache/rolebook/), files whose inputs did not
     change come from it, and a build whose inputs are all unchanged, with `output` as the last
-    build left it, does nothing at all. `postings` (or the setting) also writes output/postings/
-    for the open roles. `pdf` (or the setting) also writes output/pdf/; without
-    LibreOffice that is refused before anything is read or written.
+    build left it, does nothing at all. `with_pay` prints each role's pay band (pay_bands.yaml),
+    never printed otherwise. `postings` (or the setting) also writes output/postings/ for the
+    open roles. `pdf` (or the setting) also writes output/pdf/; without LibreOffice that is
+    refused before anything is read or written.
     """
     # Refused before anything is read or cached: --output must not replace the project, nor
     # anything rolebook did not make.
     output = check_output(root, output)
     if pdf:
         pdf_module.soffice()  # no LibreOffice: refused before anything is read or written
-    options = Options(lang, pdf, postings)
+    options = Options(lang, pdf, postings, with_pay)
     if not use_cache:
         return _build(root, output, options, on_wait, workers, None)
     cache = cache_module.Cache(root / cache_module.FOLDER)
-    inputs = input_digest(root, lang, pdf, postings)
+    inputs = input_digest(root, lang, pdf, postings, with_pay)
     last = cache.up_to_date(inputs, output) if inputs else None
     if last is not None:
         return Report(**{**last, "rendered": [], "up_to_date": True})
@@ -93,6 +95,7 @@ class Options:
     lang: str | None = None
     pdf: bool = False
     postings: bool = False
+    with_pay: bool = False  # print the pay bands (pay_bands.yaml), which are confidential
 
 
 def _build(
@@ -107,6 +110,7 @@ def _build(
     project = check(root, workers, None if cache is None else Readings(cache.folder))
     assert project.settings is not None  # check raises if they could not be read
     project.roles = library.resolved_roles(project)  # the library's items, as if in the role
+    project.show_pay = options.with_pay
     if options.lang:
         project.settings = dataclasses.replace(project.settings, language=options.lang)
     if options.pdf:
@@ -135,7 +139,11 @@ def check_output(root: Path, output: Path) -> Path:
 
 
 def input_digest(
-    root: Path, lang: str | None = None, pdf: bool = False, postings: bool = False
+    root: Path,
+    lang: str | None = None,
+    pdf: bool = False,
+    postings: bool = False,
+    with_pay: bool = False,
 ) -> str:
     """Returns the digest of all a build reads (rolebook itself, `lang`, today's date for the
     checks, the git commit the changes pages compare with, the settings, the roles and the
@@ -147,6 +155,7 @@ def input_digest(
             lang or "",
             repr(pdf),
             repr(postings),
+            repr(with_pay),
             dt.date.today().isoformat(),
             head,
             *files.input_bytes(root),

@@ -131,9 +131,29 @@ def _sideways(name: str, level: str, own_level: str, grade: int, own: int) -> st
     )
 
 
+def pay_bands_fit_the_grid(project: Project) -> Iterator[Diagnostic]:
+    """Yields an error for a pay band of a level the grid lacks, and for one whose lowest pay
+    is above its highest."""
+    reading = project.pay_bands
+    if reading is None or reading.value is None:
+        return
+    known = [lv.id for lv in _grid(project).levels]
+    for i, band in enumerate(reading.value.bands):
+        if band.level not in known:
+            message = _not_in("level", band.level, "job_architecture levels", known)
+            yield reading.diagnostic(reading.at(("bands", i, "level")), message)
+        if int(band.min) > int(band.max):
+            yield reading.diagnostic(
+                reading.at(("bands", i, "min")),
+                f"the band of {band.level} starts at {band.min}, above its top {band.max}; "
+                "swap them or correct one",
+            )
+
+
 # Before unmapped_text, whose warnings close the list.
 rules.CHECKS[-1:-1] = [
     placed_in_the_handbook,
     position_lines_name_positions,
     promotion_goes_up,
+    pay_bands_fit_the_grid,
 ]

@@ -45,6 +45,11 @@ def arguments(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also write output/postings/: a job posting of each open role (.html and .txt)",
     )
+    p.add_argument(
+        "--with-pay",
+        action="store_true",
+        help="print each role's pay band from pay_bands.yaml (confidential: never otherwise)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,6 +68,7 @@ def run(args: argparse.Namespace) -> int:
             args.cache,
             args.pdf,
             args.postings,
+            args.with_pay,
         )
     except CheckFailed as exc:
         print_lines(exc.lines(), sys.stderr)

@@ -21,6 +21,7 @@ from rolebook.model.errors import CheckFailed, Diagnostic
 SETTINGS_FILE = "handbook.yaml"
 ROLES_DIR = "roles"
 LIBRARY_DIR = "library"  # items written once that roles refer to by id
+PAY_FILE = "pay_bands.yaml"  # confidential: printed only by `build --with-pay`
 TEMPLATES_DIR = "templates"
 # A role file is a few kilobytes; anything near this size is not a role, and is refused before
 # it is read or parsed.
@@ -267,8 +268,8 @@ def _is_gbk(data: bytes) -> bool:
 
 def input_bytes(root: Path) -> list[bytes]:
     """Returns the bytes of everything a load reads, settings first, then each role file's path
-    and bytes, then each library file's, read as a load reads them; raises Refused or OSError if
-    any cannot be read.
+    and bytes, then each library file's and the pay bands', read as a load reads them; raises
+    Refused or OSError if any cannot be read.
 
     Read as the load reads them: a pipe, a device or a link out of the project put where a role
     should be must neither hang nor leak into a digest of them.
@@ -279,4 +280,5 @@ def input_bytes(root: Path) -> list[bytes]:
         for path, inside in scan_roles(root, LIBRARY_DIR).items()
         for part in (path.encode(), read_bytes(root, path, inside))
     ]
-    return [read_bytes(root, SETTINGS_FILE), *roles, *library]
+    pay = [read_bytes(root, PAY_FILE)] if (root / PAY_FILE).exists() else []
+    return [read_bytes(root, SETTINGS_FILE), *roles, *library, *pay]

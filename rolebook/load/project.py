@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from rolebook.load import library
-from rolebook.load.files import ROLES_DIR, SETTINGS_FILE, Refused, contents, scan_roles
+from rolebook.load.files import PAY_FILE, ROLES_DIR, SETTINGS_FILE, Refused, contents, scan_roles
 from rolebook.load.reader import Reading, read
 from rolebook.load.readings import Readings
 from rolebook.model.errors import ERROR, CheckFailed, Diagnostic
 from rolebook.model.scalars import ROLE_ID, KindError
-from rolebook.model.schema import Library, Role, Settings
+from rolebook.model.schema import Library, PayBands, Role, Settings
 from rolebook.util import parallel
 from rolebook.util.digest import digest
 
@@ -45,6 +45,9 @@ class Project:
     settings_reading: Reading[Settings] | None = None
     # The files of library/, whose items the roles refer to (see load/library.py).
     library: list[Reading[Library]] = field(default_factory=list)
+    # pay_bands.yaml, if the project has one; printed only where `show_pay` (build --with-pay).
+    pay_bands: Reading[PayBands] | None = None
+    show_pay: bool = False
 
     @property
     def errors(self) -> int:
@@ -109,6 +112,9 @@ def load(
         project.diagnostics += settings_reading.diagnostics
         project.library = library.read(root, read_file)
         project.diagnostics += [d for reading in project.library for d in reading.diagnostics]
+        if (root / PAY_FILE).exists():
+            project.pay_bands = read_file(root, PAY_FILE, PayBands)
+            project.diagnostics += project.pay_bands.diagnostics
         found = _read_roles(project, workers, readings, checks)
         if not project.readings:
             project.diagnostics.append(_no_roles(root))

@@ -408,6 +408,27 @@ class JobLevel:
     )
 
 
+Amount = Annotated[str, Pattern(r"[0-9]+", "an amount (a whole number)", "8000")]
+
+
+@dataclass(frozen=True)
+class PayBand:
+    """The pay band of one level of the grid."""
+
+    level: GridId = doc("The level it is the band of: an id of job_architecture's levels, e.g. P3.")
+    min: Amount = doc("The lowest pay of the band, a whole number, e.g. 8000.")
+    max: Amount = doc("The highest pay of the band, a whole number, e.g. 12000.")
+
+
+@dataclass(frozen=True)
+class PayBands:
+    """pay_bands.yaml: the pay band of each level. Confidential: printed only by
+    `build --with-pay`."""
+
+    currency: Text = doc("The currency and period of the amounts, e.g. 元/月 or CNY per month.")
+    bands: list[PayBand] = doc("A band per level of the grid.", default_factory=list)
+
+
 @dataclass(frozen=True)
 class JobArchitecture:
     """The job families and the grid of levels that roles are placed in."""

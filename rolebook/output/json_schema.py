@@ -11,9 +11,14 @@ import json
 import types
 import typing
 
-from rolebook.model.schema import Role, Settings
+from rolebook.model.schema import Library, PayBands, Role, Settings
 
-FILES = {"schema/role.schema.json": Role, "schema/handbook.schema.json": Settings}
+FILES = {
+    "schema/role.schema.json": Role,
+    "schema/handbook.schema.json": Settings,
+    "schema/library.schema.json": Library,
+    "schema/pay_bands.schema.json": PayBands,
+}
 
 
 def document(schema: type) -> dict:

@@ -232,8 +232,9 @@ def outcome(loaded: Project) -> tuple:
     )
 
 
-# What every load reads itself: the settings and the library (only roles are kept).
-ALWAYS_READ = ["handbook.yaml", "library/principles.yaml"]
+# What every load reads itself: the settings, the library and the pay bands (only roles are
+# kept).
+ALWAYS_READ = ["handbook.yaml", "library/principles.yaml", "pay_bands.yaml"]
 
 
 @pytest.fixture

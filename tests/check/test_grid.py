@@ -51,6 +51,11 @@ def test_a_family_without_a_grid_says_to_declare_it(project, cli):
     text = (project / "handbook.yaml").read_text(encoding="utf-8")
     (project / "handbook.yaml").write_text(text[: text.index("job_architecture:")])
     assert problems(check(cli, project)) == [
+        *(
+            f"pay_bands.yaml:{line}:13: error: level '{level}' is not one of the job_architecture "
+            "levels in handbook.yaml (it declares none); declare it there"
+            for line, level in ((7, "P2"), (8, "M1"), (9, "M2"))
+        ),
         f"{MANAGER}:80:9: error: family 'management' is not one of the job_architecture "
         "families in handbook.yaml (it declares none); declare it there",
         f"{MANAGER}:81:8: error: level 'M2' is not one of the job_architecture levels in "
@@ -149,4 +154,25 @@ def test_a_dotted_line_to_an_unknown_position_is_an_error_like_any_reporting_lin
     assert problems(check(cli, project)) == [
         f"{SPECIALIST}:34:7: error: '营业部总经理' in dotted_lines is neither a role id in roles/ "
         "nor one of the external_positions in handbook.yaml; did you mean '营业部经理'?"
+    ]
+
+
+# -- Pay bands ----------------------------------------------------------------------------------
+
+
+def test_a_pay_band_of_an_unknown_level_or_upside_down_is_an_error(project, cli):
+    edit(project / "pay_bands.yaml", "{level: P2, min: 6000", "{level: p2, min: 6000")
+    edit(project / "pay_bands.yaml", "min: 10000, max: 15000", "min: 15000, max: 10000")
+    assert problems(check(cli, project)) == [
+        "pay_bands.yaml:7:13: error: level 'p2' is not one of the job_architecture levels in "
+        "handbook.yaml; did you mean 'P2'?",
+        "pay_bands.yaml:8:22: error: the band of M1 starts at 15000, above its top 10000; swap "
+        "them or correct one",
+    ]
+
+
+def test_an_amount_is_a_whole_number(project, cli):
+    edit(project / "pay_bands.yaml", "min: 6000", "min: 6k")
+    assert problems(check(cli, project)) == [
+        "pay_bands.yaml:7:22: error: '6k' is not an amount (a whole number); write it like 8000"
     ]

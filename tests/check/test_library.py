@@ -25,7 +25,7 @@ def test_an_unknown_reference_is_an_error_with_the_nearest_id(project, cli):
         "did you mean 'diligence'?"
     ]
     assert problems(result, "warning")[0] == (
-        f"{LIBRARY}:11:9: warning: no role refers to the principle 'diligence'; use it or delete it"
+        f"{LIBRARY}:12:9: warning: no role refers to the principle 'diligence'; use it or delete it"
     )
 
 
@@ -42,7 +42,7 @@ def test_an_unused_item_is_a_warning(project, cli):
     result = check(cli, project)
     assert result.code == 0
     assert problems(result, "warning")[0] == (
-        f"{LIBRARY}:14:9: warning: no role refers to the principle 'no-errors'; use it or delete it"
+        f"{LIBRARY}:15:9: warning: no role refers to the principle 'no-errors'; use it or delete it"
     )
     assert check(cli, project, "--strict").code == 1
 
@@ -51,8 +51,8 @@ def test_an_id_given_twice_is_an_error_naming_the_first(project, cli):
     edit(project / LIBRARY, "  - id: no-errors", "  - id: diligence")
     edit(project / SPECIALIST, "  - ref: no-errors\n", "")
     assert problems(check(cli, project)) == [
-        f"{LIBRARY}:14:9: error: principle id 'diligence' is given twice (first at "
-        f"{LIBRARY}:11); give each item an id of its own"
+        f"{LIBRARY}:15:9: error: principle id 'diligence' is given twice (first at "
+        f"{LIBRARY}:12); give each item an id of its own"
     ]
 
 

@@ -96,3 +96,14 @@ def test_the_text_writer_writes_headings_lists_and_tables_as_plain_lines():
             "1. 一\n2. 二\n\n- <b>三</b>\n\n完\n"
         )
     )
+
+
+def test_pay_bands_are_printed_only_by_a_build_with_pay(project, cli):
+    assert cli("build", "--root", project).code == 0
+    page = (project / "output/html/vip-specialist.html").read_text(encoding="utf-8")
+    assert "6000" not in page and "薪酬区间" not in page
+    assert cli("build", "--root", project, "--with-pay").code == 0
+    page = (project / "output/html/vip-specialist.html").read_text(encoding="utf-8")
+    assert '<th scope="row">薪酬区间（保密）</th><td>6000–9000 元/月</td>' in page
+    assert cli("build", "--root", project).code == 0  # and gone again: the cache knows
+    assert "6000" not in (project / "output/html/vip-specialist.html").read_text(encoding="utf-8")

@@ -21,7 +21,7 @@ def test_a_typo_in_a_template_fails_the_build_naming_file_and_line(project, cli)
     result = cli("build", "--root", project)
     assert result.code == 1
     assert result.err.splitlines() == [
-        "templates/_role.xml.j2:66: error: 'rolebook.model.schema.Role object' has no attribute "
+        "templates/_role.xml.j2:69: error: 'rolebook.model.schema.Role object' has no attribute "
         "'sumary'; fix the template, or restore it from git"
     ]
     assert not (project / "output").exists()
@@ -77,7 +77,7 @@ def test_an_unquoted_version_prints_as_written(project, cli):
 
 DUTY_TYPO = ("{{ duty }}", "{{ duty.text }}")
 DUTY_TYPO_MESSAGE = (
-    "templates/_role.xml.j2:84: error: 'str object' has no attribute 'text'; fix the template, "
+    "templates/_role.xml.j2:87: error: 'str object' has no attribute 'text'; fix the template, "
     "or restore it from git"
 )
 
@@ -112,8 +112,8 @@ def test_a_malformed_line_is_found_in_its_template_whatever_the_roles_text_holds
     )
     result = cli("build", "--root", project)
     assert result.err.splitlines() == [
-        "templates/_role.xml.j2:86: error: the template wrote a malformed document: Opening and "
-        "ending tag mismatch: li line 84 and ol; fix the template, or restore it from git"
+        "templates/_role.xml.j2:89: error: the template wrote a malformed document: Opening and "
+        "ending tag mismatch: li line 87 and ol; fix the template, or restore it from git"
     ]
 
 
