@@ -110,12 +110,13 @@ def load(
             settings_reading=settings_reading,
         )
         project.diagnostics += settings_reading.diagnostics
+        found = _read_roles(project, workers, readings, checks)
+        # After the roles: a project folder that cannot be searched is reported at roles/.
         project.library = library.read(root, read_file)
         project.diagnostics += [d for reading in project.library for d in reading.diagnostics]
         if (root / PAY_FILE).exists():
             project.pay_bands = read_file(root, PAY_FILE, PayBands)
             project.diagnostics += project.pay_bands.diagnostics
-        found = _read_roles(project, workers, readings, checks)
         if not project.readings:
             project.diagnostics.append(_no_roles(root))
         if project.settings is not None:
