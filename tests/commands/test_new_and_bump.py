@@ -108,6 +108,7 @@ def test_new_from_copies_a_role_as_a_fresh_draft(project, cli):
         "+  approved_by:",
         "+    date: 2026-11-28",
         "+    changes: 以 vip-specialist 为基础新建。",
+        "+  open: false",
     ]
     assert copy.count("  - version:") == 1
     assert "# 来源：篇二 及《阅读指南》" in copy

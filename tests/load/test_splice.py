@@ -259,3 +259,12 @@ def test_any_role_file_can_be_edited_into_any_other_role(style, before, after):
     assume(new.value is not None and not new.diagnostics)
     source = source_of(yaml_text(before, style), "roles/a-role.yaml")
     assert read(source.path, apply(source.text, edits(source, new.value)), Role).value == new.value
+
+
+def test_a_switch_is_written_plain_as_true_or_false(specialist):
+    posting = dataclasses.replace(specialist.role.posting, open=False)
+    new = dataclasses.replace(specialist.role, posting=posting)
+    assert diff_lines(specialist.text, edited(specialist, new)) == [
+        "-  open: true",
+        "+  open: false",
+    ]
