@@ -22,6 +22,8 @@ def project(tmp_path: Path) -> Path:
     shutil.copy(REPO / "handbook.yaml", root)
     shutil.copytree(REPO / "roles", root / "roles")
     shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(REPO / "library", root / "library")
+    shutil.copy(REPO / "pay_bands.yaml", root)
     return root
 
 

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from rolebook.model.scalars import Choice, DateKind, Kind, Pattern, TimeWindowKind
-from rolebook.model.schema import Role, WorkflowEntry
+from rolebook.model.scalars import Choice, DateKind, GridIdKind, Kind, Pattern, TimeWindowKind
+from rolebook.model.schema import Role, SwitchKind, WorkflowEntry
 
 FieldPath = tuple  # field names and list indices from the role's root, e.g. ("duties", 0)
 
@@ -68,6 +68,8 @@ def filled_role(role_id: str, text: Callable[[FieldPath], str], when: str = "tim
 
 _FIXED = {
     Pattern: lambda k: "1.10",
+    GridIdKind: lambda k: "",  # no family or level: the sample's grid is not the point here
+    SwitchKind: lambda k: "false",  # not open: a posting needs more than the role
     Choice: lambda k: k.choices[0],
     DateKind: lambda k: "2026-02-28",
     TimeWindowKind: lambda k: "08:30-09:00",
@@ -120,6 +122,8 @@ def _windows() -> st.SearchStrategy[str]:
 
 _VALID = {
     Pattern: lambda k: st.from_regex(k.regex, fullmatch=True),
+    GridIdKind: lambda k: st.just(""),
+    SwitchKind: lambda k: st.sampled_from(k.choices),
     Choice: lambda k: st.sampled_from(k.choices),
     DateKind: lambda k: st.dates(dt.date(1900, 1, 1), dt.date(2999, 12, 31)).map(str),
     TimeWindowKind: lambda k: _windows(),

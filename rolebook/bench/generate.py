@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from rolebook.load.files import ROLES_DIR, SETTINGS_FILE, TEMPLATES_DIR
+from rolebook.load.files import LIBRARY_DIR, ROLES_DIR, SETTINGS_FILE, TEMPLATES_DIR
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/role.schema.json\n"
 REGIONS = [
@@ -73,6 +73,8 @@ class Generator:
         dest.mkdir(parents=True, exist_ok=True)
         self.write_settings(dest)
         shutil.copytree(self.samples_root / TEMPLATES_DIR, dest / TEMPLATES_DIR, dirs_exist_ok=True)
+        if (self.samples_root / LIBRARY_DIR).is_dir():  # the items the sample roles refer to
+            shutil.copytree(self.samples_root / LIBRARY_DIR, dest / LIBRARY_DIR, dirs_exist_ok=True)
         (dest / ROLES_DIR).mkdir(exist_ok=True)
         for i in range(self.n):
             self.write_role(dest, i)

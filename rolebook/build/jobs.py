@@ -14,6 +14,7 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rolebook.check import postings
 from rolebook.load.files import TEMPLATES_DIR
 from rolebook.load.project import Project
 from rolebook.model.schema import Role
@@ -62,14 +63,24 @@ def plan(project: Project) -> list[Job]:
     jobs = [Job(a.template, (), pieces=(a,)) for a in ASSEMBLED if a.template]
     jobs.append(Job("index.xml.j2", (("html/index.html", "html"),)))
     number = itertools.count(1)
-    for department, (_, members) in enumerate(handbook_departments(project.roles), start=1):
+    for department, (_, members) in enumerate(
+        handbook_departments(project.roles, project.settings), start=1
+    ):
         jobs.append(
             Job("handbook_department.xml.j2", (), None, (HANDBOOK,), next(number), department)
         )
         for role in members:
             outputs = tuple((f"{fmt}/{role.id}.{fmt}", fmt) for fmt in ROLE_FORMATS)
             jobs.append(Job("role.xml.j2", outputs, role, ASSEMBLED, next(number)))
+    if project.settings is not None and project.settings.postings:
+        jobs += [posting_job(role) for role in project.roles if role.posting.open]
     return jobs
+
+
+def posting_job(role: Role) -> Job:
+    """Returns the job of an open role's posting: output/postings/<id>.html and .txt."""
+    outputs = ((f"postings/{role.id}.html", "html"), (f"postings/{role.id}.txt", "text"))
+    return Job("posting.xml.j2", outputs, postings.posting_role(role))
 
 
 def job_keys(project: Project, shared: dict) -> Callable[[Job], str]:
@@ -87,12 +98,13 @@ def job_keys(project: Project, shared: dict) -> Callable[[Job], str]:
         repr(project.settings),
         folder_digest(project.root / TEMPLATES_DIR),
         handbook_status(project.roles),
+        repr(project.pay_bands.value) if project.show_pay and project.pay_bands else "",
     )
     roles = {role.id: role_digest(role) for role in project.roles}
     changes = repr(sorted(shared["changes"].items()))
     site = digest(
         *(
-            repr((r.id, r.department, r.document_control.number, r.title))
+            repr((r.id, r.department, r.family, r.level, r.document_control.number, r.title))
             for r in shared["ordered_roles"]
         )
     )

@@ -20,7 +20,7 @@ from pathlib import Path
 from rolebook.build import cache as cache_module
 from rolebook.build import pdf as pdf_module
 from rolebook.check import gather
-from rolebook.load import files, history, translations
+from rolebook.load import files, history, library, translations
 from rolebook.load.files import TEMPLATES_DIR
 from rolebook.load.project import Project
 from rolebook.load.readings import Readings
@@ -70,6 +70,8 @@ def build(
     use_cache: bool = True,
     pdf: bool = False,
     progress: Progress | None = None,
+    postings: bool = False,
+    with_pay: bool = False,
 ) -> Report:
     """Checks the project, renders every output and replaces `output` with the result.
 
@@ -77,20 +79,19 @@ def build(
     is publishing to the same place and this one waits. `workers` processes render (default:
     one per core). With the cache (the project's .cache/rolebook/), files whose inputs did not
     change come from it, and a build whose inputs are all unchanged, with `output` as the last
-    build left it, does nothing at all. `pdf` (or the setting) also writes output/pdf/; without
-    LibreOffice that is refused before anything is read or written. `progress`, if given, is
-    told how many roles are read and jobs rendered.
+    build left it, does nothing at all. For `pdf`, `progress`, `postings` and `with_pay`, see
+    Options; PDFs without LibreOffice are refused before anything is read or written.
     """
     # Refused before anything is read or cached: --output must not replace the project, nor
     # anything rolebook did not make.
     output = check_output(root, output)
     if pdf:
         pdf_module.soffice()  # no LibreOffice: refused before anything is read or written
-    options = Options(lang, pdf, progress)
+    options = Options(lang, pdf, progress, postings, with_pay)
     if not use_cache:
         return _build(root, output, options, on_wait, workers, None)
     cache = cache_module.Cache(root / cache_module.FOLDER)
-    inputs = input_digest(root, lang, pdf)
+    inputs = input_digest(root, lang, pdf, postings, with_pay)
     last = cache.up_to_date(inputs, output) if inputs else None
     if last is not None:
         publish.tidy_beside(output, on_wait)
@@ -103,12 +104,16 @@ def build(
 
 @dataclass(frozen=True)
 class Options:
-    """What the command line changes of the settings (the language, PDFs), and who is told
-    of the build's progress."""
+    """What the command line changes of the settings: the language; PDFs (output/pdf/, as the
+    setting); job postings (output/postings/ for the open roles, as the setting); pay bands
+    (pay_bands.yaml), never printed otherwise; and who is told how many roles are read and
+    jobs rendered."""
 
     lang: str | None = None
     pdf: bool = False
     progress: Progress | None = None
+    postings: bool = False
+    with_pay: bool = False  # print the pay bands (pay_bands.yaml), which are confidential
 
 
 def _build(
@@ -141,6 +146,8 @@ def build_with(
     told = options.progress
     project = check(root, workers, readings, None if told is None else partial(told, "read"))
     project = language.localised(_with_options(project, options))
+    # The library's items, translated, as if written in the roles that refer to them.
+    project.roles = library.resolved_roles(project)
     from rolebook.build import outputs  # the writers and Jinja: only a real build needs them
 
     on_render = None if told is None else partial(told, "render")
@@ -160,13 +167,17 @@ def build_with(
 
 
 def _with_options(project: Project, options: Options) -> Project:
-    """Returns `project` with the build's options (language, PDFs) in its settings; raises
-    before anything is written when PDFs are asked for and LibreOffice is missing."""
+    """Returns `project` with the build's options (language, PDFs, postings, pay) in its
+    settings; raises before anything is written when
+    PDFs are asked for and LibreOffice is missing."""
     assert project.settings is not None  # check raises if they could not be read
+    project.show_pay = options.with_pay
     if options.lang:
         project.settings = dataclasses.replace(project.settings, language=options.lang)
     if options.pdf:
         project.settings = dataclasses.replace(project.settings, pdf=True)
+    if options.postings:
+        project.settings = dataclasses.replace(project.settings, postings=True)
     if project.settings.pdf:
         pdf_module.soffice()  # `pdf: true` without LibreOffice: refused before anything is written
     return project
@@ -178,7 +189,13 @@ def check_output(root: Path, output: Path) -> Path:
     return publish.check_output(output, files.sources(root))
 
 
-def input_digest(root: Path, lang: str | None = None, pdf: bool = False) -> str:
+def input_digest(
+    root: Path,
+    lang: str | None = None,
+    pdf: bool = False,
+    postings: bool = False,
+    with_pay: bool = False,
+) -> str:
     """Returns the digest of all a build reads (rolebook itself, `lang`, today's date for the
     checks, the git commit the changes pages compare with, the settings, the roles, their
     translations and the templates), or "" if some of it cannot be read: the build will say what."""
@@ -188,6 +205,8 @@ def input_digest(root: Path, lang: str | None = None, pdf: bool = False) -> str:
             tool_digest(),
             lang or "",
             repr(pdf),
+            repr(postings),
+            repr(with_pay),
             dt.date.today().isoformat(),
             head,
             *files.input_bytes(root),

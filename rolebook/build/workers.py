@@ -46,6 +46,9 @@ class Runner:
         self.anchors = frozenset(self.roles)  # a link to a role goes to its section
         labels = localised_labels(self.resources.labels, language)
         self.renderer = Renderer(self.resources.env, project.settings, project.roles, labels)
+        if project.show_pay and project.pay_bands is not None and project.pay_bands.value:
+            # Confidential: only a build that asks for them (--with-pay) prints the bands.
+            self.renderer.base["pay"] = project.pay_bands.value
         try:
             self.writers = {name: cls(self.resources) for name, cls in WRITERS.items()}
         except jinja2.TemplateError as exc:  # a writer's own template, such as page.html.j2

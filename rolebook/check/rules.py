@@ -29,13 +29,20 @@ from rolebook.load.files import SETTINGS_FILE
 from rolebook.load.reader import Reading
 from rolebook.model.errors import WARNING, Diagnostic
 from rolebook.model.scalars import closest
-from rolebook.model.schema import Role, Settings, filled
+from rolebook.model.schema import GROUNDS, Role, Settings, filled
 
 if TYPE_CHECKING:
     from rolebook.load.project import Project
 
 PLACEHOLDER = "TODO"
-REPORTING_FIELDS = ("reports_to", "direct_reports", "indirect_reports", "promotion", "rotation")
+REPORTING_FIELDS = (
+    "reports_to",
+    "dotted_lines",
+    "direct_reports",
+    "indirect_reports",
+    "promotion",
+    "rotation",
+)
 VERSION_FORMAT = re.compile(r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)")
 # A check: check(project), or check(project, path, reading, role) for a one-role check.
 Check = Callable[..., Iterator[Diagnostic]]
@@ -298,6 +305,7 @@ def _unknown(name: str, key: str, hints: dict[str, tuple[str, str]], own_id: str
 # What a role naming itself in each reporting field should do instead.
 _NOT_ITSELF = {
     "reports_to": "a role cannot report to itself: write the role or position it reports to",
+    "dotted_lines": "a role cannot have a dotted line to itself: delete this entry",
     "direct_reports": "a role cannot be its own direct report: delete this entry",
     "indirect_reports": "a role cannot be its own indirect report: delete this entry",
     "promotion": "a role cannot be promoted to itself: delete this entry",
@@ -622,7 +630,7 @@ def requirements_that_may_discriminate(
             if not acks:
                 yield _compliance_warning(reading, where, rule, clauses)
     for i, ack in enumerate(role.acknowledged_warnings):
-        if i not in used:
+        if i not in used and ack.rule in GROUNDS:  # a promotion's is the grid's (check/grid.py)
             yield reading.diagnostic(
                 reading.at(("acknowledged_warnings", i)),
                 (

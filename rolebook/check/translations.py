@@ -23,6 +23,7 @@ from rolebook.model.translations import (
     HANDBOOK,
     TranslationFile,
     handbook_items,
+    library_name,
     role_items,
     source_hash,
     translated_from,
@@ -68,6 +69,9 @@ def _sources(project: Project) -> Sources:
     for reading in project.readings.values():
         if reading.value is not None:
             found.setdefault(reading.value.id, (reading, role_items(reading.value)))
+    for shelf in project.library:  # written once, translated once: not in each role's file
+        if shelf.value is not None:
+            found.setdefault(library_name(shelf.path), (shelf, role_items(shelf.value)))
     return found
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
 from rolebook.build import cache
 from rolebook.commands.options import (
@@ -36,11 +37,31 @@ def arguments(p: argparse.ArgumentParser) -> None:
         action="store_false",
         help=f"render everything, ignoring and keeping {cache.FOLDER}/ as it is",
     )
+    _output_switches(p)
+    _talk_switches(p)
+
+
+def _output_switches(p: argparse.ArgumentParser) -> None:
+    """Adds the options that write more than the .docx and HTML: PDFs, postings, pay."""
     p.add_argument(
         "--pdf",
         action="store_true",
         help="also write output/pdf/ (needs LibreOffice; as `pdf: true` in handbook.yaml)",
     )
+    p.add_argument(
+        "--postings",
+        action="store_true",
+        help="also write output/postings/: a job posting of each open role (.html and .txt)",
+    )
+    p.add_argument(
+        "--with-pay",
+        action="store_true",
+        help="print each role's pay band from pay_bands.yaml (confidential: never otherwise)",
+    )
+
+
+def _talk_switches(p: argparse.ArgumentParser) -> None:
+    """Adds -q and -v: how much the build says as it goes."""
     talk = p.add_mutually_exclusive_group()
     talk.add_argument(
         "-q",
@@ -65,7 +86,16 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(args.quiet, args.verbose)
     try:
         built = pipeline.build(
-            args.root, output, args.lang, _say_waiting, args.jobs, args.cache, args.pdf, progress
+            args.root,
+            output,
+            args.lang,
+            _say_waiting,
+            args.jobs,
+            args.cache,
+            args.pdf,
+            progress,
+            postings=args.postings,
+            with_pay=args.with_pay,
         )
     except CheckFailed as exc:
         progress.close()
@@ -76,11 +106,15 @@ def run(args: argparse.Namespace) -> int:
         return exc.exit_code
     progress.close()
     print_lines(built.diagnostics, sys.stderr)
-    if args.quiet:
-        return 0
+    if not args.quiet:
+        _say_built(args, built, output, time.perf_counter() - started)
+    return 0
+
+
+def _say_built(args: argparse.Namespace, built, output: Path, seconds: float) -> None:
+    """Prints what the build wrote: every file rendered with -v, and a summary line."""
     if args.verbose:
         print_lines([f"rendered {path}" for path in built.rendered])
-    seconds = time.perf_counter() - started
     done = (
         f"{output} is up to date"
         if built.up_to_date
@@ -90,7 +124,6 @@ def run(args: argparse.Namespace) -> int:
         )
     )
     print(f"{summary_line(built.roles, 0, built.warnings)}; {done} in {seconds:.2f} s")
-    return 0
 
 
 def _say_waiting() -> None:

@@ -248,7 +248,14 @@ def _check(project: Project, planned: list[Planned]) -> None:
             raise RolebookError(f"{item.source}: could not make a valid role file ({problem})")
         readings[item.shown] = reading
     roles = [r.value for r in readings.values() if r.value is not None]
-    after = Project(project.root, project.settings, roles, readings, today=project.today)
+    after = Project(
+        project.root,
+        project.settings,
+        roles,
+        readings,
+        today=project.today,
+        library=project.library,
+    )
     found = rules.run(after)
     for item in planned:
         item.diagnostics = [d for d in found if d.path == item.shown]

@@ -28,6 +28,7 @@ from rolebook.load.splice import (
     load_source,
     role_path,
     set_scalar,
+    set_switch,
 )
 from rolebook.model.errors import RolebookError
 from rolebook.model.scalars import Choice, Kind, Pattern
@@ -119,7 +120,8 @@ def new_role(root: Path, role_id: str, base: str = "", date: dt.date | None = No
 
 def copied(source: Source, role_id: str, number: str, date: dt.date, language: str) -> str:
     """Returns the text of `source` as a new role: new id and number, version 1.0, a draft with
-    a fresh revision history, and its titles marked TODO until they are renamed."""
+    a fresh revision history and its posting closed, and its titles marked TODO until they are
+    renamed."""
     role = source.role
     history = history_node(source)
     entry = {
@@ -140,6 +142,8 @@ def copied(source: Source, role_id: str, number: str, date: dt.date, language: s
         *set_scalar(source, "draft", "document_control", "status"),
         *set_scalar(source, date.isoformat(), "document_control", "effective_date"),
         *set_scalar(source, "", "document_control", "approved_by"),
+        # A new role is not hiring yet: its copy of an open posting is closed.
+        *set_switch(source, False, "posting", "open"),
         Splice(
             start,
             end_of_content(source.text, history),

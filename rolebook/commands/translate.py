@@ -29,6 +29,7 @@ from rolebook.model.translations import (
     Translation,
     TranslationFile,
     handbook_items,
+    library_name,
     role_items,
     source_hash,
     translated_from,
@@ -172,6 +173,10 @@ def _sources(project: Project, language: str) -> list[Source]:
     for path, reading in project.readings.items():
         if reading.value is not None:
             found.append(Source(reading.value.id, path, role_items(reading.value), {}))
+    for shelf in project.library:
+        if shelf.value is not None:
+            name = library_name(shelf.path)
+            found.append(Source(name, shelf.path, role_items(shelf.value), {}))
     for source in found:
         source.entries = dict(files.get(source.name, {}))
     return found

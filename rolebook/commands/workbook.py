@@ -217,7 +217,7 @@ def _check(project: Project, edited: list[Edit]) -> None:
     """Raises Refused with every error `check` would report on `project` with the `edited`
     files: the files are written only if the result passes."""
     readings = {**project.readings, **{edit.path: edit.reading for edit in edited}}
-    after = Project(project.root, project.settings, today=project.today)
+    after = Project(project.root, project.settings, today=project.today, library=project.library)
     for path in sorted(readings):
         after.readings[path] = readings[path]
         after.roles.append(readings[path].value)  # type: ignore[arg-type]  # all were read

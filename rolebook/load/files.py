@@ -20,6 +20,8 @@ from rolebook.model.errors import CheckFailed, Diagnostic
 
 SETTINGS_FILE = "handbook.yaml"
 ROLES_DIR = "roles"
+LIBRARY_DIR = "library"  # items written once that roles refer to by id
+PAY_FILE = "pay_bands.yaml"  # confidential: printed only by `build --with-pay`
 TEMPLATES_DIR = "templates"
 # A role file is a few kilobytes; anything near this size is not a role, and is refused before
 # it is read or parsed.
@@ -50,22 +52,21 @@ def role_bytes(root: Path) -> list[tuple[str, bytes]]:
     return [(path, read_bytes(root, path, inside)) for path, inside in scan_roles(root).items()]
 
 
-def scan_roles(root: Path) -> dict[str, bool]:
+def scan_roles(root: Path, folder: str = ROLES_DIR) -> dict[str, bool]:
     """Returns the role files' paths relative to `root`, sorted, each with whether it is known
-    to be inside the project: a file, not a link, in a roles folder inside the project.
+    to be inside the project: a file, not a link, in a roles folder inside the project. (The
+    files of `folder`, for another folder of YAML files: the library.)
 
     One scan of the folder tells that for all of them; only a link needs resolving.
     """
     try:
-        inside = real_path(root, ROLES_DIR, "folder").is_relative_to(real_path(root, ".", "folder"))
-        if not is_folder(root, ROLES_DIR):
+        inside = real_path(root, folder, "folder").is_relative_to(real_path(root, ".", "folder"))
+        if not is_folder(root, folder):
             return {}
-        found = {
-            name: inside and not link for name, link in _folder_entries(root, ROLES_DIR).items()
-        }
+        found = {name: inside and not link for name, link in _folder_entries(root, folder).items()}
     except Refused as exc:
         raise exc.failed() from None
-    return {f"{ROLES_DIR}/{name}": found[name] for name in sorted(found)}
+    return {f"{folder}/{name}": found[name] for name in sorted(found)}
 
 
 def _folder_entries(root: Path, folder: str) -> dict[str, bool]:
@@ -267,10 +268,17 @@ def _is_gbk(data: bytes) -> bool:
 
 def input_bytes(root: Path) -> list[bytes]:
     """Returns the bytes of everything a load reads, settings first, then each role file's path
-    and bytes, read as a load reads them; raises Refused or OSError if any cannot be read.
+    and bytes, then each library file's and the pay bands', read as a load reads them; raises
+    Refused or OSError if any cannot be read.
 
     Read as the load reads them: a pipe, a device or a link out of the project put where a role
     should be must neither hang nor leak into a digest of them.
     """
     roles = [part for path, data in role_bytes(root) for part in (path.encode(), data)]
-    return [read_bytes(root, SETTINGS_FILE), *roles]
+    library = [
+        part
+        for path, inside in scan_roles(root, LIBRARY_DIR).items()
+        for part in (path.encode(), read_bytes(root, path, inside))
+    ]
+    pay = [read_bytes(root, PAY_FILE)] if (root / PAY_FILE).exists() else []
+    return [read_bytes(root, SETTINGS_FILE), *roles, *library, *pay]

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from rolebook.load import translations
-from rolebook.load.files import ROLES_DIR, SETTINGS_FILE, Refused, contents, scan_roles
+from rolebook.load import library, translations
+from rolebook.load.files import PAY_FILE, ROLES_DIR, SETTINGS_FILE, Refused, contents, scan_roles
 from rolebook.load.reader import Reading, read
 from rolebook.load.readings import Readings
 from rolebook.model.errors import ERROR, CheckFailed, Diagnostic
 from rolebook.model.scalars import ROLE_ID, KindError
-from rolebook.model.schema import Role, Settings
+from rolebook.model.schema import Library, PayBands, Role, Settings
 from rolebook.model.translations import TranslationFile
 from rolebook.util import parallel
 from rolebook.util.digest import digest
@@ -54,6 +54,12 @@ class Project:
             language: {name: r.value for name, r in files.items() if r.value is not None}
             for language, files in self.translation_files.items()
         }
+
+    # The files of library/, whose items the roles refer to (see load/library.py).
+    library: list[Reading[Library]] = field(default_factory=list)
+    # pay_bands.yaml, if the project has one; printed only where `show_pay` (build --with-pay).
+    pay_bands: Reading[PayBands] | None = None
+    show_pay: bool = False
 
     @property
     def errors(self) -> int:
@@ -119,6 +125,12 @@ def load(
         project.diagnostics += settings_reading.diagnostics
         found = _read_roles(project, workers, readings, checks, on_read)
         _read_translations(project)
+        # After the roles: a project folder that cannot be searched is reported at roles/.
+        project.library = library.read(root, read_file)
+        project.diagnostics += [d for reading in project.library for d in reading.diagnostics]
+        if (root / PAY_FILE).exists():
+            project.pay_bands = read_file(root, PAY_FILE, PayBands)
+            project.diagnostics += project.pay_bands.diagnostics
         if not project.readings:
             project.diagnostics.append(_no_roles(root))
         if project.settings is not None:

@@ -721,6 +721,8 @@ def _to_data(value, shape: _Shape):
     if value is None:
         return None
     if shape.kind is not None:
+        if isinstance(value, bool):  # a switch: the words it is written with
+            return "true" if value else "false"
         return str(value)  # the text its kind parses back to the same value
     if shape.item is not None:
         return [_to_data(item, shape.item) for item in value]

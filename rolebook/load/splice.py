@@ -31,7 +31,7 @@ from rolebook.load.project import read_file
 from rolebook.load.reader import read
 from rolebook.model.errors import CheckFailed, RolebookError
 from rolebook.model.scalars import Version, Window, closest
-from rolebook.model.schema import Role, filled
+from rolebook.model.schema import Role, SwitchKind, filled
 
 
 @dataclass
@@ -133,6 +133,15 @@ def apply(text: str, splices: list[Splice]) -> str:
     for s in sorted(merged, key=lambda s: (s.start, s.end), reverse=True):
         text = text[: s.start] + s.text + text[s.end :]
     return text
+
+
+def set_switch(source: Source, value: bool, *path) -> list[Splice]:
+    """Returns the splice writing the switch `value` at `path` as true or false (plain, as the
+    JSON Schema's boolean wants it); [] if absent."""
+    node = node_at(source.root, *path)
+    if not isinstance(node, ScalarNode):
+        return []
+    return [Splice(node.start_mark.index, node.end_mark.index, "true" if value else "false")]
 
 
 def set_scalar(source: Source, value: str, *path) -> list[Splice]:
@@ -324,6 +333,8 @@ def _edits(source: Source, old, new, hint, path: tuple) -> Iterator[Splice]:
             )
     elif _is_list(hint) and isinstance(node, SequenceNode) and not node.flow_style:
         yield from _list_edits(source, node, old, new, _item_hint(hint), path)
+    elif isinstance(new, bool):
+        yield from set_switch(source, new, *path)
     elif isinstance(node, ScalarNode) and not (_is_list(hint) or _is_mapping(hint)):
         yield from set_scalar(source, _text(new), *path)
     else:  # an empty value, or a [flow] or {flow} collection: written anew as a block
@@ -512,13 +523,18 @@ def _quoted(text: str, hint, style: str | None = None) -> str:
     """Returns `text` as a YAML scalar: in `style` quotes if given, in double quotes for a
     version or a time window, else plain where that reads back the same."""
     kind = getattr(_bare(hint), "__metadata__", (None,))[0]
+    if isinstance(kind, SwitchKind):  # true or false, plain: a boolean to YAML and its schema
+        return text
     return scalar(text, style or ('"' if kind in _QUOTED_KINDS else None))
 
 
 def _text(value) -> str:
-    """Returns a model value as the text a role file writes: dates as YYYY-MM-DD."""
+    """Returns a model value as the text a role file writes: dates as YYYY-MM-DD, a switch as
+    true or false."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 

@@ -104,10 +104,14 @@ class OrgNode:
 
 @dataclass(frozen=True)
 class OrgChart:
-    """The org chart: positions and who reports to whom (edges go from boss to report)."""
+    """The org chart: positions and who reports to whom (edges go from boss to report), solid
+    lines in `edges` and dotted (functional) ones in `dotted`; `label` names the organisation
+    it is the chart of ("" for the only one)."""
 
     nodes: tuple[OrgNode, ...]
     edges: tuple[tuple[str, str], ...]
+    dotted: tuple[tuple[str, str], ...] = ()
+    label: str = ""
 
 
 @dataclass(frozen=True)

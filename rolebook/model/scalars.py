@@ -243,6 +243,21 @@ Version = Annotated[
     Pattern(r"[0-9]+\.[0-9]+", "a version (MAJOR.MINOR)", '"1.0" or "2.13"'),
 ]
 Date = Annotated[dt.date, DateKind()]
+
+
+class GridIdKind(Pattern):
+    """The id of a job family or a level of the grid, which roles name (see check/grid.py)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            # Empty for a role placed in no family or level.
+            r"([A-Za-z0-9]+([-_][A-Za-z0-9]+)*)?",
+            "an id of the job architecture (letters, digits, single - or _)",
+            "service or P3",
+        )
+
+
+GridId = Annotated[str, GridIdKind()]
 Window = Annotated[TimeWindow, TimeWindowKind()]
 Status = Annotated[str, Choice("draft", "review", "approved", "retired")]
 Language = Annotated[str, Choice("zh-CN", "en", "zh-CN+en")]

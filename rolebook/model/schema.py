@@ -18,8 +18,10 @@ from typing import Annotated, get_args, get_type_hints
 from rolebook.model.scalars import (
     Choice,
     Date,
+    GridId,
     KindError,
     Language,
+    Pattern,
     RoleId,
     Status,
     Text,
@@ -76,19 +78,27 @@ def _dataclass_in(hint) -> type:
 
 
 @dataclass(frozen=True)
-class Title:
+class Name:
+    """A name in Chinese and in English."""
+
+    zh: Text = doc("The name in Chinese, e.g. 服务序列.")
+    en: Text = doc("The name in English, e.g. Service.")
+
+    def in_language(self, language: str) -> str:
+        """Returns the name in `language` (a handbook language: en, else Chinese)."""
+        return self.en if language == "en" else self.zh
+
+    def beside(self, language: str) -> str:
+        """Returns the name in the other language, printed beside the one in `language`."""
+        return self.zh if language == "en" else self.en
+
+
+@dataclass(frozen=True)
+class Title(Name):
     """A role's title in Chinese and in English."""
 
     zh: Text = doc("The title in Chinese, as used in the handbook, e.g. 贵宾部经理.")
     en: Text = doc("The title in English, e.g. VIP Department Manager.")
-
-    def in_language(self, language: str) -> str:
-        """Returns the title in `language` (a handbook language: en, else Chinese)."""
-        return self.en if language == "en" else self.zh
-
-    def beside(self, language: str) -> str:
-        """Returns the title in the other language, printed beside the one in `language`."""
-        return self.zh if language == "en" else self.en
 
 
 @dataclass(frozen=True)
@@ -124,7 +134,15 @@ class Revision:
 class Reporting:
     """Reporting lines, promotion and rotation; each entry is a role id or a position's name."""
 
-    reports_to: list[Text] = doc("Whom the role reports to (直接上级).", default_factory=list)
+    reports_to: list[Text] = doc(
+        "Whom the role reports to (直接上级): its line manager, the solid line of the org chart.",
+        default_factory=list,
+    )
+    dotted_lines: list[Text] = doc(
+        "Functional (dotted) lines (虚线汇报): whom the role also reports to, for reports or "
+        "approvals, beside its line manager; drawn dotted in the org chart.",
+        default_factory=list,
+    )
     direct_reports: list[Text] = doc("Direct reports (直接下级).", default_factory=list)
     indirect_reports: list[Text] = doc("Indirect reports (间接下级).", default_factory=list)
     promotion: list[Text] = doc(
@@ -166,20 +184,58 @@ class WorkflowEntry:
 
 @dataclass(frozen=True)
 class Principle:
-    """A work principle: its name and the rule it sets."""
+    """A work principle: its name and the rule it sets, or a reference to one in library/."""
 
+    name: Text = doc("The principle's name, e.g. 保密性原则.", default="")
+    rule: Text = doc("What the principle requires.", default="")
+    ref: GridId = doc(
+        "The id of a principle in library/ to print here, as if written in the role, instead "
+        "of a name and a rule, e.g. confidentiality.",
+        default="",
+    )
+
+    def problems(self):
+        """Yields (field, message) for a principle that is neither a reference nor a name with
+        its rule, or both."""
+        if self.ref and (self.name or self.rule):
+            yield "ref", "give either 'ref' or 'name' and 'rule' in a principle, not both"
+        elif not self.ref and not self.name:
+            yield "rule", "a principle needs a 'name' and a 'rule', or a 'ref' to the library"
+        elif not self.ref and not self.rule:
+            yield "name", "a principle needs a 'rule' beside its 'name'"
+
+
+@dataclass(frozen=True)
+class LibraryPrinciple:
+    """A work principle that roles refer to by its id."""
+
+    id: GridId = doc("The principle's id, which roles give as `ref`, e.g. confidentiality.")
     name: Text = doc("The principle's name, e.g. 保密性原则.")
     rule: Text = doc("What the principle requires.")
 
 
 @dataclass(frozen=True)
-class Acknowledgement:
-    """A flagged requirement the role keeps on purpose; its compliance warning then stops."""
+class Library:
+    """A file of library/: items written once that roles refer to by id."""
 
-    rule: Annotated[str, Choice(*GROUNDS)] = doc("The rule the warning names, e.g. age or sex.")
+    principles: list[LibraryPrinciple] = doc(
+        "Work principles (工作原则), each with an id; a role lists one as `- ref: <id>`.",
+        default_factory=list,
+    )
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """A flagged requirement or promotion the role keeps on purpose; its warning then stops."""
+
+    rule: Annotated[str, Choice(*GROUNDS, "promotion")] = doc(
+        "The rule the warning names, e.g. age or sex, or promotion for a promotion that does "
+        "not go up the grid."
+    )
     text: Text = doc(
         "Words of the flagged line, as the warning quotes them, e.g. 年龄28-36岁; "
-        "the acknowledgement holds while a qualification line contains them."
+        "the acknowledgement holds while a qualification line contains them. For rule "
+        "promotion, the promotion's entry, e.g. vip-department-manager."
     )
     reason: Text = doc("Why the requirement stays and who decided it, e.g. a legal review.")
 
@@ -191,6 +247,21 @@ class Unmapped:
     text: Text = doc("The text as the source has it.")
     source: Text = doc(
         "Where it was: the file and the place in it, e.g. jd.docx, table 1 row 9 cell 2."
+    )
+
+
+@dataclass(frozen=True)
+class Posting:
+    """Whether the role is open, and what its job posting (build --postings) needs beyond the
+    role: where the work is and when the posting went up."""
+
+    open: Switch = doc(
+        "true: `build --postings` writes a job posting for the role (output/postings/).",
+        default=False,
+    )
+    location: Text = doc("Where the work is, e.g. 上海市浦东新区某路1号 (jobLocation).", default="")
+    date_posted: Date | None = doc(
+        "When the posting went up, YYYY-MM-DD (datePosted).", default=None
     )
 
 
@@ -214,6 +285,28 @@ class Role:
         "Work principles (工作原则), each a name and a rule.", list
     )
     precautions: list[Text] = section("Precautions (注意事项).", list)
+    organisation: GridId = doc(
+        "The organisation or site the role belongs to: the id of one of the organisations in "
+        "handbook.yaml; each organisation has its own org chart.",
+        default="",
+    )
+    posting: Posting = doc(
+        "The role's job posting: whether it is open, its place and date; printed only in the "
+        "posting.",
+        default_factory=Posting,
+        printed=False,
+    )
+    job_code: Text = doc("The role's job code, e.g. SVC-M1-01.", default="")
+    family: GridId = doc(
+        "The job family (职位序列) the role belongs to: the id of one of the families in "
+        "handbook.yaml's job_architecture.",
+        default="",
+    )
+    level: GridId = doc(
+        "The role's level (职级) in the grid: the id of one of the levels in handbook.yaml's "
+        "job_architecture, e.g. P3 or M1.",
+        default="",
+    )
     acknowledged_warnings: list[Acknowledgement] = doc(
         "Compliance warnings this role acknowledges, each with the rule, the words and the "
         "reason; `check` no longer reports them.",
@@ -276,6 +369,86 @@ class HandbookControl:
 
 
 @dataclass(frozen=True)
+class Organisation:
+    """An organisation or site the handbook covers, e.g. a hotel club or a brokerage branch."""
+
+    id: GridId = doc("The organisation's id, which roles name in `organisation`, e.g. hotel.")
+    name: Name = doc("The organisation's name in Chinese and English, printed over its chart.")
+
+
+@dataclass(frozen=True)
+class PositionLine:
+    """A reporting line between positions outside the handbook, which no role file can say."""
+
+    position: Text = doc("A position of external_positions, e.g. 总监.")
+    reports_to: Text = doc("Whom it reports to: an external position or a role id, e.g. 总经理.")
+
+
+Grade = Annotated[str, Pattern(r"[1-9][0-9]?", "a grade (a whole number from 1 to 99)", "3")]
+GroupBy = Annotated[str, Choice("department", "family")]
+
+
+@dataclass(frozen=True)
+class JobFamily:
+    """A job family (职位序列): roles of one kind of work, e.g. service or management."""
+
+    id: GridId = doc("The family's id, which roles name in `family`, e.g. service.")
+    name: Name = doc("The family's name in Chinese and English.")
+
+
+@dataclass(frozen=True)
+class JobLevel:
+    """A level of the grid (职级), e.g. P3 or M1, and the grade it stands at."""
+
+    id: GridId = doc("The level's id, which roles name in `level`, e.g. P3.")
+    name: Name = doc("The level's name in Chinese and English, e.g. 高级专员 / Senior Associate.")
+    grade: Grade = doc(
+        "Where the level stands in the grid, 1 the lowest; levels of two tracks may share a "
+        "grade (M1 beside P5). A promotion goes to a higher grade."
+    )
+
+
+Amount = Annotated[str, Pattern(r"[0-9]+", "an amount (a whole number)", "8000")]
+
+
+@dataclass(frozen=True)
+class PayBand:
+    """The pay band of one level of the grid."""
+
+    level: GridId = doc("The level it is the band of: an id of job_architecture's levels, e.g. P3.")
+    min: Amount = doc("The lowest pay of the band, a whole number, e.g. 8000.")
+    max: Amount = doc("The highest pay of the band, a whole number, e.g. 12000.")
+
+
+@dataclass(frozen=True)
+class PayBands:
+    """pay_bands.yaml: the pay band of each level. Confidential: printed only by
+    `build --with-pay`."""
+
+    currency: Text = doc("The currency and period of the amounts, e.g. 元/月 or CNY per month.")
+    bands: list[PayBand] = doc("A band per level of the grid.", default_factory=list)
+
+
+@dataclass(frozen=True)
+class JobArchitecture:
+    """The job families and the grid of levels that roles are placed in."""
+
+    families: list[JobFamily] = doc(
+        "The job families, in the order the handbook groups them.", default_factory=list
+    )
+    levels: list[JobLevel] = doc("The levels of the grid, lowest first.", default_factory=list)
+    group_by: GroupBy = doc(
+        "How the index and the Word handbook group roles: department (the default), or family "
+        "(families in the order above, in each the roles from the highest level down).",
+        default="department",
+    )
+
+    def grade(self, level: str) -> int | None:
+        """Returns the grade of the level `level`, None for a level not in the grid."""
+        return next((int(lv.grade) for lv in self.levels if lv.id == level), None)
+
+
+@dataclass(frozen=True)
 class Settings:
     """The handbook's settings: handbook.yaml at the project's root."""
 
@@ -295,6 +468,14 @@ class Settings:
         "(as `build --pdf`).",
         default=False,
     )
+    postings: Switch = doc(
+        "Also write output/postings/: a job posting (.html and .txt) for each open role (as "
+        "`build --postings`).",
+        default=False,
+    )
+    equal_opportunity: Text = doc(
+        "The equal-opportunity statement every job posting ends with.", default=""
+    )
     required_sections: list[SectionName] = doc(
         "Role sections that must be present and not empty; `check` fails without them.",
         default_factory=lambda: list(SECTIONS),
@@ -302,6 +483,16 @@ class Settings:
     external_positions: list[Text] = doc(
         "Positions outside the handbook (e.g. 总监) that reporting lines, promotion and rotation "
         "may name; every other name there must be a role id.",
+        default_factory=list,
+    )
+    position_lines: list[PositionLine] = doc(
+        "Reporting lines between external positions (总监 reports to 总经理), so that the org "
+        "chart draws them one above the other.",
+        default_factory=list,
+    )
+    organisations: list[Organisation] = doc(
+        "The organisations or sites the handbook covers, in order; each gets its own labelled "
+        "org chart. None: one chart of every role.",
         default_factory=list,
     )
     document_control: HandbookControl = doc(
@@ -312,6 +503,11 @@ class Settings:
     revision_history: list[Revision] = doc(
         "The handbook's own revisions, oldest first, printed in its front matter.",
         default_factory=list,
+    )
+    job_architecture: JobArchitecture = doc(
+        "Job families and the grid of levels (职级) that each role's family and level name, and "
+        "whether the handbook groups roles by family.",
+        default_factory=JobArchitecture,
     )
     acknowledgement_page: Switch = doc(
         "true: each role ends with a page for the holder and the direct supervisor to sign "

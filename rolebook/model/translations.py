@@ -25,9 +25,17 @@ from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Annotated, get_args, get_origin, get_type_hints
 
 from rolebook.model.scalars import Kind, Pattern, Text
-from rolebook.model.schema import Role, Settings, doc
+from rolebook.model.schema import Library, Role, Settings, doc
 
 HANDBOOK = "handbook"  # the name of the settings' translation file (a role's is its id)
+
+
+def library_name(path: str) -> str:
+    """Returns the name of the translation file of the library file at `path`:
+    library/principles.yaml is translated in library.principles.yaml (no role id has a dot)."""
+    return "library." + path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+
+
 # Between an item's two languages in a bilingual build: a Unicode non-character, which no text
 # of a role can hold (the reader refuses it) and which the document model splits on
 # (render/markup.py): the second language goes on a line of its own.
@@ -37,7 +45,7 @@ _SPACES = re.compile(r"\s+")
 # Fields that are not items of their own (see the module's docstring); `unmapped` is not printed.
 _NOT_ITEMS = {
     Role: {"id", "department", "reporting", "unmapped"},
-    Settings: {"external_positions"},
+    Settings: {"external_positions", "position_lines"},  # names: translated once, by name
 }
 
 _BILINGUAL = {"zh", "en"}  # the fields of a name given in both languages (Title)
@@ -105,9 +113,9 @@ def key(path: tuple) -> str:
     return out
 
 
-def role_items(role: Role) -> dict[str, tuple[tuple, str]]:
-    """Returns each translatable item of `role` by its key, in file order, with its path in
-    the role and its text."""
+def role_items(role: Role | Library) -> dict[str, tuple[tuple, str]]:
+    """Returns each translatable item of `role` (or of a library file) by its key, in file
+    order, with its path in the file and its text."""
     found: dict[str, tuple[tuple, str]] = {}
     mapped(role, lambda path, text: found.setdefault(key(path), (path, text))[1])
     return found

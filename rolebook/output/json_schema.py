@@ -11,13 +11,15 @@ import json
 import types
 import typing
 
-from rolebook.model.schema import Role, Settings
+from rolebook.model.schema import Library, PayBands, Role, Settings
 from rolebook.model.translations import FILE_DOC, TranslationFile
 
 FILES = {
     "schema/role.schema.json": Role,
     "schema/handbook.schema.json": Settings,
     "schema/translation.schema.json": TranslationFile,
+    "schema/library.schema.json": Library,
+    "schema/pay_bands.schema.json": PayBands,
 }
 
 

@@ -40,6 +40,11 @@ class Layout:
     columns: int
     layers: tuple[tuple[Box, ...], ...]
     links: tuple[tuple[tuple[str, str], ...], ...]  # per gap below layer i: (upper, lower) keys
+    dotted: frozenset[tuple[str, str]] = frozenset()  # the links of dotted (functional) lines
+
+    def is_dotted(self, key: str) -> bool:
+        """Returns whether the box `key` is a pass-through point of a dotted line."""
+        return any(lower == key for _, lower in self.dotted)
 
     def box(self, key: str) -> Box:
         return self._boxes[key]
@@ -84,8 +89,11 @@ def outline(chart: OrgChart) -> list[tuple[int, OrgNode]]:
 def layout(chart: OrgChart) -> Layout:
     """Returns the grid layout of `chart`."""
     order = {n.id: i for i, n in enumerate(chart.nodes)}
-    level = _levels(list(order), [e for e in chart.edges if e[0] in order and e[1] in order])
+    edges = [*chart.edges, *chart.dotted]
+    level = _levels(list(order), [e for e in edges if e[0] in order and e[1] in order])
     links = _links(chart.edges, level)
+    dotted = _links(chart.dotted, level, len(links))
+    links = [solid + line for solid, line in zip(links, dotted, strict=True)]
     keys: list[list[str]] = [[] for _ in range(max(level.values(), default=-1) + 1)]
     for key in sorted(level, key=lambda k: order.get(k, len(order))):
         if key in order:
@@ -102,7 +110,12 @@ def layout(chart: OrgChart) -> Layout:
         for layer in keys
     )
     width = max((b.col + BOX_CELLS for layer in layers for b in layer), default=0)
-    return Layout(width, layers, tuple(tuple(pairs) for pairs in links))
+    return Layout(
+        width,
+        layers,
+        tuple(tuple(pairs) for pairs in links),
+        frozenset(pair for pairs in dotted for pair in pairs),
+    )
 
 
 def _levels(ids: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
@@ -124,10 +137,12 @@ def _levels(ids: list[str], edges: list[tuple[str, str]]) -> dict[str, int]:
     return level
 
 
-def _links(edges, level: dict[str, int]) -> list[list[tuple[str, str]]]:
-    """Returns the lines between adjacent layers; a line across several layers passes through
-    a point of its own in each layer between (added to `level`)."""
-    gaps: list[list[tuple[str, str]]] = [[] for _ in range(max(level.values(), default=0))]
+def _links(edges, level: dict[str, int], gaps_count: int = -1) -> list[list[tuple[str, str]]]:
+    """Returns the lines between adjacent layers (`gaps_count` gaps, else one below each layer
+    but the last); a line across several layers passes through a point of its own in each layer
+    between (added to `level`)."""
+    count = max(level.values(), default=0) if gaps_count < 0 else gaps_count
+    gaps: list[list[tuple[str, str]]] = [[] for _ in range(count)]
     for boss, report in edges:
         if boss not in level or report not in level or level[report] <= level[boss]:
             continue

@@ -284,7 +284,8 @@ def _empty_cell(width: int):
 def line_grid(widths: list[int], rows, alt: tuple[str, str] = ("", "")) -> object:
     """Returns a table with no borders of its own whose cells draw theirs: a diagram (the org
     chart) on a grid. Each row is (height in twips, cells); a cell is (grid columns spanned,
-    the sides with a line, fill colour or "", paragraphs). A height > 0 is exact; one <= 0 is a
+    the sides with a line ("left", or "left:dotted" for a dotted one), fill colour or "",
+    paragraphs). A height > 0 is exact; one <= 0 is a
     minimum (of -height twips, or 400 for 0), from which the row grows with its text.
     `alt` is the table's alternative text, (title, description): what Word shows under Table
     Properties › Alt Text and what screen readers read for the diagram."""
@@ -343,12 +344,20 @@ def _grid_cell(width: int, span: int, sides, fill: str, paras):
     if span > 1:
         tc_pr.append(el("w:gridSpan", {"w:val": str(span)}))
     lines = {"w:val": "single", "w:sz": "8", "w:space": "0", "w:color": "1F3864"}
+    dotted = {**lines, "w:val": "dotted", "w:sz": "12"}  # thicker: Word's dots are fine
     tc_pr.append(
         el(
             "w:tcBorders",
             None,
             *(
-                el(f"w:{side}", lines if side in sides else {"w:val": "nil"})
+                el(
+                    f"w:{side}",
+                    lines
+                    if side in sides
+                    else dotted
+                    if f"{side}:dotted" in sides
+                    else {"w:val": "nil"},
+                )
                 for side in ("top", "left", "bottom", "right")
             ),
         )

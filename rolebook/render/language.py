@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from rolebook.load.project import Project
 from rolebook.model.schema import Role, Settings, Title
-from rolebook.model.translations import HANDBOOK, SECOND, key, mapped
+from rolebook.model.translations import HANDBOOK, SECOND, key, library_name, mapped
 
 SOURCE = "zh-CN"  # the language the role files are written in
 BILINGUAL = "zh-CN+en"  # both: each item in Chinese, then in English (中英文对照)
@@ -103,10 +103,22 @@ def localised(project: Project) -> Project:
         return name if name in ids else resolve(name, handbook.get(f"{kind}.{name}", ""), language)
 
     roles = [_role(mapped(role, text_of(role.id)), named) for role in project.roles]
+    library = [
+        dataclasses.replace(r, value=mapped(r.value, text_of(library_name(r.path))))
+        for r in project.library
+    ]
     settings: Settings = mapped(project.settings, text_of(HANDBOOK))
     positions = [named("external_positions", name) for name in settings.external_positions]
-    settings = dataclasses.replace(settings, external_positions=positions)
-    return dataclasses.replace(project, roles=roles, settings=settings)
+    lines = [
+        dataclasses.replace(
+            line,
+            position=named("external_positions", line.position),
+            reports_to=named("external_positions", line.reports_to),
+        )
+        for line in settings.position_lines
+    ]
+    settings = dataclasses.replace(settings, external_positions=positions, position_lines=lines)
+    return dataclasses.replace(project, roles=roles, settings=settings, library=library)
 
 
 def _role(role: Role, named: Callable[[str, str], str]) -> Role:

@@ -9,7 +9,8 @@ Templates (templates/*.xml.j2) write a document in a small XML vocabulary, close
                             the site's navigation: departments, and a role page's own
                             department's roles (HTML)
       <crumb href="..">text</crumb>…                    breadcrumbs to this page (HTML)
-      <data type="Occupation"><field name="..">value</field>…</data>
+      <data type="Occupation"><field name="..">value</field>…</data>   (a field with type=".."
+                            key="..": an object {"@type": type, key: value}, key "name" if none)
                             structured data about the page (schema.org JSON-LD in HTML)
     <section id=".." label="..">   a run of pages with its own header and footer (in Word a
                             section whose page numbers restart at 1); label prefixes its pages
@@ -21,8 +22,8 @@ Templates (templates/*.xml.j2) write a document in a small XML vocabulary, close
       <h1>–<h4 id=".." number="2.1">, <p class="..">, <ul>/<ol> of <li>,
       <table class=".." widths="1 3"> of <tr> of <th scope="..">/<td> (a cell holds text or
       <p>s), <toc><entry level="1" ref=".." page="2.1-1">text</entry>…</toc>,
-      <orgchart><node id=".." ref=".." group="..">label</node>…<edge from=".." to=".."/>…
-      </orgchart>,
+      <orgchart label=".."><node id=".." ref=".." group="..">label</node>…
+      <edge from=".." to=".." line="dotted"/>… (line: solid when absent)</orgchart>,
       <signoff unsigned=".."><th>as</th><th>name</th><th>date</th><th>signature</th>
       <signer as="编制" name=".." date=".."/>…</signoff>   a block to sign: a row per signer with
                             a line to sign on (an empty name or date: a line to write on);
@@ -105,13 +106,24 @@ def _data(el) -> dict[str, object]:
         return {}
     out: dict[str, object] = {"@type": el.get("type", "Thing")}
     for f in el.iterfind("field"):
-        name, value = f.get("name", ""), _text(f)
+        name, value = (
+            f.get("name", ""),
+            _field_value(f),
+        )  # a thing of its own: {"@type": "Place", "address": value}
         if name in out:
             previous = out[name]
             out[name] = [*previous, value] if isinstance(previous, list) else [previous, value]
         else:
             out[name] = [value] if f.get("list") else value
     return out
+
+
+def _field_value(f) -> object:
+    """Returns a <field>'s value: its text, or with a type a thing of its own, e.g.
+    {"@type": "Place", "address": text}."""
+    if f.get("type"):
+        return {"@type": f.get("type"), f.get("key", "name"): _text(f)}
+    return _text(f)
 
 
 # Blank text is kept: between two inline elements ("<del>a</del> <ins>b</ins>") it is content.
@@ -166,8 +178,14 @@ def _block(el) -> Block:
             OrgNode(n.get("id", ""), _text(n), n.get("ref", ""), n.get("group", ""))
             for n in el.iterfind("node")
         )
+        edges = [
+            (e.get("from", ""), e.get("to", ""), e.get("line", "")) for e in el.iterfind("edge")
+        ]
         return OrgChart(
-            nodes, tuple((e.get("from", ""), e.get("to", "")) for e in el.iterfind("edge"))
+            nodes,
+            tuple((a, b) for a, b, line in edges if line != "dotted"),
+            tuple((a, b) for a, b, line in edges if line == "dotted"),
+            el.get("label", ""),
         )
     if el.tag == "signoff":
         return _signoff(el)

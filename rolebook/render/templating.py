@@ -128,7 +128,7 @@ class Renderer:
             "halves": language.halves,
             "control_value": self.control_value,
             "handbook_status": handbook_status(roles),
-            "org_chart_of": lambda ordered: orgchart.graph(ordered, self.title_of),
+            "org_charts_of": lambda ordered: orgchart.charts(ordered, settings, self.title_of),
         }
 
     def render(self, template: str, **context) -> document.Document:
@@ -389,7 +389,7 @@ class _RecordedRole:
 def handbook_context(project: Project) -> dict:
     """Returns what the templates need of the whole handbook: roles ordered by department,
     and where each role stands."""
-    departments = handbook_departments(project.roles)
+    departments = handbook_departments(project.roles, project.settings)
     ordered = [role for _, members in departments for role in members]
     # Where each role stands: its department (1, 2…) and its place in it (0, 1…).
     positions = {
@@ -405,7 +405,46 @@ def handbook_context(project: Project) -> dict:
     }
 
 
-def handbook_departments(roles: list[Role]) -> list[tuple[str, list[Role]]]:
-    """Returns the departments in the handbook's order, each with its roles in order."""
+def handbook_departments(
+    roles: list[Role], settings: Settings | None = None
+) -> list[tuple[str, list[Role]]]:
+    """Returns the handbook's groups in order, each its name and its roles in order: the
+    departments, or the job families where the settings' job_architecture groups by family."""
+    if settings is not None and settings.job_architecture.group_by == "family":
+        return _families(roles, settings)
+    if settings is not None and settings.organisations:
+        return _organisations(roles, settings)
     ordered = sorted(roles, key=lambda r: (r.department, r.document_control.number))
     return [(d, list(rs)) for d, rs in itertools.groupby(ordered, lambda r: r.department)]
+
+
+def _organisations(roles: list[Role], settings: Settings) -> list[tuple[str, list[Role]]]:
+    """Returns the departments of each organisation, the organisations in the settings' order
+    (roles in none last), each named "organisation · department"."""
+    orgs = {
+        o.id: (i, o.name.in_language(settings.language))
+        for i, o in enumerate(settings.organisations)
+    }
+    place = {r.id: orgs.get(r.organisation, (len(orgs), "")) for r in roles}
+
+    def group(role: Role) -> tuple:
+        return place[role.id][0], role.department, place[role.id][1]
+
+    ordered = sorted(roles, key=lambda r: (group(r), r.document_control.number))
+    return [
+        (" · ".join(filter(None, (org, department))), list(rs))
+        for (_, department, org), rs in itertools.groupby(ordered, group)
+    ]
+
+
+def _families(roles: list[Role], settings: Settings) -> list[tuple[str, list[Role]]]:
+    """Returns the job families in the grid's order, then any family the grid lacks (check
+    reports them) by id, each with its roles from the highest grade down."""
+    grid = settings.job_architecture
+    known = {f.id: (i, f.name.in_language(settings.language)) for i, f in enumerate(grid.families)}
+    place = {r.id: known.get(r.family, (len(known), r.family or "—")) for r in roles}
+    ordered = sorted(
+        roles,
+        key=lambda r: (place[r.id], -(grid.grade(r.level) or 0), r.document_control.number),
+    )
+    return [(name, list(rs)) for (_, name), rs in itertools.groupby(ordered, lambda r: place[r.id])]

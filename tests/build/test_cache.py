@@ -232,6 +232,11 @@ def outcome(loaded: Project) -> tuple:
     )
 
 
+# What every load reads itself after the roles (which may come from the cache): the library and
+# the pay bands. (The settings it reads first.)
+AFTER_ROLES = ["library/principles.yaml", "pay_bands.yaml"]
+
+
 @pytest.fixture
 def reads(monkeypatch) -> list[str]:
     """Returns the list of the files that loads in this process read (not from the cache)."""
@@ -252,15 +257,19 @@ def test_kept_readings_give_what_reading_the_files_gives(project, reads):
     assert {p.name for p in entry(project).parent.iterdir()} == KEPT
     reads.clear()
     assert outcome(load(project, readings=readings(project))) == fresh  # from the cache
-    assert reads == ["handbook.yaml"] + [
-        f"roles/{name}"
-        for name in (
-            "bad-date.yaml",
-            "deep-nesting.yaml",
-            "duplicate-key.yaml",
-            "unknown-key.yaml",
-            "wrong-type-list.yaml",
-        )
+    assert reads == [
+        "handbook.yaml",
+        *[
+            f"roles/{name}"
+            for name in (
+                "bad-date.yaml",
+                "deep-nesting.yaml",
+                "duplicate-key.yaml",
+                "unknown-key.yaml",
+                "wrong-type-list.yaml",
+            )
+        ],
+        *AFTER_ROLES,
     ]  # the files with problems, read and reported each time
     assert outcome(load(project, 2, readings=readings(project))) == fresh
 
@@ -270,7 +279,7 @@ def test_only_a_changed_role_is_read_again(project, reads):
     edit(project / SPECIALIST, "department: 客户服务部", "department: 客户部")
     reads.clear()
     loaded = load(project, readings=readings(project))
-    assert reads == ["handbook.yaml", SPECIALIST]
+    assert reads == ["handbook.yaml", SPECIALIST, *AFTER_ROLES]
     assert outcome(loaded) == outcome(load(project))
 
 
@@ -334,10 +343,10 @@ def test_a_damaged_or_foreign_entry_is_read_again(project, reads, damage):
     path.write_bytes(DAMAGES[damage](path.read_bytes()))
     reads.clear()
     assert outcome(load(project, readings=readings(project))) == fresh
-    assert reads == ["handbook.yaml", SPECIALIST]
+    assert reads == ["handbook.yaml", SPECIALIST, *AFTER_ROLES]
     reads.clear()
     load(project, readings=readings(project))
-    assert reads == ["handbook.yaml"]  # kept again, sound
+    assert reads == ["handbook.yaml", *AFTER_ROLES]  # kept again, sound
 
 
 def test_kept_checks_are_used_only_on_the_same_day_with_the_same_settings(project):
@@ -378,7 +387,7 @@ def test_without_write_the_kept_readings_are_used_and_none_is_written(project, r
     before = {p.name: p.read_bytes() for p in entry(project).parent.iterdir()}
     reads.clear()
     load(project, readings=readings(project, write=False))
-    assert reads == ["handbook.yaml", SPECIALIST]
+    assert reads == ["handbook.yaml", SPECIALIST, *AFTER_ROLES]
     assert {p.name: p.read_bytes() for p in entry(project).parent.iterdir()} == before
 
 
@@ -395,3 +404,23 @@ def test_a_jobs_files_are_kept_together_in_one_cache_file(project):
     blobs = list((project / cache.FOLDER / "files").iterdir())
     jobs = json.loads((project / cache.FOLDER / "index.json").read_text(encoding="utf-8"))["jobs"]
     assert len(blobs) == len(jobs)  # one file per job, not one per output file
+
+
+def test_a_library_item_changed_rebuilds_exactly_the_roles_that_use_it(project):
+    # The manager refers to one of the specialist's principles too; the supervisor to none.
+    with (project / "roles/vip-department-manager.yaml").open("a", encoding="utf-8") as f:
+        f.write("principles:\n  - ref: diligence\n")
+    build(project)
+    library = project / "library/principles.yaml"
+    edit(library, "其他涉及客户交易品种", "其他涉及客户的交易品种")  # confidentiality
+    assert build(project) == pages("vip-specialist") | ASSEMBLED
+    edit(library, "并在最短期内加以解决", "并在最短时间内加以解决")  # diligence
+    assert build(project) == pages("vip-specialist", "vip-department-manager") | ASSEMBLED
+    assert "最短时间内" in (project / "output/html/vip-department-manager.html").read_text()
+    assert snapshot(project / "output") == clean_build(project)
+
+
+def test_a_library_comment_edited_rebuilds_nothing(project):
+    build(project)
+    edit(project / "library/principles.yaml", "# The library", "# The shared library")
+    assert build(project) == set()

@@ -151,7 +151,7 @@ def test_an_indirect_report_that_reports_directly_is_an_error(project, cli):
 
 
 def test_an_indirect_report_must_be_below_the_role(project, cli):
-    edit(project / MANAGER, "  reports_to:\n    - 总监\n    - 总经理\n", "  reports_to: []\n")
+    edit(project / MANAGER, "  reports_to:\n    - 总监\n", "  reports_to: []\n")
     edit(
         project / SUPERVISOR,
         "  indirect_reports: []",
@@ -171,7 +171,7 @@ def test_an_indirect_report_whose_line_leaves_the_handbook_is_accepted(project, 
 
 
 def test_a_cycle_of_reporting_lines_is_an_error_naming_it(project, cli):
-    edit(project / MANAGER, "    - 总经理\n", "    - 总经理\n    - vip-department-supervisor\n")
+    edit(project / MANAGER, "    - 总监\n", "    - 总监\n    - vip-department-supervisor\n")
     edit(
         project / SUPERVISOR,
         "  direct_reports:\n",
@@ -195,7 +195,7 @@ def test_a_role_reporting_to_itself_is_one_error_each_entry_with_its_fix(project
     edit(project / SPECIALIST, "  direct_reports: []", "  direct_reports: [vip-specialist]")
     assert problems(check(cli, project)) == [
         REPORTS_TO_ITSELF,
-        f"{SPECIALIST}:33:20: error: 'vip-specialist' in direct_reports is this role itself; a "
+        f"{SPECIALIST}:35:20: error: 'vip-specialist' in direct_reports is this role itself; a "
         "role cannot be its own direct report: delete this entry",
     ]
 
@@ -214,11 +214,11 @@ def test_a_role_naming_itself_by_title_in_any_line_is_the_same_error(project, cl
     assert problems(check(cli, project)) == [
         f"{SPECIALIST}:32:7: error: 'VIP专员' in reports_to is this role itself; a role cannot "
         "report to itself: write the role or position it reports to",
-        f"{SPECIALIST}:34:22: error: 'vip specialist' in indirect_reports is this role itself; a "
+        f"{SPECIALIST}:36:22: error: 'vip specialist' in indirect_reports is this role itself; a "
         "role cannot be its own indirect report: delete this entry",
-        f"{SPECIALIST}:35:15: error: 'vip-specialist' in promotion is this role itself; a role "
+        f"{SPECIALIST}:37:15: error: 'vip-specialist' in promotion is this role itself; a role "
         "cannot be promoted to itself: delete this entry",
-        f"{SPECIALIST}:36:14: error: 'VIP Specialist' in rotation is this role itself; a role "
+        f"{SPECIALIST}:38:14: error: 'VIP Specialist' in rotation is this role itself; a role "
         "cannot rotate to itself: delete this entry",
     ]
 
@@ -361,7 +361,7 @@ def test_a_wrong_today_is_a_command_line_error(project, cli, capsys):
 def test_a_todo_placeholder_is_an_error_until_filled(project, cli):
     edit(project / SPECIALIST, "  - 其他服务内容：未明确内容可及时做到补充。", "  - TODO 第五项")
     assert problems(check(cli, project)) == [
-        f"{SPECIALIST}:43:5: error: item 5 of 'duties' still holds the placeholder "
+        f"{SPECIALIST}:45:5: error: item 5 of 'duties' still holds the placeholder "
         "'TODO 第五项'; replace it with the real text or delete it"
     ]
 
@@ -373,7 +373,7 @@ def test_a_placeholder_written_with_an_escape_is_found_too(project, cli):
         '  - "\\x54ODO 第五项"',
     )  # \x54 is T
     assert problems(check(cli, project)) == [
-        f"{SPECIALIST}:43:5: error: item 5 of 'duties' still holds the placeholder "
+        f"{SPECIALIST}:45:5: error: item 5 of 'duties' still holds the placeholder "
         "'TODO 第五项'; replace it with the real text or delete it"
     ]
 
@@ -429,7 +429,7 @@ def test_an_acknowledgement_that_matches_nothing_is_a_warning(cli, project):
     with open(project / SPECIALIST, "a", encoding="utf-8") as f:
         f.write(ACKNOWLEDGED)
     assert problems(check(cli, project), "warning")[-1] == (
-        f"{SPECIALIST}:124:5: warning: nothing to acknowledge: no qualification line contains "
+        f"{SPECIALIST}:136:5: warning: nothing to acknowledge: no qualification line contains "
         "'年龄28-36岁' with a requirement on age; delete this entry"
     )
 
@@ -438,8 +438,8 @@ def test_an_acknowledgement_needs_a_known_rule(cli, project):
     with open(project / MANAGER, "a", encoding="utf-8") as f:
         f.write(ACKNOWLEDGED.replace("rule: age", "rule: aged"))
     assert problems(check(cli, project)) == [
-        f"{MANAGER}:79:11: error: 'aged' is not one of sex, age, height, marital-status, "
-        "ethnicity, religion, appearance, health, origin; did you mean 'age'?"
+        f"{MANAGER}:84:11: error: 'aged' is not one of sex, age, height, marital-status, "
+        "ethnicity, religion, appearance, health, origin, promotion; did you mean 'age'?"
     ]
 
 

@@ -47,7 +47,7 @@ def test_a_missing_translation_is_a_warning_at_the_source_text(translated):
         "'departments.贵宾部'; `rolebook translate --lang en` adds it as a TODO",
         "roles/vip-specialist.yaml:8:10: warning: no English translation of 'summary'; "
         "`rolebook translate --lang en` adds it as a TODO",
-        f"{EN}handbook.yaml:41:1: error: unknown item 'departments.贵宾部门'; did you mean "
+        f"{EN}handbook.yaml:45:1: error: unknown item 'departments.贵宾部门'; did you mean "
         "'departments.贵宾部'?",
         f"{EN}vip-specialist.yaml:21:1: error: unknown item 'summry'; did you mean 'summary'?",
     ]
@@ -56,7 +56,7 @@ def test_a_missing_translation_is_a_warning_at_the_source_text(translated):
 def test_an_empty_translation_is_a_todo_warning(translated):
     edit(translated / f"{EN}handbook.yaml", "text: Director\n", "text:\n")
     assert messages(translated) == [
-        f"{EN}handbook.yaml:45:1: warning: 'external_positions.总监' is not translated yet"
+        f"{EN}handbook.yaml:49:1: warning: 'external_positions.总监' is not translated yet"
     ]
 
 
@@ -64,7 +64,7 @@ def test_an_entry_of_no_item_is_an_error(translated):
     with (translated / f"{EN}vip-specialist.yaml").open("a", encoding="utf-8") as file:
         file.write("foo:\n  text: x\n")
     assert messages(translated) == [
-        f"{EN}vip-specialist.yaml:249:1: error: unknown item 'foo': roles/vip-specialist.yaml "
+        f"{EN}vip-specialist.yaml:217:1: error: unknown item 'foo': roles/vip-specialist.yaml "
         "has no such text to translate; delete the entry (`rolebook translate` drops it)"
     ]
 

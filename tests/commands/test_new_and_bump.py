@@ -49,7 +49,7 @@ def test_new_writes_a_role_with_placeholders_that_check_reports(project, cli):
     check = cli("check", "--root", project)
     assert check.code == 1
     hostess = errors(check)
-    assert len(hostess) == 20
+    assert len(hostess) == 21
     assert hostess[0] == (
         "roles/vip-hostess.yaml:7:7: error: 'title.zh' still holds the placeholder 'TODO: The "
         "title in Chinese, as used in the handbook, e.g. 贵宾部经理.'; replace it with the real "
@@ -108,6 +108,7 @@ def test_new_from_copies_a_role_as_a_fresh_draft(project, cli):
         "+  approved_by:",
         "+    date: 2026-11-28",
         "+    changes: 以 vip-specialist 为基础新建。",
+        "+  open: false",
     ]
     assert copy.count("  - version:") == 1
     assert "# 来源：篇二 及《阅读指南》" in copy

@@ -113,9 +113,7 @@ def test_list_items_are_added_removed_and_replaced_in_place(specialist):
 def test_removing_every_item_leaves_the_key_and_its_comments(specialist):
     new = dataclasses.replace(specialist.role, precautions=[])
     text = edited(specialist, new)
-    assert text.endswith(
-        "# 来源：篇二 三、（二）注意事项；第6条源文件截断，已补全（见修订记录1.1）\nprecautions:\n"
-    )
+    assert "已补全（见修订记录1.1）\nprecautions:\n# 所属机构" in text
 
 
 def test_an_empty_list_in_brackets_becomes_a_block(specialist):
@@ -181,7 +179,8 @@ def test_line_endings_byte_order_mark_and_a_last_line_without_break_stay():
     source.bom = True
     new = dataclasses.replace(source.role, precautions=[*source.role.precautions, "最后一条。"])
     out = edited(source, new)
-    assert out.endswith("\r\n  - 最后一条。\r\n")
+    assert "\r\n  - 最后一条。\r\n# 所属机构" in out
+    assert out.endswith("\r\n  date_posted: 2026-12-01")
     assert "\n" not in out.replace("\r\n", "")
     assert checked_text(source, out).startswith("\ufeff# yaml-language-server")
 
@@ -260,3 +259,12 @@ def test_any_role_file_can_be_edited_into_any_other_role(style, before, after):
     assume(new.value is not None and not new.diagnostics)
     source = source_of(yaml_text(before, style), "roles/a-role.yaml")
     assert read(source.path, apply(source.text, edits(source, new.value)), Role).value == new.value
+
+
+def test_a_switch_is_written_plain_as_true_or_false(specialist):
+    posting = dataclasses.replace(specialist.role.posting, open=False)
+    new = dataclasses.replace(specialist.role, posting=posting)
+    assert diff_lines(specialist.text, edited(specialist, new)) == [
+        "-  open: true",
+        "+  open: false",
+    ]

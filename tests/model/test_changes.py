@@ -45,7 +45,7 @@ def revise(project: Path) -> None:
     path = project / MANAGER
     edit(path, f"  - {STAFFING}\n", "")
     edit(path, "调动下属的积极性，检查员工考勤情况", "调动下属的积极性，每日检查员工考勤情况")
-    edit(path, "    - 总监\n    - 总经理\n", "    - 营运总监\n    - 总经理\n")
+    edit(path, "    - 总监\n", "    - 营运总监\n")
     edit(path, PERSONAL, "身体健康，能适应夜间营业的工作安排。")
     edit(path, "  - 保持与宾客", "  - 每月组织一次服务质量评审。\n  - 保持与宾客")
     edit(path, 'version: "1.1"\n  status', 'version: "1.2"\n  status')

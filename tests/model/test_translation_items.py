@@ -10,6 +10,7 @@ from rolebook.model.translations import (
     count_chinese,
     handbook_items,
     key,
+    library_name,
     role_items,
     source_hash,
     translated_from,
@@ -50,13 +51,21 @@ def test_a_roles_items_are_its_printed_texts_with_chinese_in_file_order():
         "summary",
     ]
     assert items["workflow[8].period"] == (("workflow", 8, "period"), "每交易周、交易月结束后")
-    assert items["principles[0].name"][1] == "保密性原则"
+    assert not any(key.startswith("principles") for key in items)  # the library's: ref only
     # Ids, titles, departments and reporting lines are not the role's own items, nor is text
     # without a Chinese character (a document number) or a date.
     keys = " ".join(items)
     for absent in ("id", "title", "department", "reporting", "number", "date", "version"):
         assert absent + "." not in keys and absent not in items
-    assert len(items) == 61
+    assert len(items) == 53
+
+
+def test_a_library_files_items_are_translated_in_its_own_file():
+    (shelf,) = sample().library
+    assert library_name(shelf.path) == "library.principles"
+    items = role_items(shelf.value)
+    assert items["principles[0].name"] == (("principles", 0, "name"), "保密性原则")
+    assert len(items) == 8
 
 
 def test_the_handbooks_items_add_the_departments_and_the_positions_outside_it():

@@ -26,12 +26,21 @@ from lxml import etree
 from ruamel.yaml import YAML
 
 from rolebook.check import gather
+from rolebook.load import library
 from rolebook.output.oxml import bookmark_name
 
 PROJECT = gather.load(REPO)
-ROLES = {role.id: role for role in PROJECT.roles}
+# As the documents print them: with the library's items in place of references.
+ROLES = {role.id: role for role in library.resolved_roles(PROJECT)}
 SETTINGS = PROJECT.settings
 LANG = SETTINGS.language
+# Each role's group in the handbook: its organisation and department ("证券营业部 · 客户服务部").
+GROUPS = {
+    r.id: f"{org.name.zh} · {r.department}"
+    for org in SETTINGS.organisations
+    for r in ROLES.values()
+    if r.organisation == org.id
+}
 LABELS = YAML(typ="safe").load((REPO / "templates" / "labels.yaml").read_text("utf-8"))[LANG]
 DOCX_FILES = [*ROLES, "handbook"]
 # Ordered lists of a role, in the order the template prints them.
@@ -262,9 +271,7 @@ def test_handbook_has_a_section_per_department_and_role_with_its_own_header(buil
     restarting at 1."""
     document = docx.Document(docx_path(built, "handbook"))
     layout = handbook_layout()
-    departments = {
-        str(d): ROLES[r].department for r, (d, _) in handbook_numbers(ROLES.values()).items()
-    }
+    departments = {str(d): GROUPS[r] for r, (d, _) in handbook_numbers(ROLES.values()).items()}
     assert len(document.sections) == FRONT_SECTIONS + len(layout)
     for i, section in enumerate(document.sections):
         assert not section.header.is_linked_to_previous, f"section {i + 1} header is linked"
@@ -420,8 +427,8 @@ def test_handbook_contents_are_links_showing_page_labels_without_fields(built):
     assert texts[f"1 {LABELS['org_chart']}"] == "1-1"
     for role_id, (d, i) in handbook_numbers(ROLES.values()).items():
         assert texts[f"{d}.{i} {ROLES[role_id].title.zh}"] == f"{d}.{i}-1"
-        assert texts[f"{d} {ROLES[role_id].department}"] == f"{d}-1"
-    assert len(texts) == 1 + len(ROLES) + len({r.department for r in ROLES.values()})
+        assert texts[f"{d} {GROUPS[role_id]}"] == f"{d}-1"
+    assert len(texts) == 1 + len(ROLES) + len(set(GROUPS.values()))
 
 
 def test_handbook_cover_shows_the_handbook_document_control(built):
@@ -447,8 +454,9 @@ def test_handbook_org_chart_is_a_table_of_linked_boxes(built):
     hyperlink to the role's heading) and every position named in reporting lines."""
     document = docx.Document(docx_path(built, "handbook"))
     section = document.sections[FRONT_SECTIONS - 1]
-    table = next(t for t in section.iter_inner_content() if isinstance(t, Table))._tbl
-    boxes = table.xpath(".//w:tc[w:tcPr/w:gridSpan]")
+    tables = [t._tbl for t in section.iter_inner_content() if isinstance(t, Table)]
+    assert len(tables) == len(SETTINGS.organisations)  # a chart per organisation
+    boxes = [box for table in tables for box in table.xpath(".//w:tc[w:tcPr/w:gridSpan]")]
     labels = {"".join(b.xpath(".//w:t/text()")): b for b in boxes}
     for role in ROLES.values():
         assert role.title.zh in labels, role.id
@@ -459,9 +467,9 @@ def test_handbook_org_chart_is_a_table_of_linked_boxes(built):
     names = {
         n
         for r in ROLES.values()
-        for n in r.reporting.reports_to + r.reporting.direct_reports
+        for n in r.reporting.reports_to + r.reporting.direct_reports + r.reporting.dotted_lines
         if n not in ROLES
-    }
+    } | {line.reports_to for line in SETTINGS.position_lines}
     assert names <= set(labels)
     assert len(labels) == len(ROLES) + len(names)
 
@@ -858,15 +866,22 @@ def test_the_org_chart_has_alternative_text_naming_every_reporting_line(built):
     """The org chart's table has a title and a description (w:tblCaption, w:tblDescription:
     Word's Alt Text for a table, read by screen readers) saying who reports to whom."""
     body = xml_parts(docx_path(built, "handbook"), CT.WML_DOCUMENT_MAIN)[0]
-    (grid,) = body.xpath("//w:tbl[not(w:tblPr/w:tblStyle)]", namespaces=NS)
-    (caption,) = grid.xpath("w:tblPr/w:tblCaption/@w:val", namespaces=NS)
-    (description,) = grid.xpath("w:tblPr/w:tblDescription/@w:val", namespaces=NS)
-    assert caption == LABELS["org_chart"]
+    grids = body.xpath("//w:tbl[not(w:tblPr/w:tblStyle)]", namespaces=NS)
+    captions = [grid.xpath("string(w:tblPr/w:tblCaption/@w:val)", namespaces=NS) for grid in grids]
+    assert captions == [f"{LABELS['org_chart']} · {org.name.zh}" for org in SETTINGS.organisations]
+    description = "".join(
+        grid.xpath("string(w:tblPr/w:tblDescription/@w:val)", namespaces=NS) for grid in grids
+    )
     for role in ROLES.values():
-        for boss in role.reporting.reports_to:
-            title = ROLES[boss].title.zh if boss in ROLES else boss
-            expected = LABELS["org_chart_reports"].format(report=role.title.zh, boss=title)
-            assert expected in description, (expected, description)
+        for key, bosses in (
+            ("org_chart_reports", role.reporting.reports_to),
+            ("org_chart_dotted", role.reporting.dotted_lines),
+        ):
+            for boss in bosses:
+                title = ROLES[boss].title.zh if boss in ROLES else boss
+                expected = LABELS[key].format(report=role.title.zh, boss=title)
+                assert expected in description, (expected, description)
+    assert LABELS["org_chart_reports"].format(report="总监", boss="总经理") in description
 
 
 @pytest.mark.parametrize("name", DOCX_FILES)
@@ -905,3 +920,16 @@ def test_headings_use_real_heading_styles_with_outline_levels(built, name):
             }
             assert f"{d}.{k} {ROLES[role_id].title.zh}" in headings
     assert "Heading2" in used
+
+
+def test_a_dotted_line_is_drawn_with_dotted_borders_in_its_organisations_chart(built):
+    """The brokerage's chart draws the specialist's dotted line to 营业部经理 with dotted cell
+    borders beside its solid lines; the hotel's chart, which has none, has no dotted border."""
+    body = xml_parts(docx_path(built, "handbook"), CT.WML_DOCUMENT_MAIN)[0]
+    brokerage, hotel = body.xpath("//w:tbl[not(w:tblPr/w:tblStyle)]", namespaces=NS)
+
+    def borders(grid, style: str) -> int:
+        return len(grid.xpath(f".//w:tcBorders/*[@w:val='{style}']", namespaces=NS))
+
+    assert borders(hotel, "dotted") == 0
+    assert borders(brokerage, "dotted") > 0 and borders(brokerage, "single") > 0

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import docx
 from conftest import REPO, edit
+from lxml import html as lxml_html
 from readback import snapshot
 from ruamel.yaml import YAML
 
@@ -258,8 +259,8 @@ def test_a_role_page_lists_the_departments_and_only_its_own_departments_roles(pr
     assert cli("build", "--root", project).code == 0
     html = project / "output/html"
     departments = {
-        "客户服务部": ["vip-specialist", "vip-hostess"],
-        "贵宾部": ["vip-department-manager", "vip-department-supervisor"],
+        "证券营业部 · 客户服务部": ["vip-specialist", "vip-hostess"],
+        "酒店贵宾俱乐部 · 贵宾部": ["vip-department-manager", "vip-department-supervisor"],
     }
     for name, members in departments.items():
         for role in members:
@@ -298,3 +299,22 @@ def test_a_large_department_lists_the_roles_around_the_page_in_its_sidebar(proje
         (_, link, listed), _ = Sidebar(page).departments
         assert link == "index.html#dept-1"
         assert listed == [f"{r}.html" for r in ids[max(at - 20, 0) : at + 21]], at
+
+
+def test_the_index_draws_a_labelled_chart_per_organisation_with_the_dotted_line_dotted(built):
+    page = lxml_html.fromstring((built / "html/index.html").read_bytes())
+    figures = page.xpath("//figure[@class='orgchart']")
+    assert [f.getprevious().text_content() for f in figures] == ["证券营业部", "酒店贵宾俱乐部"]
+    ids = [f.xpath("string(.//title/@id)") for f in figures]
+    assert len(set(ids)) == 2  # each chart's title has an id of its own
+    assert [len(f.xpath(".//path[@class='dotted']")) for f in figures] == [1, 0]
+    assert figures[0].xpath("string(.//title)") == "证券营业部: VIP专员 / 客服主管 / 营业部经理"
+
+
+def test_the_reporting_table_names_the_solid_and_the_dotted_line(built):
+    page = lxml_html.fromstring((built / "html/vip-specialist.html").read_bytes())
+    rows = page.xpath("//table[contains(@class, 'reporting')]//tr")
+    cells = [[c.text_content() for c in row.xpath("th|td")] for row in rows]
+    assert cells[:2] == [["直接上级（实线）", "客服主管"], ["虚线汇报（职能）", "营业部经理"]]
+    manager = lxml_html.fromstring((built / "html/vip-department-manager.html").read_bytes())
+    assert "虚线汇报（职能）" not in manager.text_content()  # no dotted line: no row

@@ -21,14 +21,23 @@ from ruamel.yaml import YAML
 
 from rolebook.check import gather
 from rolebook.cli import main
+from rolebook.load import library
 from rolebook.model.schema import Role
 
 pytestmark = pytest.mark.external  # LibreOffice and poppler
 
 PROJECT = gather.load(REPO)
-ROLES = {role.id: role for role in PROJECT.roles}
+# As the documents print them: with the library's items in place of references.
+ROLES = {role.id: role for role in library.resolved_roles(PROJECT)}
 SETTINGS = PROJECT.settings
 LANG = PROJECT.settings.language
+# Each role's group in the handbook: its organisation and department ("证券营业部 · 客户服务部").
+GROUPS = {
+    r.id: f"{org.name.zh} · {r.department}"
+    for org in SETTINGS.organisations
+    for r in ROLES.values()
+    if r.organisation == org.id
+}
 LABELS_ALL = YAML(typ="safe").load((REPO / "templates" / "labels.yaml").read_text("utf-8"))
 LABELS = LABELS_ALL[LANG]
 TEXT_HEIGHT = (16838 - 2 * 1440) / 20  # points: A4 less the reference's top and bottom margins
@@ -200,7 +209,7 @@ def test_handbook_contents_show_the_pages_where_the_roles_start(pages):
     for role_id, (d, i) in handbook_numbers(ROLES.values()).items():
         role = ROLES[role_id]
         expected[f"{d}.{i}{squash(title_of(role))}"] = f"{d}.{i}-1"
-        expected[f"{d}{squash(role.department)}"] = f"{d}-1"
+        expected[f"{d}{squash(GROUPS[role_id])}"] = f"{d}-1"
     for entry, page in expected.items():
         line = next((x for x in contents if x.startswith(entry)), None)
         assert line is not None, f"contents have no {entry!r}: {contents}"
@@ -315,17 +324,21 @@ def test_revision_dates_are_printed_on_one_line(pages, english_handbook):
 
 
 def test_the_org_chart_fills_most_of_its_page(pdfs):
-    """The handbook's org chart, from under its heading to its caption, takes more than half
-    the page's text height (it once filled only the top fifth)."""
+    """The handbook's first org chart (one per organisation, a page each), from under its
+    heading to its lowest box, takes more than half the page's text height (it once filled only
+    the top fifth); the caption follows the last chart."""
     pdf = pdfs["handbook"]
     heading, caption = LABELS["org_chart"].split()[-1], LABELS["org_chart_note_paper"]
-    for number in range(1, len(clients.pdf_pages_text(pdf)) + 1):
+    texts = clients.pdf_pages_text(pdf)
+    for number in range(1, len(texts) + 1):
         words = clients.pdf_words(pdf, number)
         tops = [w[4] for w in words if w[0] == heading]
         if tops:
-            bottoms = [w[2] for w in words if w[2] > tops[0] and caption.startswith(w[0])]
-            assert bottoms, f"page {number}: no caption under the chart"
-            assert bottoms[0] - tops[0] > TEXT_HEIGHT / 2, (bottoms[0], tops[0], TEXT_HEIGHT)
+            footer = min(w[2] for w in words if LABELS["uncontrolled"].startswith(w[0]))
+            bottom = max(w[4] for w in words if tops[0] < w[2] < footer)
+            assert bottom - tops[0] > TEXT_HEIGHT / 2, (bottom, tops[0], TEXT_HEIGHT)
+            last = number + len(SETTINGS.organisations) - 1
+            assert squash(caption) in squash(texts[last - 1]), f"page {last}: no caption"
             return
     raise AssertionError(f"no page has the heading {heading!r}")
 

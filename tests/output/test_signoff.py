@@ -163,6 +163,7 @@ def acknowledged(tmp_path_factory) -> Path:
     shutil.copy(REPO / "handbook.yaml", root)
     shutil.copytree(REPO / "roles", root / "roles")
     shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(REPO / "library", root / "library")
     edit(root / "handbook.yaml", "acknowledgement_page: false", "acknowledgement_page: true")
     out = root.parent / "out"
     assert main(["build", "--root", str(root), "--output", str(out), "--no-cache"]) == 0

@@ -21,7 +21,7 @@ def test_a_typo_in_a_template_fails_the_build_naming_file_and_line(project, cli)
     result = cli("build", "--root", project)
     assert result.code == 1
     assert result.err.splitlines() == [
-        "templates/_role.xml.j2:63: error: 'rolebook.model.schema.Role object' has no attribute "
+        "templates/_role.xml.j2:69: error: 'rolebook.model.schema.Role object' has no attribute "
         "'sumary'; fix the template, or restore it from git"
     ]
     assert not (project / "output").exists()
@@ -77,7 +77,7 @@ def test_an_unquoted_version_prints_as_written(project, cli):
 
 DUTY_TYPO = ("{{ duty }}", "{{ duty.text }}")
 DUTY_TYPO_MESSAGE = (
-    "templates/_role.xml.j2:81: error: 'str object' has no attribute 'text'; fix the template, "
+    "templates/_role.xml.j2:87: error: 'str object' has no attribute 'text'; fix the template, "
     "or restore it from git"
 )
 
@@ -112,8 +112,8 @@ def test_a_malformed_line_is_found_in_its_template_whatever_the_roles_text_holds
     )
     result = cli("build", "--root", project)
     assert result.err.splitlines() == [
-        "templates/_role.xml.j2:83: error: the template wrote a malformed document: Opening and "
-        "ending tag mismatch: li line 81 and ol; fix the template, or restore it from git"
+        "templates/_role.xml.j2:89: error: the template wrote a malformed document: Opening and "
+        "ending tag mismatch: li line 87 and ol; fix the template, or restore it from git"
     ]
 
 
@@ -201,3 +201,70 @@ def test_a_template_is_compiled_once_per_process_and_again_when_its_text_changed
     (tmp_path / "t.xml.j2").write_text("two", encoding="utf-8")
     assert environment(tmp_path).get_template("t.xml.j2").render() == "two"
     assert compiled == ["t.xml.j2", "t.xml.j2"]
+
+
+# -- Grouping by job family ----------------------------------------------------------------------
+
+
+def _index_groups(project) -> list[tuple[str, list[str]]]:
+    """Returns the index's groups as built: each heading and the ids of the roles it lists."""
+    page = lxml_html.fromstring((project / "output/html/index.html").read_bytes())
+    groups = []
+    for heading in page.xpath("//h2[starts-with(@id, 'dept-')]"):
+        table = heading.xpath("following-sibling::*[1]")[0]
+        ids = [a.get("href").removesuffix(".html") for a in table.xpath(".//a[@href]")]
+        groups.append((heading.text_content(), [i for i in ids if "/" not in i]))
+    return groups
+
+
+def test_the_index_groups_by_organisation_and_department_unless_the_grid_says_family(project, cli):
+    assert cli("build", "--root", project).code == 0
+    assert _index_groups(project) == [
+        ("证券营业部 · 客户服务部", ["vip-specialist"]),
+        ("酒店贵宾俱乐部 · 贵宾部", ["vip-department-manager", "vip-department-supervisor"]),
+    ]
+
+
+def test_without_organisations_the_index_groups_by_department(project, cli):
+    text = (project / "handbook.yaml").read_text(encoding="utf-8")
+    start, end = text.index("organisations:\n"), text.index("# The statement every job posting")
+    (project / "handbook.yaml").write_text(text[:start] + text[end:], encoding="utf-8")
+    for path in (project / "roles").glob("*.yaml"):
+        edit(path, "organisation: ", "# organisation: ")
+    assert cli("build", "--root", project).code == 0
+    assert _index_groups(project) == [
+        ("客户服务部", ["vip-specialist"]),
+        ("贵宾部", ["vip-department-manager", "vip-department-supervisor"]),
+    ]
+
+
+def test_grouped_by_family_the_index_lists_families_in_order_highest_level_first(project, cli):
+    edit(project / "handbook.yaml", "group_by: department", "group_by: family")
+    # The supervisor's document number sorts before the manager's: the level orders them.
+    edit(project / "roles/vip-department-manager.yaml", "number: VIP-JD-002", "number: VIP-JD-009")
+    assert cli("build", "--root", project, "--lang", "en").code == 0
+    assert _index_groups(project) == [
+        ("Management", ["vip-department-manager", "vip-department-supervisor"]),
+        ("Customer Service", ["vip-specialist"]),
+    ]
+    handbook = Document(str(project / "output/docx/handbook.docx"))
+    headings = [p.text for p in handbook.paragraphs if p.style.name in ("Heading 1", "Heading 2")]
+    assert [h for h in headings if h.count(".") < 2] == [
+        "1 Organisation chart",
+        "2 Management",
+        "2.1 VIP Department Manager",
+        "2.2 VIP Department Supervisor",
+        "3 Customer Service",
+        "3.1 VIP Specialist",
+    ]
+
+
+def test_a_role_in_no_family_comes_last(project, cli):
+    edit(project / "handbook.yaml", "group_by: department", "group_by: family")
+    edit(project / "roles/vip-department-manager.yaml", "family: management\n", "")
+    assert cli("build", "--root", project).code == 0
+    assert _index_groups(project) == [
+        ("管理序列", ["vip-department-supervisor"]),
+        ("客户服务序列", ["vip-specialist"]),
+        ("—", ["vip-department-manager"]),
+    ]

@@ -48,7 +48,7 @@ def _values(value, path: tuple[str, ...], where: tuple[int, ...]):
         for number, item in enumerate(value, 1):
             yield from _values(item, path, where + (number,))
     elif value:
-        yield ".".join(path), ".".join(map(str, where)), value
+        yield ".".join(path), ".".join(map(str, where)), "true" if value is True else value
 
 
 def _inert(text: str) -> str:

@@ -18,6 +18,7 @@ from rolebook.model.scalars import Choice
 from rolebook.model.schema import (
     Acknowledgement,
     DocumentControl,
+    Posting,
     Principle,
     Qualifications,
     Reporting,
@@ -68,7 +69,10 @@ class ListSheet(Sheet, Protocol):
 
 # -- The sheet of roles ---------------------------------------------------------------------------
 
-REPORTING_LINES = tuple(f.name for f in fields(Reporting))
+# The reporting lines but the dotted ones, which came later and follow the summary, so that
+# the columns of a workbook exported before them stay where they were.
+REPORTING_LINES = tuple(f.name for f in fields(Reporting) if f.name != "dotted_lines")
+_LATER = ("organisation", "job_code", "family", "level")
 _CONTROL = ("number", "version", "status", "effective_date", "next_review")
 _SIGN_OFF = ("drafted_by", "reviewed_by", "approved_by", "applies_to")
 # The columns of the sheet roles, each with the path of its value in a role.
@@ -81,6 +85,9 @@ ROLE_COLUMNS: tuple[tuple[tuple[str, ...], Column], ...] = (
     *((("document_control", n), field_column(DocumentControl, n)) for n in _SIGN_OFF),
     *((("reporting", n), field_column(Reporting, n)) for n in REPORTING_LINES),
     (("summary",), field_column(Role, "summary", wide=True)),
+    (("reporting", "dotted_lines"), field_column(Reporting, "dotted_lines")),
+    *(((n,), field_column(Role, n)) for n in _LATER),
+    *((("posting", n), field_column(Posting, n)) for n in ("open", "location", "date_posted")),
 )
 
 
@@ -96,7 +103,8 @@ class RolesSheet:
     name = "roles"
     doc = (
         "One row per role: id, titles, department, document control, reporting lines (names "
-        f"separated by {NAME_SEPARATOR}) and summary. A new row is a new role."
+        f"separated by {NAME_SEPARATOR}), summary, dotted lines, organisation, job code, family, "
+        "level and the job posting. A new row is a new role."
     )
     columns: tuple[Column, ...] = tuple(column for _, column in ROLE_COLUMNS)
 
@@ -110,7 +118,13 @@ class RolesSheet:
     def values(self, cells: Cells, table: Table, row: Row) -> dict | None:
         """Returns the values of `row` as keyword arguments of Role (but the sections of the
         list sheets); None if a cell has a problem (reported)."""
-        found: dict[str, dict] = {"title": {}, "document_control": {}, "reporting": {}, "": {}}
+        found: dict[str, dict] = {
+            "title": {},
+            "document_control": {},
+            "reporting": {},
+            "posting": {},
+            "": {},
+        }
         ok = True
         for path, column in ROLE_COLUMNS:
             if path[0] == "reporting":
@@ -129,6 +143,7 @@ class RolesSheet:
             "title": Title(**found["title"]),
             "document_control": DocumentControl(**found["document_control"]),
             "reporting": Reporting(**found["reporting"]),
+            "posting": Posting(**found["posting"]),
         }
 
 

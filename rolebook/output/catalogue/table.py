@@ -196,6 +196,8 @@ def cell_text(value) -> str | int:
     """Returns a model value as a cell holds it: a number as itself, a date as YYYY-MM-DD."""
     if value is None:
         return ""
+    if isinstance(value, bool):  # a switch, as a role file writes it
+        return "true" if value else "false"
     if isinstance(value, (int, str)):
         return value
     return value.isoformat() if isinstance(value, dt.date) else str(value)

@@ -407,10 +407,15 @@ class _Build:
         """Returns the org chart's alternative text: its title, and who reports to whom."""
         labels = {node.id: node.label for node in chart.nodes}
         lines = [
-            self.labels["org_chart_reports"].format(boss=labels[boss], report=labels[report])
-            for boss, report in chart.edges
+            self.labels[key].format(boss=labels[boss], report=labels[report])
+            for key, edges in (
+                ("org_chart_reports", chart.edges),
+                ("org_chart_dotted", chart.dotted),
+            )
+            for boss, report in edges
         ]
-        return self.labels["org_chart"], self.labels["org_chart_reports_separator"].join(lines)
+        title = self.labels["org_chart"] + (f" · {chart.label}" if chart.label else "")
+        return title, self.labels["org_chart_reports_separator"].join(lines)
 
     def outline_entry(self, depth: int, node):
         """Returns one position of an org chart written as a list, indented by its depth."""
@@ -428,21 +433,10 @@ class _Build:
         rows = []
         for i, layer in enumerate(lay.layers):
             if i:
-                lowers = [b.centre for _, family in lay.families(i - 1) for b in family]
-                rows.append((line, _line_cells(lay.columns, lowers)))
-            rows.append((-CHART_BOX_HEIGHT, self.box_cells(lay.columns, layer)))
+                rows.append((line, _line_cells(lay.columns, _rises(lay, i - 1))))
+            rows.append((-CHART_BOX_HEIGHT, self.box_cells(lay, layer)))
             if i < len(lay.links):
-                families = lay.families(i)
-                bars = {
-                    c
-                    for upper, family in families
-                    for c in range(
-                        min(b.centre for b in [upper, *family]),
-                        max(b.centre for b in [upper, *family]),
-                    )
-                }
-                uppers = [upper.centre for upper, _ in families]
-                rows.append((line, _line_cells(lay.columns, uppers, bars)))
+                rows.append((line, _line_cells(lay.columns, *_drops_and_bars(lay, i))))
         return oxml.line_grid(width, rows, alt)
 
     def chart_line_height(self, layers: int) -> int:
@@ -454,9 +448,10 @@ class _Build:
         free = int(self.package.text_height * CHART_SHARE) - layers * CHART_BOX_HEIGHT
         return max(CHART_LINE_HEIGHT, min(CHART_LINE_MAX, free // gaps))
 
-    def box_cells(self, columns: int, layer) -> builtins.list:
+    def box_cells(self, lay: orgchart.Layout, layer) -> builtins.list:
         """Returns the cells of a row of boxes: a framed, filled two-column cell per box, and a
-        line through the row where a line passes a layer."""
+        line through the row where a line passes a layer (dotted for a dotted line's)."""
+        columns = lay.columns
         boxes = {b.col: b for b in layer}
         cells, col = [], 0
         while col < columns:
@@ -470,8 +465,11 @@ class _Build:
                 cells.append((orgchart.BOX_CELLS, {"top", "left", "bottom", "right"}, fill, [p]))
                 col += orgchart.BOX_CELLS
                 continue
-            through = any(b.node is None and b.centre == col for b in layer)
-            cells.append((1, {"left"} if through else set(), "", []))
+            through = [b for b in layer if b.node is None and b.centre == col]
+            sides = (
+                {_side("left", all(lay.is_dotted(b.key) for b in through))} if through else set()
+            )
+            cells.append((1, sides, "", []))
             col += 1
         return cells
 
@@ -526,18 +524,50 @@ def _marked(run, span: Span):
     return run
 
 
-def _line_cells(columns: int, verticals, bars=frozenset()) -> list:
+def _line_cells(columns: int, verticals: dict[int, bool], bars: dict | None = None) -> list:
     """Returns the cells of a row of lines: a vertical line on the left edge of each column in
-    `verticals`, a horizontal one under each column in `bars`."""
+    `verticals`, a horizontal one under each column in `bars`; each maps a column to whether
+    its line is dotted."""
+    bars = bars or {}
     return [
         (
             1,
-            ({"left"} if col in verticals else set()) | ({"bottom"} if col in bars else set()),
+            ({_side("left", verticals[col])} if col in verticals else set())
+            | ({_side("bottom", bars[col])} if col in bars else set()),
             "",
             [],
         )
         for col in range(columns)
     ]
+
+
+def _side(side: str, dotted: bool) -> str:
+    """Returns how a cell of a line grid names its line on `side`: dotted or not (oxml)."""
+    return f"{side}:dotted" if dotted else side
+
+
+def _rises(lay: orgchart.Layout, gap: int) -> dict[int, bool]:
+    """Returns the lines that rise to the boxes under the gap below layer `gap`, by column:
+    dotted where every line to that box is."""
+    found: dict[int, bool] = {}
+    for upper, lower in lay.links[gap]:
+        col = lay.box(lower).centre
+        found[col] = found.get(col, True) and (upper, lower) in lay.dotted
+    return found
+
+
+def _drops_and_bars(lay: orgchart.Layout, gap: int) -> tuple[dict[int, bool], dict[int, bool]]:
+    """Returns the lines that drop from the boxes over the gap below layer `gap`, and the bars
+    from each to its reports, by column: dotted where every line through it is."""
+    drops: dict[int, bool] = {}
+    bars: dict[int, bool] = {}
+    for upper, lower in lay.links[gap]:
+        dotted = (upper, lower) in lay.dotted
+        start, end = sorted((lay.box(upper).centre, lay.box(lower).centre))
+        drops[lay.box(upper).centre] = drops.get(lay.box(upper).centre, True) and dotted
+        for col in range(start, end):
+            bars[col] = bars.get(col, True) and dotted
+    return drops, bars
 
 
 _HEADER_FOOTER = {

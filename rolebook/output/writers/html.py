@@ -39,6 +39,7 @@ from rolebook.model.document import (
 from rolebook.output import orgchart
 from rolebook.output.writers.base import Resources
 from rolebook.output.writers.search import anchor_keys, items
+from rolebook.util.digest import digest
 
 # The frames a Document may choose with its meta "frame", and their templates.
 FRAMES = {"site": "page.html.j2", "standalone": "changes_page.html.j2"}
@@ -218,27 +219,32 @@ def _org_chart(chart: OrgChart, _: Ids) -> str:
     box_h = LINE * max((len(v) for v in labels.values()), default=1) + 12
     row = box_h + 2 * GAP
     width, height = lay.columns * CELL + 2 * PAD, len(lay.layers) * row - 2 * GAP + 2 * PAD
-    paths, boxes = [], []
+    paths: dict[bool, list[str]] = {False: [], True: []}  # solid, dotted
+    boxes = []
     for i, layer in enumerate(lay.layers):
         top = PAD + i * row
         for box in layer:
             if box.node is None:
-                paths.append(f"M{_x(box.centre)} {top}V{top + box_h}")
+                paths[lay.is_dotted(box.key)].append(f"M{_x(box.centre)} {top}V{top + box_h}")
             else:
                 boxes.append(_svg_box(box, box.node, labels[box.key], top, box_h))
-        for upper, family in lay.families(i) if i < len(lay.links) else []:
-            bar = top + box_h + GAP
-            xs = [_x(b.centre) for b in [upper, *family]]
-            paths.append(f"M{_x(upper.centre)} {top + box_h}V{bar}M{min(xs)} {bar}H{max(xs)}")
-            paths += [f"M{_x(b.centre)} {bar}V{top + row}" for b in family]
-    title = '<title id="orgchart-title">{}</title>'.format(
-        escape(" / ".join(n.label for n in chart.nodes))
+        for upper, lower in lay.links[i] if i < len(lay.links) else ():
+            bar, x, to = top + box_h + GAP, _x(lay.box(upper).centre), _x(lay.box(lower).centre)
+            line = f"M{x} {top + box_h}V{bar}H{to}V{top + row}"
+            paths[(upper, lower) in lay.dotted].append(line)
+    # One id per chart: a page has a chart per organisation.
+    ident = "orgchart-title" + (f"-{digest(chart.label)[:8]}" if chart.label else "")
+    names = " / ".join(n.label for n in chart.nodes)
+    title = (
+        f'<title id="{ident}">{escape(f"{chart.label}: {names}" if chart.label else names)}</title>'
     )
+
+    dotted = f'<path class="dotted" d="{"".join(paths[True])}"/>' if paths[True] else ""
     return (
         f'<figure class="orgchart"><svg xmlns="http://www.w3.org/2000/svg" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'aria-labelledby="orgchart-title">{title}'
-        f'<path class="lines" d="{"".join(paths)}"/>{"".join(boxes)}</svg></figure>'
+        f'aria-labelledby="{ident}">{title}'
+        f'<path class="lines" d="{"".join(paths[False])}"/>{dotted}{"".join(boxes)}</svg></figure>'
     )
 
 

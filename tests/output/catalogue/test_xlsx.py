@@ -78,7 +78,7 @@ def test_a_role_is_a_row_of_roles_and_a_row_per_item(content, catalogue):
         "draft",
     )
     assert manager["effective_date"] == "2026-12-01"
-    assert manager["reports_to"] == "总监、总经理"
+    assert manager["reports_to"] == "总监"
     duties = [row for row in book.rows("duties") if row["role"] == "vip-department-manager"]
     assert [row["position"] for row in duties] == list(range(1, 14))
     assert duties[3]["text"] == catalogue.roles[0].duties[3]
