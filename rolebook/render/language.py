@@ -14,7 +14,7 @@ import dataclasses
 from collections.abc import Callable
 
 from rolebook.load.project import Project
-from rolebook.model.schema import Role, Settings, Title
+from rolebook.model.schema import Name, Role, Settings, Title
 from rolebook.model.translations import HANDBOOK, SECOND, key, library_name, mapped
 
 SOURCE = "zh-CN"  # the language the role files are written in
@@ -67,6 +67,23 @@ def title(role_title: Title, language: str) -> str:
     """Returns a role's title in `language`: the schema's English title stands in for its
     translation."""
     return resolve(role_title.zh, role_title.en, language)
+
+
+def name(value: Name, language: str) -> str:
+    """Returns a name given in both languages (a job family, a level, an organisation) in
+    `language`: in a bilingual language both, joined by SECOND."""
+    return resolve(value.zh, value.en, language)
+
+
+def joined(texts: list[str], separator: str) -> str:
+    """Returns `texts` joined by `separator`, each language with its own: a bilingual text's
+    source halves, then SECOND and their translations (a source stands in for a missing one)."""
+    parts = [halves(text) for text in texts]
+    first = separator.join(source for source, _ in parts)
+    if not any(translation for _, translation in parts):
+        return first
+    second = separator.join(translation or source for source, translation in parts)
+    return f"{first}{SECOND}{second}"
 
 
 def labels(by_language: dict[str, dict[str, str]], language: str, joiner: str = SECOND) -> dict:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable
 
 from rolebook.model.document import OrgChart, OrgNode
 from rolebook.model.schema import PositionLine, Role, Settings
+from rolebook.render import language
 
 
 def charts(
@@ -27,7 +28,7 @@ def charts(
     for org in settings.organisations:
         members = [r for r in roles if r.organisation == org.id]
         if members:
-            label = org.name.in_language(settings.language)
+            label = language.plain(language.name(org.name, settings.language))
             found.append(graph(members, title_of, lines, label))
     known = {org.id for org in settings.organisations}
     if rest := [r for r in roles if r.organisation not in known]:

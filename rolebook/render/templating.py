@@ -118,6 +118,7 @@ class Renderer:
         self.templates = _folder(env)
         self.roles = {role.id: role for role in roles}
         env.filters["date"] = self.date
+        env.filters["named"] = lambda value: language.name(value, settings.language)
         self.base = {
             "settings": settings,
             "roles": self.roles,
@@ -422,7 +423,7 @@ def _organisations(roles: list[Role], settings: Settings) -> list[tuple[str, lis
     """Returns the departments of each organisation, the organisations in the settings' order
     (roles in none last), each named "organisation · department"."""
     orgs = {
-        o.id: (i, o.name.in_language(settings.language))
+        o.id: (i, language.name(o.name, settings.language))
         for i, o in enumerate(settings.organisations)
     }
     place = {r.id: orgs.get(r.organisation, (len(orgs), "")) for r in roles}
@@ -432,7 +433,7 @@ def _organisations(roles: list[Role], settings: Settings) -> list[tuple[str, lis
 
     ordered = sorted(roles, key=lambda r: (group(r), r.document_control.number))
     return [
-        (" · ".join(filter(None, (org, department))), list(rs))
+        (language.joined(list(filter(None, (org, department))), " · "), list(rs))
         for (_, department, org), rs in itertools.groupby(ordered, group)
     ]
 
@@ -441,7 +442,9 @@ def _families(roles: list[Role], settings: Settings) -> list[tuple[str, list[Rol
     """Returns the job families in the grid's order, then any family the grid lacks (check
     reports them) by id, each with its roles from the highest grade down."""
     grid = settings.job_architecture
-    known = {f.id: (i, f.name.in_language(settings.language)) for i, f in enumerate(grid.families)}
+    known = {
+        f.id: (i, language.name(f.name, settings.language)) for i, f in enumerate(grid.families)
+    }
     place = {r.id: known.get(r.family, (len(known), r.family or "—")) for r in roles}
     ordered = sorted(
         roles,
