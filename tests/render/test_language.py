@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rolebook.check.gather import load
 from rolebook.model.document import Span
+from rolebook.model.schema import Name
 from rolebook.model.translations import SECOND
 from rolebook.output.writers import html
 from rolebook.render import language, markup
@@ -70,3 +71,21 @@ def test_a_bilingual_text_becomes_a_translation_span_on_a_line_of_its_own():
         '甲<br><strong><span class="translation" lang="en">A</span></strong>'
         '<span class="translation" lang="en">: b</span>'
     )
+
+
+def test_a_name_in_both_languages_is_printed_as_the_build_asks():
+    family = Name("客户服务序列", "Customer Service")
+    assert language.name(family, "zh-CN") == "客户服务序列"
+    assert language.name(family, "en") == "Customer Service"
+    assert language.name(family, "zh-CN+en") == f"客户服务序列{SECOND}Customer Service"
+
+
+def test_bilingual_names_are_joined_language_by_language():
+    org, department = f"证券营业部{SECOND}Brokerage", f"客户服务部{SECOND}Customer Service"
+    assert language.joined([org, department], " · ") == (
+        f"证券营业部 · 客户服务部{SECOND}Brokerage · Customer Service"
+    )
+    assert language.joined(["证券营业部", department], " · ") == (
+        f"证券营业部 · 客户服务部{SECOND}证券营业部 · Customer Service"
+    )
+    assert language.joined(["证券营业部", "贵宾部"], " · ") == "证券营业部 · 贵宾部"
