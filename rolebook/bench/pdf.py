@@ -70,9 +70,12 @@ def sample_copy(root: Path) -> Path:
     """Returns a copy of the sample project's inputs in a temporary folder."""
     dest = Path(tempfile.mkdtemp(prefix="rolebook-bench-pdf-")) / "sample"
     dest.mkdir()
-    shutil.copy(root / "handbook.yaml", dest)
-    shutil.copytree(root / "roles", dest / "roles")
-    shutil.copytree(root / "templates", dest / "templates")
+    for name in ("handbook.yaml", "pay_bands.yaml"):
+        if (root / name).is_file():
+            shutil.copy(root / name, dest)
+    for name in ("roles", "templates", "library", "translations"):  # what the roles refer to
+        if (root / name).is_dir():
+            shutil.copytree(root / name, dest / name)
     return dest
 
 
