@@ -27,6 +27,7 @@ from rolebook.model.errors import RolebookError
 from rolebook.model.schema import Role
 from rolebook.render.language import plain
 from rolebook.render.language import title as role_title
+from rolebook.util import parallel
 from rolebook.util.digest import digest, tool_digest
 
 if TYPE_CHECKING:
@@ -307,8 +308,12 @@ def converted_batches(
     found = [None if cache is None else cache.get(key, _no_reads) for key in keys]
     todo = [i for i, files in enumerate(found) if files is None]
     documents = [assemble(inputs[i]) for i in todo]
-    for i, pdf in zip(todo, convert(documents, workers), strict=True):
-        found[i] = files = {"batch": pdf, **role_pdfs(groups[i], pdf, language)}
+    pdfs = convert(documents, workers)
+    # Cutting the roles' PDFs out is CPU work in Python: in worker processes, batch by batch.
+    cuts = [(groups[i], pdf, language) for i, pdf in zip(todo, pdfs, strict=True)]
+    cut = parallel.map_in_order(_role_pdfs, cuts, workers)
+    for i, pdf, roles in zip(todo, pdfs, cut, strict=True):
+        found[i] = files = {"batch": pdf, **roles}
         if cache is not None:
             cache.put(keys[i], [], files)
     return [
@@ -316,6 +321,11 @@ def converted_batches(
         for group, key, files in zip(groups, keys, found, strict=True)
         if files is not None
     ]
+
+
+def _role_pdfs(cut: tuple[list[Piece], bytes, str]) -> dict[str, bytes]:
+    """Returns role_pdfs of one batch, given as (group, pdf, language): for a worker."""
+    return role_pdfs(*cut)
 
 
 def role_pdfs(group: list[Piece], pdf: bytes, language: str) -> dict[str, bytes]:
