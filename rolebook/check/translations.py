@@ -38,6 +38,8 @@ Sources = dict[str, tuple[Reading, dict[str, tuple[tuple, str]]]]
 
 def check(project: Project) -> Iterator[Diagnostic]:
     """Yields the diagnostics of each language's translation files (see the module)."""
+    if not project.translation_files:
+        return  # a project without translations: nothing to list its items for
     sources = _sources(project)
     departments = _in_roles(project)
     for language, files in project.translation_files.items():
