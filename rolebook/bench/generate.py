@@ -114,6 +114,8 @@ class Generator:
         }
         role["department"] = f"{zh_region}{sample['department']}"
         role["document_control"] = {**sample["document_control"], "number": f"JD-{i + 1:05d}"}
+        if sample.get("job_code"):  # job codes are unique too: the sample's, numbered per role
+            role["job_code"] = f"{sample['job_code']}-{i + 1:05d}"
         if revision:
             role["summary"] = f"{sample['summary']}（第{revision}次修订）"
         role["reporting"] = {

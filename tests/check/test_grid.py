@@ -176,3 +176,11 @@ def test_an_amount_is_a_whole_number(project, cli):
     assert problems(check(cli, project)) == [
         "pay_bands.yaml:7:22: error: '6k' is not an amount (a whole number); write it like 8000"
     ]
+
+
+def test_a_job_code_used_twice_is_an_error_naming_both_files(project, cli):
+    edit(project / SUPERVISOR, "job_code: MGT-M1-001", "job_code: MGT-M2-001")
+    assert problems(check(cli, project)) == [
+        f"{SUPERVISOR}:84:1: error: job code 'MGT-M2-001' is used by both {MANAGER}:79 and "
+        f"{SUPERVISOR}:84; give each role a code of its own"
+    ]
