@@ -118,7 +118,7 @@ def test_an_acknowledgement_of_a_promotion_that_goes_up_is_a_warning(project, cl
     with (project / SUPERVISOR).open("a", encoding="utf-8") as f:
         f.write(ACKNOWLEDGED)
     assert promotions(check(cli, project)) == [
-        f"{SUPERVISOR}:88:5: warning: nothing to acknowledge: no promotion to "
+        f"{SUPERVISOR}:91:5: warning: nothing to acknowledge: no promotion to "
         "'vip-department-manager' stays at or below this role's grade; delete this entry"
     ]
 

@@ -4,7 +4,7 @@ problems `check` prints."""
 
 from __future__ import annotations
 
-from check.test_rules import SPECIALIST, check, problems
+from check.test_rules import MANAGER, SPECIALIST, SUPERVISOR, check, problems
 from conftest import edit
 
 LIBRARY = "library/principles.yaml"
@@ -69,3 +69,50 @@ def test_a_principle_without_its_rule_is_an_error(project, cli):
     assert problems(check(cli, project)) == [
         f"{SPECIALIST}:113:5: error: a principle needs a 'rule' beside its 'name'"
     ]
+
+
+COMPETENCIES = "library/competencies.yaml"
+
+
+def test_an_unknown_competency_is_an_error_with_the_nearest_id(project, cli):
+    edit(project / SPECIALIST, "  - ref: customer-service", "  - ref: customer-servise")
+    assert problems(check(cli, project)) == [
+        f"{SPECIALIST}:135:10: error: 'customer-servise' is not the id of a competency in "
+        "library/; did you mean 'customer-service'?"
+    ]
+
+
+def test_a_level_the_competency_does_not_define_names_its_levels(project, cli):
+    edit(project / SPECIALIST, "    level: 2\n", "    level: 5\n")
+    assert problems(check(cli, project)) == [
+        f"{SPECIALIST}:136:12: error: the competency 'customer-service' has no level 5; "
+        "its levels are 1, 2, 3, 4"
+    ]
+
+
+def test_a_competency_no_role_requires_is_a_warning(project, cli):
+    for role in (SPECIALIST, MANAGER, SUPERVISOR):
+        text = (project / role).read_text(encoding="utf-8")
+        (project / role).write_text(text[: text.index("competencies:")], encoding="utf-8")
+    result = check(cli, project)
+    assert result.code == 0
+    assert problems(result, "warning")[0] == (
+        f"{COMPETENCIES}:7:9: warning: no role refers to the competency 'customer-service'; "
+        "use it or delete it"
+    )
+
+
+def test_a_competency_that_writes_out_its_name_is_an_error(project, cli):
+    edit(project / SPECIALIST, "    level: 2\n", "    level: 2\n    name: 服务意识\n")
+    assert problems(check(cli, project)) == [
+        f"{SPECIALIST}:137:5: error: a competency gives only 'ref' and 'level'; its name comes "
+        "from library/"
+    ]
+
+
+def test_a_competency_prints_its_name_level_and_what_the_level_asks(project, cli):
+    assert cli("build", "--root", project, "-q").code == 0
+    page = (project / "output/html/vip-specialist.html").read_text(encoding="utf-8")
+    row = page[page.index("客户服务意识") :]
+    assert row.index("<td>2</td>") < row.index("主动观察和问询客户需求，及时解决权限内的问题。")
+    assert "能力要求" in page and "按规定流程接待客户" not in page

@@ -431,7 +431,7 @@ def test_an_acknowledgement_that_matches_nothing_is_a_warning(cli, project):
     with open(project / SPECIALIST, "a", encoding="utf-8") as f:
         f.write(ACKNOWLEDGED)
     assert problems(check(cli, project), "warning")[-1] == (
-        f"{SPECIALIST}:136:5: warning: nothing to acknowledge: no qualification line contains "
+        f"{SPECIALIST}:139:5: warning: nothing to acknowledge: no qualification line contains "
         "'年龄28-36岁' with a requirement on age; delete this entry"
     )
 
@@ -440,7 +440,7 @@ def test_an_acknowledgement_needs_a_known_rule(cli, project):
     with open(project / MANAGER, "a", encoding="utf-8") as f:
         f.write(ACKNOWLEDGED.replace("rule: age", "rule: aged"))
     assert problems(check(cli, project)) == [
-        f"{MANAGER}:84:11: error: 'aged' is not one of sex, age, height, marital-status, "
+        f"{MANAGER}:87:11: error: 'aged' is not one of sex, age, height, marital-status, "
         "ethnicity, religion, appearance, health, origin, promotion; did you mean 'age'?"
     ]
 

@@ -61,11 +61,20 @@ def test_a_roles_items_are_its_printed_texts_with_chinese_in_file_order():
 
 
 def test_a_library_files_items_are_translated_in_its_own_file():
-    (shelf,) = sample().library
+    competencies, shelf = sample().library
     assert library_name(shelf.path) == "library.principles"
     items = role_items(shelf.value)
     assert items["principles[0].name"] == (("principles", 0, "name"), "保密性原则")
     assert len(items) == 8
+    # A competency's name, description and the description of each level, not its level numbers.
+    assert library_name(competencies.path) == "library.competencies"
+    items = role_items(competencies.value)
+    assert list(items) == [
+        "competencies[0].name",
+        "competencies[0].description",
+        *(f"competencies[0].levels[{i}].description" for i in range(4)),
+    ]
+    assert items["competencies[0].levels[3].description"][1].startswith("制定并改进")
 
 
 def test_the_handbooks_items_add_the_departments_and_the_positions_outside_it():

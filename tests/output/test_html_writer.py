@@ -179,6 +179,7 @@ def test_lang_en_switches_every_label_and_the_titles_to_english(project, cli):
         "reporting",
         "duties",
         "qualifications",
+        "competencies",
         "workflow",
         "principles",
         "precautions",
@@ -256,6 +257,7 @@ def test_a_role_page_lists_the_departments_and_only_its_own_departments_roles(pr
     )
     edit(project / "roles/vip-hostess.yaml", '"TODO: VIP专员"', "VIP接待员")
     edit(project / "roles/vip-hostess.yaml", '"TODO: VIP Specialist"', "VIP Hostess")
+    edit(project / "roles/vip-hostess.yaml", '"TODO: SVC-P2-001"', "SVC-P2-002")
     assert cli("build", "--root", project).code == 0
     html = project / "output/html"
     departments = {
@@ -291,6 +293,7 @@ def test_a_large_department_lists_the_roles_around_the_page_in_its_sidebar(proje
     for i, role_id in enumerate(ids[1:], 1):
         text = source.replace("id: vip-specialist", f"id: {role_id}")
         text = text.replace("number: VIP-JD-001", f"number: VIP-JD-1{i:02d}")
+        text = text.replace("job_code: SVC-P2-001", f"job_code: SVC-P2-1{i:02d}")
         text = text.replace("zh: VIP专员", f"zh: VIP专员{i:02d}")
         (project / f"roles/{role_id}.yaml").write_text(text, encoding="utf-8")
     assert cli("build", "--root", project).code == 0

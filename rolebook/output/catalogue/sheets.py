@@ -17,6 +17,7 @@ from typing import Protocol
 from rolebook.model.scalars import Choice
 from rolebook.model.schema import (
     Acknowledgement,
+    Competency,
     DocumentControl,
     Posting,
     Principle,
@@ -203,10 +204,11 @@ class QualificationsSheet:
 class EntriesSheet:
     """A sheet of a list of entries (revisions, principles…): role, position, each field."""
 
-    def __init__(self, section: str, cls: type, wide: tuple[str, ...]):
+    def __init__(self, section: str, cls: type, wide: tuple[str, ...], only: tuple[str, ...] = ()):
         self.name = self.section = section
         self.cls = cls
-        self.fields = tuple(field_column(cls, f.name, wide=f.name in wide) for f in fields(cls))
+        names = only or tuple(f.name for f in fields(cls))  # `only`: the fields a file writes
+        self.fields = tuple(field_column(cls, name, wide=name in wide) for name in names)
         self.doc = f"{section_doc(section)} A row per entry."
         self.columns: tuple[Column, ...] = (ROLE, position_column(), *self.fields)
 
@@ -292,6 +294,7 @@ LIST_SHEETS: tuple[ListSheet, ...] = (
     TextsSheet("duties"),
     QualificationsSheet(),
     WorkflowSheet(),
+    EntriesSheet("competencies", Competency, (), ("ref", "level")),
     EntriesSheet("principles", Principle, ("rule",)),
     TextsSheet("precautions"),
     EntriesSheet("revision_history", Revision, ("changes",)),

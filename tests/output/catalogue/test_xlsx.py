@@ -45,6 +45,7 @@ def test_the_sheets_are_the_read_me_the_roles_and_one_per_list(content):
         "duties",
         "qualifications",
         "workflow",
+        "competencies",
         "principles",
         "precautions",
         "revision_history",
