@@ -24,7 +24,11 @@ if TYPE_CHECKING:
 def posting_role(role: Role) -> Role:
     """Returns what a posting shows of `role`: the role without the personal requirements the
     compliance rules flag."""
-    personal = [line for line in role.qualifications.personal if not compliance.findings(line)]
+    personal = [
+        line
+        for line in role.qualifications.personal
+        if not isinstance(line, str) or not compliance.findings(line)
+    ]
     return dataclasses.replace(
         role, qualifications=dataclasses.replace(role.qualifications, personal=personal)
     )

@@ -202,7 +202,8 @@ def _value(hint, doc: str, path: tuple, values: dict):
     if path in values:
         return values[path]
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        return None
+        text, *other = typing.get_args(hint)  # a Line: a text, or a reference not asked for
+        return _value(text, doc, path, values) if type(None) not in other else None
     if typing.get_origin(hint) is list:
         item = _value(typing.get_args(hint)[0], doc, path + (0,), values)
         return [] if item is None else [item]

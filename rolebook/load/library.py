@@ -1,5 +1,5 @@
-"""The library: items written once in library/*.yaml (work principles, competencies) that roles
-refer to by id.
+"""The library: items written once in library/*.yaml (work principles, competencies, standard
+qualifications, safety rules) that roles refer to by id.
 
 `read` reads every library file (the load keeps them in the project); `resolved_roles` returns
 the roles with each reference replaced by the item it names, as if written in the role, which is
@@ -20,7 +20,17 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rolebook.load.files import LIBRARY_DIR, scan_roles
 from rolebook.load.reader import Reading
-from rolebook.model.schema import Competency, Library, LibraryCompetency, Principle, Role
+from rolebook.model.schema import (
+    Competency,
+    Library,
+    LibraryCompetency,
+    LibraryRef,
+    LibraryText,
+    Line,
+    Principle,
+    Qualifications,
+    Role,
+)
 
 if TYPE_CHECKING:
     from rolebook.load.project import Project
@@ -46,10 +56,28 @@ def _listed(section: str) -> Callable[[Role], Iterator[tuple[tuple, str]]]:
     return references
 
 
+def _qualifications(role: Role) -> Iterator[tuple[tuple, str]]:
+    """Returns the references among a role's qualification lines, of every part."""
+    for part in QUALIFICATION_PARTS:
+        for i, line in enumerate(getattr(role.qualifications, part)):
+            if isinstance(line, LibraryRef):
+                yield ("qualifications", part, i, "ref"), line.ref
+
+
+def _precautions(role: Role) -> Iterator[tuple[tuple, str]]:
+    """Returns the references among a role's precautions."""
+    for i, line in enumerate(role.precautions):
+        if isinstance(line, LibraryRef):
+            yield ("precautions", i, "ref"), line.ref
+
+
 KINDS = (
     Kind("principles", "principle", _listed("principles")),
     Kind("competencies", "competency", _listed("competencies")),
+    Kind("qualifications", "standard qualification", _qualifications),
+    Kind("safety_rules", "safety rule", _precautions),
 )
+QUALIFICATION_PARTS = tuple(f.name for f in dataclasses.fields(Qualifications))
 
 
 def read(root: Path, read_file) -> list[Reading[Library]]:
@@ -77,16 +105,29 @@ def resolved_roles(project: Project) -> list[Role]:
 
 
 def resolved(role: Role, found: dict[str, dict]) -> Role:
-    """Returns `role` with each principle and competency that refers to the library filled in
-    from the library's item (kept as it is if the id is unknown: check reports it)."""
-    if not any(p.ref for p in role.principles) and not role.competencies:
+    """Returns `role` with each principle, competency, qualification line and precaution that
+    refers to the library filled in from the library's item (kept as it is if the id is
+    unknown: check reports it)."""
+    if not any(next(kind.references(role), None) for kind in KINDS):
         return role
-    principles = found["principles"]
+    principles, texts = found["principles"], found["qualifications"]
+    parts = {p: _lines(getattr(role.qualifications, p), texts) for p in QUALIFICATION_PARTS}
     return dataclasses.replace(
         role,
         principles=[_principle(principles.get(p.ref), p) for p in role.principles],
         competencies=[_competency(found["competencies"].get(c.ref), c) for c in role.competencies],
+        qualifications=Qualifications(**parts),
+        precautions=_lines(role.precautions, found["safety_rules"]),
     )
+
+
+def _lines(lines: list[Line], texts: dict[str, LibraryText]) -> list[Line]:
+    """Returns `lines` with each reference replaced by the library's text it names (kept as it
+    is if the id is unknown: check reports it)."""
+    return [
+        texts[line.ref].text if isinstance(line, LibraryRef) and line.ref in texts else line
+        for line in lines
+    ]
 
 
 def _principle(item, principle: Principle) -> Principle:

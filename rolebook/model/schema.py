@@ -13,7 +13,7 @@ templates to it.
 from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
-from typing import Annotated, get_args, get_type_hints
+from typing import Annotated, TypeAlias, get_args, get_type_hints
 
 from rolebook.model.scalars import (
     Choice,
@@ -152,15 +152,28 @@ class Reporting:
 
 
 @dataclass(frozen=True)
-class Qualifications:
-    """What a holder of the role must bring (任职资格)."""
+class LibraryRef:
+    """A line that names a text of library/ (a standard qualification, a safety rule) to print
+    in its place, as if written here."""
 
-    education: list[Text] = doc("Education background (教育背景).", default_factory=list)
-    training: list[Text] = doc("Training received (培训经历).", default_factory=list)
-    experience: list[Text] = doc("Work experience (经验).", default_factory=list)
-    skills: list[Text] = doc("Skills and techniques (技能技巧).", default_factory=list)
-    attitude: list[Text] = doc("Attitude (态度).", default_factory=list)
-    personal: list[Text] = doc("Personal requirements (自身条件).", default_factory=list)
+    ref: GridId = doc("The id of the library's text, e.g. professional-ethics.")
+
+
+# A line of qualifications or precautions: a text, or `ref: <id>` naming one in library/.
+Line: TypeAlias = Text | LibraryRef
+
+
+@dataclass(frozen=True)
+class Qualifications:
+    """What a holder of the role must bring (任职资格); a line may be `- ref: <id>` naming a
+    standard qualification in library/."""
+
+    education: list[Line] = doc("Education background (教育背景).", default_factory=list)
+    training: list[Line] = doc("Training received (培训经历).", default_factory=list)
+    experience: list[Line] = doc("Work experience (经验).", default_factory=list)
+    skills: list[Line] = doc("Skills and techniques (技能技巧).", default_factory=list)
+    attitude: list[Line] = doc("Attitude (态度).", default_factory=list)
+    personal: list[Line] = doc("Personal requirements (自身条件).", default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -246,6 +259,15 @@ class LibraryPrinciple:
 
 
 @dataclass(frozen=True)
+class LibraryText:
+    """A text written once (a standard qualification, a safety rule) that roles print in a
+    list by naming its id."""
+
+    id: GridId = doc("The text's id, which roles give as `ref`, e.g. professional-ethics.")
+    text: Text = doc("The text, as the roles print it.")
+
+
+@dataclass(frozen=True)
 class ProficiencyLevel:
     """One level of a library competency: its number and what a person at it does."""
 
@@ -274,6 +296,16 @@ class Library:
     competencies: list[LibraryCompetency] = doc(
         "Competencies (能力要求) with proficiency levels; a role lists one as `- ref: <id>` "
         "with the `level` it requires.",
+        default_factory=list,
+    )
+    qualifications: list[LibraryText] = doc(
+        "Standard qualifications (任职资格), each with an id; a line of any list under a role's "
+        "`qualifications` may be `- ref: <id>`.",
+        default_factory=list,
+    )
+    safety_rules: list[LibraryText] = doc(
+        "Safety rules (安全规定), each with an id; a line of a role's `precautions` may be "
+        "`- ref: <id>`.",
         default_factory=list,
     )
 
@@ -343,7 +375,10 @@ class Role:
     principles: list[Principle] = section(
         "Work principles (工作原则), each a name and a rule.", list
     )
-    precautions: list[Text] = section("Precautions (注意事项).", list)
+    precautions: list[Line] = section(
+        "Precautions (注意事项); a line may be `- ref: <id>` naming a safety rule in library/.",
+        list,
+    )
     organisation: GridId = doc(
         "The organisation or site the role belongs to: the id of one of the organisations in "
         "handbook.yaml; each organisation has its own org chart.",
