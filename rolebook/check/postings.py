@@ -43,7 +43,7 @@ def _posted_texts(role: Role) -> Iterator[tuple[tuple, str]]:
     for f in dataclasses.fields(Qualifications):
         lines = getattr(role.qualifications, f.name)
         for i, line in enumerate(lines):
-            if line in getattr(shown, f.name):
+            if isinstance(line, str) and line in getattr(shown, f.name):
                 yield ("qualifications", f.name, i), line
 
 

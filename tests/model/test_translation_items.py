@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rolebook.check import gather
+from rolebook.model.schema import Library, LibraryText
 from rolebook.model.translations import (
     Translation,
     count_chinese,
@@ -88,3 +89,14 @@ def test_the_handbooks_items_add_the_departments_and_the_positions_outside_it():
 
 def test_chinese_characters_are_counted_but_not_punctuation_or_latin_letters():
     assert count_chinese("VIP专员：Specialist，“2023-”") == 2
+
+
+def test_a_library_files_standard_qualifications_and_safety_rules_are_items_too():
+    shelf = Library(
+        qualifications=[LibraryText("professional-ethics", "良好的敬业精神和职业道德操守。")],
+        safety_rules=[LibraryText("fire-exits", "保持安全出口畅通。")],
+    )
+    assert role_items(shelf) == {
+        "qualifications[0].text": (("qualifications", 0, "text"), "良好的敬业精神和职业道德操守。"),
+        "safety_rules[0].text": (("safety_rules", 0, "text"), "保持安全出口畅通。"),
+    }

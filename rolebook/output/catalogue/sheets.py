@@ -39,6 +39,7 @@ from rolebook.output.catalogue.table import (
     Table,
     cell_text,
     field_column,
+    line_of,
     names_of,
     names_text,
     ordered,
@@ -162,11 +163,13 @@ class TextsSheet:
 
     def rows(self, role: Role) -> Iterator[tuple]:
         for number, text in enumerate(getattr(role, self.section), 1):
-            yield role.id, number, text
+            yield role.id, number, cell_text(text)
 
     def value(self, cells: Cells, table: Table, rows: list[Row]) -> object:
         texts = [cells.value(table, row, self.text) for row in ordered(rows, cells, table)]
-        return INVALID if INVALID in texts else texts
+        if INVALID in texts:
+            return INVALID
+        return [line_of(text) for text in texts] if self.section == "precautions" else texts
 
 
 class QualificationsSheet:
@@ -189,7 +192,7 @@ class QualificationsSheet:
     def rows(self, role: Role) -> Iterator[tuple]:
         for part in self.parts:
             for number, text in enumerate(getattr(role.qualifications, part), 1):
-                yield role.id, part, number, text
+                yield role.id, part, number, cell_text(text)
 
     def value(self, cells: Cells, table: Table, rows: list[Row]) -> object:
         found: dict[str, list] = {part: [] for part in self.parts}
@@ -197,7 +200,7 @@ class QualificationsSheet:
             values = parsed(cells, table, row, (self.part, self.text))
             if values is None:
                 return INVALID
-            found[values["part"]].append(values["text"])
+            found[values["part"]].append(line_of(values["text"]))
         return Qualifications(**found)
 
 
