@@ -235,7 +235,12 @@ def outcome(loaded: Project) -> tuple:
 
 # What every load reads itself after the roles (which may come from the cache): the library and
 # the pay bands. (The settings it reads first.)
-AFTER_ROLES = ["library/competencies.yaml", "library/principles.yaml", "pay_bands.yaml"]
+AFTER_ROLES = [
+    "library/competencies.yaml",
+    "library/principles.yaml",
+    "library/qualifications.yaml",
+    "pay_bands.yaml",
+]
 
 
 @pytest.fixture

@@ -118,56 +118,55 @@ def test_a_competency_prints_its_name_level_and_what_the_level_asks(project, cli
     assert "能力要求" in page and "按规定流程接待客户" not in page
 
 
-LINES = """\
-qualifications:
-  - id: professional-ethics
-    text: 良好的敬业精神和职业道德操守。
+SAFETY = """\
 safety_rules:
   - id: fire-exits
     text: 保持安全出口畅通，熟悉消防器材的位置和使用方法。
 """
-ATTITUDE = "    - 服务意识强，热情主动，细致耐心，责任心强。\n"
+ETHICS = "    - ref: professional-ethics\n"
 
 
-def with_lines(project, attitude: str = "professional-ethics", rule: str = "fire-exits"):
-    """Writes library/lines.yaml (a standard qualification and a safety rule) and has the
-    specialist refer to them in its attitude and its precautions."""
-    (project / "library/lines.yaml").write_text(LINES, encoding="utf-8")
-    edit(project / SPECIALIST, ATTITUDE, f"{ATTITUDE}    - ref: {attitude}\n")
+def with_safety_rule(project, rule: str = "fire-exits"):
+    """Writes library/safety.yaml (a safety rule) and has the specialist refer to it first
+    among its precautions."""
+    (project / "library/safety.yaml").write_text(SAFETY, encoding="utf-8")
     edit(project / SPECIALIST, "precautions:\n", f"precautions:\n  - ref: {rule}\n")
 
 
 def test_a_qualification_line_and_a_precaution_print_the_librarys_text(project, cli):
-    with_lines(project)
+    # The sample's roles share the line 良好的敬业精神和职业道德操守 (library/qualifications.yaml).
+    with_safety_rule(project)
     assert check(cli, project).code == 0
     assert cli("build", "--root", project, "-q").code == 0
     page = (project / "output/html/vip-specialist.html").read_text(encoding="utf-8")
-    assert page.index("责任心强。") < page.index("良好的敬业精神和职业道德操守。")
+    assert page.index("严守客户秘密。") < page.index("良好的敬业精神和职业道德操守。")
     precautions = page[page.index("注意事项") :]
     assert precautions.index("保持安全出口畅通") < precautions.index("查看其所负责的VIP室日常用品")
     assert "professional-ethics" not in page and "fire-exits" not in page
 
 
 def test_an_unknown_qualification_or_safety_rule_is_an_error_and_the_item_unused(project, cli):
-    with_lines(project, "profesional-ethics", "fire-exit")
+    for role in (SPECIALIST, MANAGER, SUPERVISOR):
+        edit(project / role, ETHICS, "    - ref: profesional-ethics\n")
+    with_safety_rule(project, "fire-exit")
     result = check(cli, project)
-    assert problems(result) == [
+    assert [p for p in problems(result) if p.startswith(SPECIALIST)] == [
         f"{SPECIALIST}:61:12: error: 'profesional-ethics' is not the id of a standard "
         "qualification in library/; did you mean 'professional-ethics'?",
-        f"{SPECIALIST}:119:10: error: 'fire-exit' is not the id of a safety rule in library/; "
+        f"{SPECIALIST}:118:10: error: 'fire-exit' is not the id of a safety rule in library/; "
         "did you mean 'fire-exits'?",
     ]
-    assert [w for w in problems(result, "warning") if "library/lines" in w] == [
-        "library/lines.yaml:2:9: warning: no role refers to the standard qualification "
+    assert [w for w in problems(result, "warning") if "library/" in w] == [
+        "library/qualifications.yaml:6:9: warning: no role refers to the standard qualification "
         "'professional-ethics'; use it or delete it",
-        "library/lines.yaml:5:9: warning: no role refers to the safety rule 'fire-exits'; use "
+        "library/safety.yaml:2:9: warning: no role refers to the safety rule 'fire-exits'; use "
         "it or delete it",
     ]
 
 
 def test_a_line_that_is_a_mapping_of_other_keys_is_still_a_text_with_a_colon(project, cli):
-    edit(project / SPECIALIST, ATTITUDE, f"{ATTITUDE}    - 要求: 本科\n")
+    edit(project / SPECIALIST, ETHICS, f"{ETHICS}    - 要求: 本科\n")
     assert problems(check(cli, project))[0].startswith(
-        f"{SPECIALIST}:61:9: error: ASCII colon ': ' after '要求' makes YAML read the text as "
+        f"{SPECIALIST}:62:9: error: ASCII colon ': ' after '要求' makes YAML read the text as "
         "'key: value'"
     )

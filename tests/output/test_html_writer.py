@@ -16,6 +16,7 @@ from readback import snapshot
 from ruamel.yaml import YAML
 
 from rolebook.check.gather import load
+from rolebook.load import library
 
 
 class Links(HTMLParser):
@@ -87,8 +88,9 @@ def json_ld_of(html: str) -> dict:
 
 def test_each_role_page_describes_the_role_as_a_schema_org_occupation(built):
     """Each role page carries schema.org Occupation JSON-LD: its name, description (summary),
-    responsibilities (duties) and qualifications, from the role as written."""
-    for role in load(REPO).roles:
+    responsibilities (duties) and qualifications, from the role as written (a line naming the
+    library as the library's text)."""
+    for role in library.resolved_roles(load(REPO)):
         data = json_ld_of((built / f"html/{role.id}.html").read_text(encoding="utf-8"))
         q = role.qualifications
         assert data == {
