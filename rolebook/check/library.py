@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from rolebook.check import rules
+from rolebook.check import compliance, rules
 from rolebook.load.library import KINDS, Kind, items
 from rolebook.model.errors import WARNING, Diagnostic
 from rolebook.model.scalars import closest
@@ -83,5 +83,26 @@ def items_are_used(project: Project) -> Iterator[Diagnostic]:
                     yield reading.diagnostic(where, message, WARNING)
 
 
+def shared_requirements_that_may_discriminate(project: Project) -> Iterator[Diagnostic]:
+    """Yields a warning for each standard qualification that matches a rule of
+    rolebook.compliance, at the library's text: every role naming it prints it, and none can
+    acknowledge it for the others."""
+    for reading in project.library:
+        for i, item in enumerate(reading.value.qualifications if reading.value else []):
+            for rule, clauses in compliance.findings(item.text):
+                quoted = "', '".join(clauses)
+                yield reading.diagnostic(
+                    rules._locate(reading, ("qualifications", i, "text"), clauses[0]),
+                    f"requirement on {rule.topic} ('{quoted}'): {rule.reason}; reword this "
+                    "standard qualification, or write the line out in the roles that keep it",
+                    WARNING,
+                )
+
+
 # Before unmapped_text, whose warnings close the list.
-rules.CHECKS[-1:-1] = [references_are_known, levels_are_defined, items_are_used]
+rules.CHECKS[-1:-1] = [
+    references_are_known,
+    levels_are_defined,
+    items_are_used,
+    shared_requirements_that_may_discriminate,
+]

@@ -170,3 +170,15 @@ def test_a_line_that_is_a_mapping_of_other_keys_is_still_a_text_with_a_colon(pro
         f"{SPECIALIST}:62:9: error: ASCII colon ': ' after '要求' makes YAML read the text as "
         "'key: value'"
     )
+
+
+def test_a_standard_qualification_that_may_discriminate_is_a_warning_at_the_library(project, cli):
+    edit(project / "library/qualifications.yaml", "职业道德操守。", "职业道德操守，年龄35岁以下。")
+    result = check(cli, project)
+    assert result.code == 0
+    assert [w for w in problems(result, "warning") if w.startswith("library/")] == [
+        "library/qualifications.yaml:7:26: warning: requirement on age ('年龄35岁以下'): an age "
+        "limit excludes applicants regardless of ability; anti-discrimination rules in "
+        "employment law allow one only where the job requires it; reword this standard "
+        "qualification, or write the line out in the roles that keep it"
+    ]
