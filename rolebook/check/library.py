@@ -47,12 +47,10 @@ def levels_are_defined(project: Project) -> Iterator[Diagnostic]:
     competencies = items(project.library, "competencies")
     for _, reading, role in rules._roles(project):
         for i, required in enumerate(role.competencies):
-            known = (
-                [lv.level for lv in competencies[required.ref].levels]
-                if (required.ref in competencies)
-                else None
-            )
-            if known is not None and required.level not in known:
+            if required.ref not in competencies:
+                continue  # references_are_known reports it
+            known = [lv.level for lv in competencies[required.ref].levels]
+            if required.level not in known:
                 yield reading.diagnostic(
                     reading.at(("competencies", i, "level")),
                     f"the competency '{required.ref}' has no level {required.level}; "
