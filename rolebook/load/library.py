@@ -97,11 +97,16 @@ def items(readings: list[Reading[Library]], kind: str) -> dict[str, Any]:
     return found
 
 
+def found(project: Project) -> dict[str, dict[str, Any]]:
+    """Returns the library's items by id, by kind (the Library field that holds them)."""
+    return {kind.field: items(project.library, kind.field) for kind in KINDS}
+
+
 def resolved_roles(project: Project) -> list[Role]:
     """Returns the project's roles as the documents print them: each reference to the library
     replaced by the item it names."""
-    found = {kind.field: items(project.library, kind.field) for kind in KINDS}
-    return [resolved(role, found) for role in project.roles]
+    library = found(project)
+    return [resolved(role, library) for role in project.roles]
 
 
 def resolved(role: Role, found: dict[str, dict]) -> Role:
