@@ -61,10 +61,15 @@ def filled_role(role_id: str, text: Callable[[FieldPath], str], when: str = "tim
     def record(schema: type, made: dict) -> dict:
         if schema is WorkflowEntry:
             made.pop("period" if when == "time" else "time")
+        if schema is Role:
+            made.pop(_LIBRARY_ONLY)
         return made
 
     return walk(Role, leaf, lambda item: [item], record)
 
+
+# A competency names a library item and writes no text of its own: a made-up one names none.
+_LIBRARY_ONLY = "competencies"
 
 _FIXED = {
     Pattern: lambda k: "1.10",
@@ -88,6 +93,8 @@ def role_values(role_id: str, texts: st.SearchStrategy[str]) -> st.SearchStrateg
         return _VALID[type(kind)](kind)
 
     def record(schema: type, made: dict):
+        if schema is Role:
+            made.pop(_LIBRARY_ONLY)
         required = {k: v for k, v in made.items() if _required(schema, k)}
         optional = {k: v for k, v in made.items() if not _required(schema, k)}
         if schema is WorkflowEntry:  # a time window or a named period, never both

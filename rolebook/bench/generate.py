@@ -114,6 +114,8 @@ class Generator:
         }
         role["department"] = f"{zh_region}{sample['department']}"
         role["document_control"] = {**sample["document_control"], "number": f"JD-{i + 1:05d}"}
+        if sample.get("job_code"):  # job codes are unique too: the sample's, numbered per role
+            role["job_code"] = f"{sample['job_code']}-{i + 1:05d}"
         if revision:
             role["summary"] = f"{sample['summary']}（第{revision}次修订）"
         role["reporting"] = {
@@ -143,11 +145,15 @@ class Generator:
 
     def vary(self, rng: random.Random, items: list[str]) -> list[str]:
         """Returns `items` reordered, some reworded, and one dropped or one added."""
-        items = [self.reword(rng, item) for item in rng.sample(items, len(items))]
+        # A line naming the library (`ref: <id>`, a mapping) is moved but kept as it is.
+        items = [
+            self.reword(rng, item) if isinstance(item, str) else item
+            for item in rng.sample(items, len(items))
+        ]
         if len(items) > 2 and rng.random() < 0.3:
             items.pop()
-        elif items and rng.random() < 0.3:
-            items.append(items[0].rstrip("。") + "，" + rng.choice(ADDITIONS))
+        elif isinstance(first := items[0] if items else None, str) and rng.random() < 0.3:
+            items.append(first.rstrip("。") + "，" + rng.choice(ADDITIONS))
         return items
 
     def reword(self, rng: random.Random, text: str) -> str:

@@ -98,7 +98,18 @@ def role_parts(role: dict, layout: str) -> list:
         "rows": _section_rows,
         "headings": _headings,
         "bullets": _english,
-    }[layout](role)
+    }[layout](_written(role))
+
+
+def _written(role: dict) -> dict:
+    """Returns `role` without the lines that name the library (`ref: <id>`): a Word job
+    description written outside the handbook has only its own text."""
+    qualifications = {
+        key: [line for line in lines if isinstance(line, str)]
+        for key, lines in role.get("qualifications", {}).items()
+    }
+    precautions = [line for line in role.get("precautions", []) if isinstance(line, str)]
+    return {**role, "qualifications": qualifications, "precautions": precautions}
 
 
 def _numbered(items: list[str], style: str = "{n}、{text}") -> list[str]:

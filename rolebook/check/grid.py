@@ -61,6 +61,17 @@ def _not_in(key: str, value: str, where: str, known: list[str]) -> str:
     return f"{message} ({', '.join(known)}); write one of them or declare it there"
 
 
+def unique_job_codes(project: Project) -> Iterator[Diagnostic]:
+    """Yields an error for each role that reuses another role's job code, naming both files."""
+    return rules._unique(
+        project,
+        ("job_code",),
+        lambda role: role.job_code,
+        "job code",
+        "give each role a code of its own",
+    )
+
+
 def position_lines_name_positions(project: Project) -> Iterator[Diagnostic]:
     """Yields an error for a position line whose position is not an external position, or
     whose boss is neither an external position nor a role id."""
@@ -153,6 +164,7 @@ def pay_bands_fit_the_grid(project: Project) -> Iterator[Diagnostic]:
 # Before unmapped_text, whose warnings close the list.
 rules.CHECKS[-1:-1] = [
     placed_in_the_handbook,
+    unique_job_codes,
     position_lines_name_positions,
     promotion_goes_up,
     pay_bands_fit_the_grid,

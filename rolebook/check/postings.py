@@ -24,7 +24,11 @@ if TYPE_CHECKING:
 def posting_role(role: Role) -> Role:
     """Returns what a posting shows of `role`: the role without the personal requirements the
     compliance rules flag."""
-    personal = [line for line in role.qualifications.personal if not compliance.findings(line)]
+    personal = [
+        line
+        for line in role.qualifications.personal
+        if not isinstance(line, str) or not compliance.findings(line)
+    ]
     return dataclasses.replace(
         role, qualifications=dataclasses.replace(role.qualifications, personal=personal)
     )
@@ -39,7 +43,7 @@ def _posted_texts(role: Role) -> Iterator[tuple[tuple, str]]:
     for f in dataclasses.fields(Qualifications):
         lines = getattr(role.qualifications, f.name)
         for i, line in enumerate(lines):
-            if line in getattr(shown, f.name):
+            if isinstance(line, str) and line in getattr(shown, f.name):
                 yield ("qualifications", f.name, i), line
 
 

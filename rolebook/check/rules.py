@@ -135,15 +135,15 @@ def unique_document_numbers(project: Project) -> Iterator[Diagnostic]:
 
 def _unique(project: Project, path: tuple, value, what: str, fix: str) -> Iterator[Diagnostic]:
     """Yields an error at each file whose `value(role)` an earlier file already has, naming
-    every file that has it (the copy and the original alike)."""
+    every file that has it (the copy and the original alike); an empty value is no value."""
     places: dict[str, list[str]] = {}
     for file, reading, role in _roles(project):
-        if not is_placeholder(key := value(role)):
+        if (key := value(role)) and not is_placeholder(key):
             places.setdefault(key, []).append(f"{file}:{reading.at(path)[0]}")
     seen: set[str] = set()
     for _, reading, role in _roles(project):
         key = value(role)
-        if key in seen and not is_placeholder(key):
+        if key in places and key in seen:
             where = _listed(places[key])
             yield _diagnostic(reading, path, f"{what} '{key}' is used by {where}; {fix}")
         seen.add(key)

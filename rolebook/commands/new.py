@@ -120,8 +120,8 @@ def new_role(root: Path, role_id: str, base: str = "", date: dt.date | None = No
 
 def copied(source: Source, role_id: str, number: str, date: dt.date, language: str) -> str:
     """Returns the text of `source` as a new role: new id and number, version 1.0, a draft with
-    a fresh revision history and its posting closed, and its titles marked TODO until they are
-    renamed."""
+    a fresh revision history and its posting closed, and its titles and job code marked TODO
+    until they are renamed."""
     role = source.role
     history = history_node(source)
     entry = {
@@ -137,6 +137,8 @@ def copied(source: Source, role_id: str, number: str, date: dt.date, language: s
         *set_scalar(source, role_id, "id"),
         *set_scalar(source, f"{PLACEHOLDER}: {role.title.zh}", "title", "zh"),
         *set_scalar(source, f"{PLACEHOLDER}: {role.title.en}", "title", "en"),
+        # Job codes are unique like numbers, but follow the house's scheme: HR gives the new one.
+        *set_scalar(source, f"{PLACEHOLDER}: {role.job_code}", "job_code"),
         *set_scalar(source, number, "document_control", "number"),
         *set_scalar(source, "1.0", "document_control", "version"),
         *set_scalar(source, "draft", "document_control", "status"),
@@ -200,7 +202,8 @@ def _value(hint, doc: str, path: tuple, values: dict):
     if path in values:
         return values[path]
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
-        return None
+        text, *other = typing.get_args(hint)  # a Line: a text, or a reference not asked for
+        return _value(text, doc, path, values) if type(None) not in other else None
     if typing.get_origin(hint) is list:
         item = _value(typing.get_args(hint)[0], doc, path + (0,), values)
         return [] if item is None else [item]

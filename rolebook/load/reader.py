@@ -438,7 +438,8 @@ class _Shape:
     mapping of any keys to `values` (a dict), or a mapping onto the dataclass `schema` with the
     shape of each of its `fields`. `what` describes
     the value in messages; `required` names the fields that have no default; `optional` says
-    whether the model's value may be None."""
+    whether the model's value may be None; `or_mapping` is the dataclass a scalar may be
+    written as instead (the union of a kind and a dataclass)."""
 
     what: str
     kind: Kind | None = None
@@ -448,6 +449,8 @@ class _Shape:
     values: _Shape | None = None
     required: frozenset[str] = frozenset()
     optional: bool = False
+    # A scalar that may instead be a mapping of this shape (a line or `ref: <id>`).
+    or_mapping: _Shape | None = None
 
 
 @cache
@@ -459,7 +462,10 @@ def _shape(hint) -> _Shape:
     """
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
-        shape = _shape(next(a for a in typing.get_args(hint) if a is not type(None)))
+        scalar, *other = (a for a in typing.get_args(hint) if a is not type(None))
+        shape = _shape(scalar)
+        if other:  # a text or a mapping (Line): the first is a kind, the second a dataclass
+            return dataclasses.replace(shape, or_mapping=_shape(other[0]))
         return dataclasses.replace(shape, optional=True)
     if origin is typing.Annotated:
         kind = hint.__metadata__[0]
@@ -485,7 +491,7 @@ def _shape(hint) -> _Shape:
 @cache
 def _keys_of(shape: _Shape) -> frozenset[str]:
     """Returns every key a file of `shape` may hold, at any depth."""
-    inner = shape.item or shape.values
+    inner = shape.item or shape.values or shape.or_mapping
     if inner is not None:
         return _keys_of(inner)
     nested = (_keys_of(inner) for inner in shape.fields.values())
@@ -528,11 +534,21 @@ class _Walker:
             return INVALID
         if node.tag == _NULL and isinstance(node, ScalarNode):
             return [] if shape.item is not None else None
+        if shape.or_mapping is not None and self._is_mapping_of(node, shape.or_mapping):
+            return self._mapping(node, shape.or_mapping, path)
         if shape.kind is not None:
             return self._scalar(node, shape, path)
         if shape.item is not None:
             return self._sequence(node, shape, path)
         return self._mapping(node, shape, path)
+
+    @staticmethod
+    def _is_mapping_of(node: Node, shape: _Shape) -> bool:
+        """Returns whether `node` is a mapping whose keys are all fields of `shape`: else a
+        mapping where a text goes is a text with a colon in it (see _colon_in_text)."""
+        if not isinstance(node, MappingNode):
+            return False
+        return all(isinstance(k, ScalarNode) and k.value in shape.fields for k, _ in node.value)
 
     def _wrong_type(self, node: Node, shape: _Shape, path: Path) -> _Invalid:
         got = {ScalarNode: "a text", SequenceNode: "a list"}.get(type(node), "a mapping")
@@ -720,6 +736,8 @@ def restored(path: str, text: str, data: dict, schema: type[T]) -> Reading[T]:
 def _to_data(value, shape: _Shape):
     if value is None:
         return None
+    if shape.or_mapping is not None and dataclasses.is_dataclass(value):
+        return _to_data(value, shape.or_mapping)  # a list: a text is a str
     if shape.kind is not None:
         if isinstance(value, bool):  # a switch: the words it is written with
             return "true" if value else "false"
@@ -755,6 +773,9 @@ def _decoder(shape: _Shape) -> Callable[[object], object]:
                 return _not_a(shape, data)
             return schema(*[field(d) for field, d in zip(fields, data, strict=True)])
 
+    if shape.or_mapping is not None:
+        scalar, mapping = decode, _decoder(shape.or_mapping)
+        return lambda data: mapping(data) if type(data) is list else scalar(data)
     if not shape.optional:
         return decode
     return lambda data: None if data is None else decode(data)

@@ -512,6 +512,8 @@ def _mapping_lines(
 
 def _item_lines(item, hint, prefix: str, like: Node | None = None) -> list[str]:
     """Returns the lines of one list item after `prefix` ("  - "), like the item `like`."""
+    if is_dataclass(item):  # a mapping where a text may stand too (a Line's `ref: <id>`)
+        hint = type(item)
     if _is_mapping(hint):
         lines = _mapping_lines(item, _bare(hint), len(prefix), like, entry=True)
         return [prefix + lines[0].lstrip(), *lines[1:]]

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 from rolebook.model.schema import (
     Acknowledgement,
+    Competency,
+    LibraryRef,
     Principle,
     Revision,
     Role,
@@ -34,6 +36,7 @@ SHORT = 24
 KEYS = {
     Revision: lambda r: r.version,
     Principle: lambda p: p.name,
+    Competency: lambda c: c.ref,
     WorkflowEntry: lambda w: str(w.time) if w.time else w.period,
     Acknowledgement: lambda a: f"{a.rule}: {a.text}",
     Unmapped: lambda u: u.source,
@@ -79,7 +82,12 @@ def _lists(old: list, new: list, path: tuple):
     elif path[0] == "reporting":
         yield from _names(old, new, path)
     else:
-        yield from _texts(old, new, path)
+        yield from _texts(list(map(_line, old)), list(map(_line, new)), path)
+
+
+def _line(item) -> str:
+    """Returns a list item as a text: a line naming the library as its file writes it."""
+    return f"ref: {item.ref}" if isinstance(item, LibraryRef) else item
 
 
 def _entries(old: list, new: list, path: tuple, key):

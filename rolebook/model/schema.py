@@ -13,7 +13,7 @@ templates to it.
 from __future__ import annotations
 
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
-from typing import Annotated, get_args, get_type_hints
+from typing import Annotated, TypeAlias, get_args, get_type_hints
 
 from rolebook.model.scalars import (
     Choice,
@@ -152,15 +152,28 @@ class Reporting:
 
 
 @dataclass(frozen=True)
-class Qualifications:
-    """What a holder of the role must bring (任职资格)."""
+class LibraryRef:
+    """A line that names a text of library/ (a standard qualification, a safety rule) to print
+    in its place, as if written here."""
 
-    education: list[Text] = doc("Education background (教育背景).", default_factory=list)
-    training: list[Text] = doc("Training received (培训经历).", default_factory=list)
-    experience: list[Text] = doc("Work experience (经验).", default_factory=list)
-    skills: list[Text] = doc("Skills and techniques (技能技巧).", default_factory=list)
-    attitude: list[Text] = doc("Attitude (态度).", default_factory=list)
-    personal: list[Text] = doc("Personal requirements (自身条件).", default_factory=list)
+    ref: GridId = doc("The id of the library's text, e.g. professional-ethics.")
+
+
+# A line of qualifications or precautions: a text, or `ref: <id>` naming one in library/.
+Line: TypeAlias = Text | LibraryRef
+
+
+@dataclass(frozen=True)
+class Qualifications:
+    """What a holder of the role must bring (任职资格); a line may be `- ref: <id>` naming a
+    standard qualification in library/."""
+
+    education: list[Line] = doc("Education background (教育背景).", default_factory=list)
+    training: list[Line] = doc("Training received (培训经历).", default_factory=list)
+    experience: list[Line] = doc("Work experience (经验).", default_factory=list)
+    skills: list[Line] = doc("Skills and techniques (技能技巧).", default_factory=list)
+    attitude: list[Line] = doc("Attitude (态度).", default_factory=list)
+    personal: list[Line] = doc("Personal requirements (自身条件).", default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -205,6 +218,37 @@ class Principle:
             yield "name", "a principle needs a 'rule' beside its 'name'"
 
 
+# A proficiency level of a library competency, as roles require it (1–4, 1–5…).
+Proficiency = Annotated[
+    str, Pattern(r"[1-9]", "a proficiency level (a whole number from 1 to 9)", "3")
+]
+
+
+@dataclass(frozen=True)
+class Competency:
+    """A competency the role requires: a library competency and the level the role needs. The
+    build prints it with the library's name and that level's description, as if written here."""
+
+    ref: GridId = doc("The id of a competency in library/, e.g. customer-service.")
+    level: Proficiency = doc("The proficiency level the role requires, one the competency defines.")
+    name: Text = doc(
+        "Not written in a role: the build fills it in with the competency's name.", default=""
+    )
+    description: Text = doc(
+        "Not written in a role: the build fills it in with the description of the required level.",
+        default="",
+    )
+
+    def problems(self):
+        """Yields (field, message) for a competency that writes out what the library gives."""
+        for name in ("name", "description"):
+            if getattr(self, name):
+                yield (
+                    name,
+                    f"a competency gives only 'ref' and 'level'; its {name} comes from library/",
+                )
+
+
 @dataclass(frozen=True)
 class LibraryPrinciple:
     """A work principle that roles refer to by its id."""
@@ -215,11 +259,53 @@ class LibraryPrinciple:
 
 
 @dataclass(frozen=True)
+class LibraryText:
+    """A text written once (a standard qualification, a safety rule) that roles print in a
+    list by naming its id."""
+
+    id: GridId = doc("The text's id, which roles give as `ref`, e.g. professional-ethics.")
+    text: Text = doc("The text, as the roles print it.")
+
+
+@dataclass(frozen=True)
+class ProficiencyLevel:
+    """One level of a library competency: its number and what a person at it does."""
+
+    level: Proficiency = doc("The level's number, e.g. 3; the levels of a competency go up by one.")
+    description: Text = doc("What a person at this level does, e.g. 能独立处理客户投诉.")
+
+
+@dataclass(frozen=True)
+class LibraryCompetency:
+    """A competency (能力要求) with its proficiency levels, which roles require at a level."""
+
+    id: GridId = doc("The competency's id, which roles give as `ref`, e.g. customer-service.")
+    name: Text = doc("The competency's name, e.g. 客户服务意识.")
+    description: Text = doc("What the competency is, in a sentence.")
+    levels: list[ProficiencyLevel] = doc("Its proficiency levels, lowest first, e.g. 1 to 4.")
+
+
+@dataclass(frozen=True)
 class Library:
     """A file of library/: items written once that roles refer to by id."""
 
     principles: list[LibraryPrinciple] = doc(
         "Work principles (工作原则), each with an id; a role lists one as `- ref: <id>`.",
+        default_factory=list,
+    )
+    competencies: list[LibraryCompetency] = doc(
+        "Competencies (能力要求) with proficiency levels; a role lists one as `- ref: <id>` "
+        "with the `level` it requires.",
+        default_factory=list,
+    )
+    qualifications: list[LibraryText] = doc(
+        "Standard qualifications (任职资格), each with an id; a line of any list under a role's "
+        "`qualifications` may be `- ref: <id>`.",
+        default_factory=list,
+    )
+    safety_rules: list[LibraryText] = doc(
+        "Safety rules (安全规定), each with an id; a line of a role's `precautions` may be "
+        "`- ref: <id>`.",
         default_factory=list,
     )
 
@@ -280,11 +366,19 @@ class Role:
     reporting: Reporting = section("Reporting lines, promotion path and rotation.", Reporting)
     duties: list[Text] = section("The duties (岗位职责), in order.", list)
     qualifications: Qualifications = section("Qualifications (任职资格).", Qualifications)
+    competencies: list[Competency] = section(
+        "Competencies (能力要求) from library/, each `- ref: <id>` with the `level` required; "
+        "printed with the competency's name and that level's description.",
+        list,
+    )
     workflow: list[WorkflowEntry] = section("The daily workflow (业务流程) by time window.", list)
     principles: list[Principle] = section(
         "Work principles (工作原则), each a name and a rule.", list
     )
-    precautions: list[Text] = section("Precautions (注意事项).", list)
+    precautions: list[Line] = section(
+        "Precautions (注意事项); a line may be `- ref: <id>` naming a safety rule in library/.",
+        list,
+    )
     organisation: GridId = doc(
         "The organisation or site the role belongs to: the id of one of the organisations in "
         "handbook.yaml; each organisation has its own org chart.",
@@ -332,6 +426,8 @@ def filled(value) -> bool:
 
 SECTIONS = tuple(f.name for f in fields(Role) if f.metadata.get("section"))
 SectionName = Annotated[str, Choice(*SECTIONS)]
+# Sections a handbook requires only if its settings say so: competencies need a library.
+UNREQUIRED_SECTIONS = ("competencies",)
 
 
 class SwitchKind(Choice):
@@ -477,8 +573,9 @@ class Settings:
         "The equal-opportunity statement every job posting ends with.", default=""
     )
     required_sections: list[SectionName] = doc(
-        "Role sections that must be present and not empty; `check` fails without them.",
-        default_factory=lambda: list(SECTIONS),
+        "Role sections that must be present and not empty; `check` fails without them. "
+        "Without this key, every section but competencies.",
+        default_factory=lambda: [s for s in SECTIONS if s not in UNREQUIRED_SECTIONS],
     )
     external_positions: list[Text] = doc(
         "Positions outside the handbook (e.g. 总监) that reporting lines, promotion and rotation "

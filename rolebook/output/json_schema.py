@@ -55,7 +55,10 @@ def _type(hint) -> dict:
     """Returns the JSON Schema of a field type; empty values (null) are allowed where optional."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
-        inner = next(a for a in typing.get_args(hint) if a is not type(None))
+        args = typing.get_args(hint)
+        if type(None) not in args:  # a text or a mapping (Line)
+            return {"anyOf": [_type(arg) for arg in args]}
+        inner = next(a for a in args if a is not type(None))
         return {"anyOf": [_type(inner), {"type": "null"}]}
     if origin is typing.Annotated:
         return dict(hint.__metadata__[0].json)

@@ -12,6 +12,7 @@ malformed document (a render traced line by line finds the template line that wr
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import re
@@ -24,8 +25,9 @@ import jinja2.ext
 from jinja2.lexer import Token, TokenStream
 from markupsafe import Markup
 
-from rolebook.load import history
+from rolebook.load import history, library
 from rolebook.load.files import TEMPLATES_DIR
+from rolebook.load.history import Earlier
 from rolebook.load.project import Project
 from rolebook.model import document
 from rolebook.model.errors import LocatedError, RolebookError
@@ -402,7 +404,17 @@ def handbook_context(project: Project) -> dict:
         "ordered_roles": ordered,
         "departments": departments,
         "positions": positions,
-        "changes": history.previous_versions(project),
+        "changes": _resolved(project, history.previous_versions(project)),
+    }
+
+
+def _resolved(project: Project, earlier: dict[str, Earlier]) -> dict[str, Earlier]:
+    """Returns the earlier versions with their references to the library resolved, as the
+    current roles are, so that a redline shows what changed in print (by today's library)."""
+    items = library.found(project)
+    return {
+        role_id: dataclasses.replace(e, role=library.resolved(e.role, items))
+        for role_id, e in earlier.items()
     }
 
 

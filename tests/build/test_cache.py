@@ -103,6 +103,7 @@ def test_a_new_role_rebuilds_the_pages_that_named_it_before_it_existed(project):
     text = (project / "roles" / "vip-department-supervisor.yaml").read_text(encoding="utf-8")
     text = text.replace("id: vip-department-supervisor", "id: vip-desk-lead")
     text = text.replace("  reports_to:\n    - vip-department-manager", "  reports_to:\n    - 总监")
+    text = text.replace("job_code: MGT-M1-001", "job_code: MGT-M1-002")
     (project / "roles" / "vip-desk-lead.yaml").write_text(
         text.replace("number: VIP-JD-003", "number: VIP-JD-009"), encoding="utf-8"
     )
@@ -234,7 +235,12 @@ def outcome(loaded: Project) -> tuple:
 
 # What every load reads itself after the roles (which may come from the cache): the library and
 # the pay bands. (The settings it reads first.)
-AFTER_ROLES = ["library/principles.yaml", "pay_bands.yaml"]
+AFTER_ROLES = [
+    "library/competencies.yaml",
+    "library/principles.yaml",
+    "library/qualifications.yaml",
+    "pay_bands.yaml",
+]
 
 
 @pytest.fixture
@@ -417,6 +423,20 @@ def test_a_library_item_changed_rebuilds_exactly_the_roles_that_use_it(project):
     edit(library, "并在最短期内加以解决", "并在最短时间内加以解决")  # diligence
     assert build(project) == pages("vip-specialist", "vip-department-manager") | ASSEMBLED
     assert "最短时间内" in (project / "output/html/vip-department-manager.html").read_text()
+    assert snapshot(project / "output") == clean_build(project)
+
+
+def test_a_competency_level_changed_rebuilds_exactly_the_roles_that_require_it(project):
+    # The manager requires customer-service at level 4, the supervisor at 3, the specialist at 2.
+    build(project)
+    library = project / "library/competencies.yaml"
+    edit(library, "指导下属提高服务质量", "指导下属提高服务水平")  # level 4
+    assert build(project) == pages("vip-department-manager") | ASSEMBLED
+    assert (
+        "指导下属提高服务水平" in (project / "output/html/vip-department-manager.html").read_text()
+    )
+    edit(library, "name: 客户服务意识", "name: 客户服务能力")  # every level
+    assert build(project) == pages(*ROLES) | ASSEMBLED
     assert snapshot(project / "output") == clean_build(project)
 
 

@@ -118,7 +118,7 @@ def test_an_acknowledgement_of_a_promotion_that_goes_up_is_a_warning(project, cl
     with (project / SUPERVISOR).open("a", encoding="utf-8") as f:
         f.write(ACKNOWLEDGED)
     assert promotions(check(cli, project)) == [
-        f"{SUPERVISOR}:88:5: warning: nothing to acknowledge: no promotion to "
+        f"{SUPERVISOR}:91:5: warning: nothing to acknowledge: no promotion to "
         "'vip-department-manager' stays at or below this role's grade; delete this entry"
     ]
 
@@ -175,4 +175,12 @@ def test_an_amount_is_a_whole_number(project, cli):
     edit(project / "pay_bands.yaml", "min: 6000", "min: 6k")
     assert problems(check(cli, project)) == [
         "pay_bands.yaml:7:22: error: '6k' is not an amount (a whole number); write it like 8000"
+    ]
+
+
+def test_a_job_code_used_twice_is_an_error_naming_both_files(project, cli):
+    edit(project / SUPERVISOR, "job_code: MGT-M1-001", "job_code: MGT-M2-001")
+    assert problems(check(cli, project)) == [
+        f"{SUPERVISOR}:84:1: error: job code 'MGT-M2-001' is used by both {MANAGER}:79 and "
+        f"{SUPERVISOR}:84; give each role a code of its own"
     ]

@@ -64,7 +64,7 @@ def test_an_entry_of_no_item_is_an_error(translated):
     with (translated / f"{EN}vip-specialist.yaml").open("a", encoding="utf-8") as file:
         file.write("foo:\n  text: x\n")
     assert messages(translated) == [
-        f"{EN}vip-specialist.yaml:217:1: error: unknown item 'foo': roles/vip-specialist.yaml "
+        f"{EN}vip-specialist.yaml:213:1: error: unknown item 'foo': roles/vip-specialist.yaml "
         "has no such text to translate; delete the entry (`rolebook translate` drops it)"
     ]
 

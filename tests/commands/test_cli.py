@@ -168,8 +168,8 @@ def test_bad_settings_are_reported_with_their_position(project, cli):
     assert result.code == 1
     assert result.err.splitlines()[0] == (
         "handbook.yaml:15:5: error: 'dutys' is not one of department, summary, "
-        "revision_history, reporting, duties, qualifications, workflow, principles, precautions; "
-        "did you mean 'duties'?"
+        "revision_history, reporting, duties, qualifications, competencies, workflow, principles, "
+        "precautions; did you mean 'duties'?"
     )
 
 

@@ -64,8 +64,16 @@ def items(role: dict, section: str, ids: dict[str, str]) -> list[str]:
         value = [library.get(p.get("ref"), p) for p in value]
         return [f"{p['name']}|{p['rule']}" for p in value]
     if section in ("qualifications", "reporting"):
-        return [f"{k}|{ids.get(v, v)}" for k, vs in value.items() for v in vs]
+        return [f"{k}|{ids.get(v, v)}" for k, vs in value.items() for v in map(_text, vs)]
     return list(value)
+
+
+def _text(line) -> str:
+    """Returns a line as printed: a reference to a standard qualification, the library's text."""
+    if not isinstance(line, dict):
+        return line
+    shelf = load(REPO / "library/qualifications.yaml")["qualifications"]
+    return next(q["text"] for q in shelf if q["id"] == line["ref"])
 
 
 def compare(sample: list[str], imported: list[str]) -> tuple[int, int]:

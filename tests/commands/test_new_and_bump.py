@@ -108,6 +108,7 @@ def test_new_from_copies_a_role_as_a_fresh_draft(project, cli):
         "+  approved_by:",
         "+    date: 2026-11-28",
         "+    changes: 以 vip-specialist 为基础新建。",
+        '+job_code: "TODO: SVC-P2-001"',
         "+  open: false",
     ]
     assert copy.count("  - version:") == 1
@@ -116,6 +117,8 @@ def test_new_from_copies_a_role_as_a_fresh_draft(project, cli):
         "'title.zh' still holds the placeholder 'TODO: VIP专员'; replace it with the real text "
         "or delete it",
         "'title.en' still holds the placeholder 'TODO: VIP Specialist'; replace it with the real "
+        "text or delete it",
+        "'job_code' still holds the placeholder 'TODO: SVC-P2-001'; replace it with the real "
         "text or delete it",
     ]
 

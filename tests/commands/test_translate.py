@@ -12,7 +12,7 @@ EN = "translations/en/"
 def test_translate_writes_a_todo_entry_for_every_item(project, cli):
     result = cli("translate", "--root", project, "--lang", "en")
     assert result.code == 0
-    assert result.out.splitlines()[-1] == "151 items to translate"
+    assert result.out.splitlines()[-1] == "156 items to translate"
     text = (project / f"{EN}vip-specialist.yaml").read_text(encoding="utf-8")
     assert (
         "duties[4]:\n"
@@ -78,7 +78,7 @@ def test_export_writes_a_row_per_item_with_its_status(translated, cli):
     edit(translated / f"{EN}handbook.yaml", "text: Director\n", "text:\n")
     book = translated / "to-translate.xlsx"
     result = cli("translate", "--root", translated, "--lang", "en", "--export", book)
-    assert result.out == f"wrote {book}: 151 items, 2 to translate or stale\n"
+    assert result.out == f"wrote {book}: 156 items, 2 to translate or stale\n"
     rows = list(load_workbook(book).active.iter_rows(values_only=True))
     assert rows[0] == ("file", "item", "source", "translation", "status")
     assert ("handbook.yaml", "external_positions.总监", "总监", None, "to translate") in rows
@@ -105,7 +105,7 @@ def test_a_translators_workbook_merged_back_fills_the_translation_files(project,
     result = cli("translate", "--root", project, "--lang", "en", "--merge", book)
     assert result.code == 0
     assert result.out.splitlines()[0] == f"merged 2 translations from {book}"
-    assert result.out.splitlines()[-1] == "149 items to translate"
+    assert result.out.splitlines()[-1] == "154 items to translate"
     text = (project / f"{EN}vip-specialist.yaml").read_text(encoding="utf-8")
     assert "summary:\n  source: 5c6f79a8\n  was: 在日常工作中" in text
     assert "  text: In day-to-day work, does the utmost.\n" in text

@@ -180,7 +180,7 @@ def test_line_endings_byte_order_mark_and_a_last_line_without_break_stay():
     new = dataclasses.replace(source.role, precautions=[*source.role.precautions, "最后一条。"])
     out = edited(source, new)
     assert "\r\n  - 最后一条。\r\n# 所属机构" in out
-    assert out.endswith("\r\n  date_posted: 2026-12-01")
+    assert out.endswith("\r\n    level: 2")
     assert "\n" not in out.replace("\r\n", "")
     assert checked_text(source, out).startswith("\ufeff# yaml-language-server")
 

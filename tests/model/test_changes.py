@@ -3,6 +3,7 @@ and the build's link from each role page to the changes since its previous versi
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import shutil
 import zipfile
@@ -18,9 +19,9 @@ from lxml import etree
 from rolebook.build.workers import load_resources
 from rolebook.commands.diff import terminal
 from rolebook.load.reader import read
-from rolebook.model.changes import compare, segments
+from rolebook.model.changes import Change, compare, segments
 from rolebook.model.document import Cell, Document, Para, Section, Span, Table
-from rolebook.model.schema import Role
+from rolebook.model.schema import LibraryRef, Role
 from rolebook.output.writers import WRITERS
 from rolebook.render.markup import parse
 
@@ -332,3 +333,17 @@ def test_the_built_role_page_links_to_its_changes_since_the_previous_version(pro
 def test_a_build_outside_git_has_no_changes_pages(project, cli):
     assert cli("build", "--root", project).code == 0
     assert not (project / "output" / "html" / "changes").exists()
+
+
+def test_a_line_that_comes_to_name_the_library_is_a_change_of_its_text(project):
+    manager = role((project / MANAGER).read_text(encoding="utf-8"))
+    attitude = ["善于协调、沟通。", LibraryRef("professional-ethics")]
+    old = dataclasses.replace(
+        manager, qualifications=dataclasses.replace(manager.qualifications, attitude=attitude[:1])
+    )
+    new = dataclasses.replace(
+        manager, qualifications=dataclasses.replace(manager.qualifications, attitude=attitude)
+    )
+    assert compare(old, new) == [
+        Change("added", ("qualifications", "attitude"), "2", "", "ref: professional-ethics")
+    ]

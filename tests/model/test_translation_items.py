@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rolebook.check import gather
+from rolebook.model.schema import Library, LibraryText
 from rolebook.model.translations import (
     Translation,
     count_chinese,
@@ -57,15 +58,24 @@ def test_a_roles_items_are_its_printed_texts_with_chinese_in_file_order():
     keys = " ".join(items)
     for absent in ("id", "title", "department", "reporting", "number", "date", "version"):
         assert absent + "." not in keys and absent not in items
-    assert len(items) == 53
+    assert len(items) == 52  # its line 良好的敬业精神和职业道德操守 names the library
 
 
 def test_a_library_files_items_are_translated_in_its_own_file():
-    (shelf,) = sample().library
+    competencies, shelf, _ = sample().library
     assert library_name(shelf.path) == "library.principles"
     items = role_items(shelf.value)
     assert items["principles[0].name"] == (("principles", 0, "name"), "保密性原则")
     assert len(items) == 8
+    # A competency's name, description and the description of each level, not its level numbers.
+    assert library_name(competencies.path) == "library.competencies"
+    items = role_items(competencies.value)
+    assert list(items) == [
+        "competencies[0].name",
+        "competencies[0].description",
+        *(f"competencies[0].levels[{i}].description" for i in range(4)),
+    ]
+    assert items["competencies[0].levels[3].description"][1].startswith("制定并改进")
 
 
 def test_the_handbooks_items_add_the_departments_and_the_positions_outside_it():
@@ -79,3 +89,14 @@ def test_the_handbooks_items_add_the_departments_and_the_positions_outside_it():
 
 def test_chinese_characters_are_counted_but_not_punctuation_or_latin_letters():
     assert count_chinese("VIP专员：Specialist，“2023-”") == 2
+
+
+def test_a_library_files_standard_qualifications_and_safety_rules_are_items_too():
+    shelf = Library(
+        qualifications=[LibraryText("professional-ethics", "良好的敬业精神和职业道德操守。")],
+        safety_rules=[LibraryText("fire-exits", "保持安全出口畅通。")],
+    )
+    assert role_items(shelf) == {
+        "qualifications[0].text": (("qualifications", 0, "text"), "良好的敬业精神和职业道德操守。"),
+        "safety_rules[0].text": (("safety_rules", 0, "text"), "保持安全出口畅通。"),
+    }

@@ -16,6 +16,7 @@ from readback import snapshot
 from ruamel.yaml import YAML
 
 from rolebook.check.gather import load
+from rolebook.load import library
 
 
 class Links(HTMLParser):
@@ -87,8 +88,9 @@ def json_ld_of(html: str) -> dict:
 
 def test_each_role_page_describes_the_role_as_a_schema_org_occupation(built):
     """Each role page carries schema.org Occupation JSON-LD: its name, description (summary),
-    responsibilities (duties) and qualifications, from the role as written."""
-    for role in load(REPO).roles:
+    responsibilities (duties) and qualifications, from the role as written (a line naming the
+    library as the library's text)."""
+    for role in library.resolved_roles(load(REPO)):
         data = json_ld_of((built / f"html/{role.id}.html").read_text(encoding="utf-8"))
         q = role.qualifications
         assert data == {
@@ -179,6 +181,7 @@ def test_lang_en_switches_every_label_and_the_titles_to_english(project, cli):
         "reporting",
         "duties",
         "qualifications",
+        "competencies",
         "workflow",
         "principles",
         "precautions",
@@ -256,6 +259,7 @@ def test_a_role_page_lists_the_departments_and_only_its_own_departments_roles(pr
     )
     edit(project / "roles/vip-hostess.yaml", '"TODO: VIP专员"', "VIP接待员")
     edit(project / "roles/vip-hostess.yaml", '"TODO: VIP Specialist"', "VIP Hostess")
+    edit(project / "roles/vip-hostess.yaml", '"TODO: SVC-P2-001"', "SVC-P2-002")
     assert cli("build", "--root", project).code == 0
     html = project / "output/html"
     departments = {
@@ -291,6 +295,7 @@ def test_a_large_department_lists_the_roles_around_the_page_in_its_sidebar(proje
     for i, role_id in enumerate(ids[1:], 1):
         text = source.replace("id: vip-specialist", f"id: {role_id}")
         text = text.replace("number: VIP-JD-001", f"number: VIP-JD-1{i:02d}")
+        text = text.replace("job_code: SVC-P2-001", f"job_code: SVC-P2-1{i:02d}")
         text = text.replace("zh: VIP专员", f"zh: VIP专员{i:02d}")
         (project / f"roles/{role_id}.yaml").write_text(text, encoding="utf-8")
     assert cli("build", "--root", project).code == 0

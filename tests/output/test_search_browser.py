@@ -103,10 +103,14 @@ def test_a_chinese_word_finds_each_line_that_holds_it_marked_and_linked_to_its_a
 
 def test_words_of_a_chinese_query_apart_in_the_line_are_found_by_their_bigrams(built, page):
     """ "客户投诉": no line holds the four characters together, but a principle holds 客户 and
-    投诉 apart; it is found with both marked."""
+    投诉 apart, and so does the supervisor's competency (level 3 of 客户服务意识); they are found
+    with both marked."""
     result = search(page, built, "客户投诉")
     hits = [h for g in result["groups"] for h in g["hits"]]
-    assert [h["href"] for h in hits] == ["vip-specialist.html#principles-3"]
+    assert [h["href"] for h in hits] == [
+        "vip-specialist.html#principles-3",
+        "vip-department-supervisor.html#competencies-1",
+    ]
     assert set(hits[0]["marks"]) == {"客户", "投诉"}
 
 

@@ -17,6 +17,7 @@ from typing import Protocol
 from rolebook.model.scalars import Choice
 from rolebook.model.schema import (
     Acknowledgement,
+    Competency,
     DocumentControl,
     Posting,
     Principle,
@@ -38,6 +39,7 @@ from rolebook.output.catalogue.table import (
     Table,
     cell_text,
     field_column,
+    line_of,
     names_of,
     names_text,
     ordered,
@@ -161,11 +163,13 @@ class TextsSheet:
 
     def rows(self, role: Role) -> Iterator[tuple]:
         for number, text in enumerate(getattr(role, self.section), 1):
-            yield role.id, number, text
+            yield role.id, number, cell_text(text)
 
     def value(self, cells: Cells, table: Table, rows: list[Row]) -> object:
         texts = [cells.value(table, row, self.text) for row in ordered(rows, cells, table)]
-        return INVALID if INVALID in texts else texts
+        if INVALID in texts:
+            return INVALID
+        return [line_of(text) for text in texts] if self.section == "precautions" else texts
 
 
 class QualificationsSheet:
@@ -188,7 +192,7 @@ class QualificationsSheet:
     def rows(self, role: Role) -> Iterator[tuple]:
         for part in self.parts:
             for number, text in enumerate(getattr(role.qualifications, part), 1):
-                yield role.id, part, number, text
+                yield role.id, part, number, cell_text(text)
 
     def value(self, cells: Cells, table: Table, rows: list[Row]) -> object:
         found: dict[str, list] = {part: [] for part in self.parts}
@@ -196,17 +200,18 @@ class QualificationsSheet:
             values = parsed(cells, table, row, (self.part, self.text))
             if values is None:
                 return INVALID
-            found[values["part"]].append(values["text"])
+            found[values["part"]].append(line_of(values["text"]))
         return Qualifications(**found)
 
 
 class EntriesSheet:
     """A sheet of a list of entries (revisions, principles…): role, position, each field."""
 
-    def __init__(self, section: str, cls: type, wide: tuple[str, ...]):
+    def __init__(self, section: str, cls: type, wide: tuple[str, ...], only: tuple[str, ...] = ()):
         self.name = self.section = section
         self.cls = cls
-        self.fields = tuple(field_column(cls, f.name, wide=f.name in wide) for f in fields(cls))
+        names = only or tuple(f.name for f in fields(cls))  # `only`: the fields a file writes
+        self.fields = tuple(field_column(cls, name, wide=name in wide) for name in names)
         self.doc = f"{section_doc(section)} A row per entry."
         self.columns: tuple[Column, ...] = (ROLE, position_column(), *self.fields)
 
@@ -292,6 +297,7 @@ LIST_SHEETS: tuple[ListSheet, ...] = (
     TextsSheet("duties"),
     QualificationsSheet(),
     WorkflowSheet(),
+    EntriesSheet("competencies", Competency, (), ("ref", "level")),
     EntriesSheet("principles", Principle, ("rule",)),
     TextsSheet("precautions"),
     EntriesSheet("revision_history", Revision, ("changes",)),

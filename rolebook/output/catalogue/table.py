@@ -18,7 +18,7 @@ from functools import cache
 
 from rolebook.model.errors import RolebookError
 from rolebook.model.scalars import Kind, KindError, Text
-from rolebook.model.schema import Role, Settings
+from rolebook.model.schema import LibraryRef, Line, Role, Settings
 
 # How the names of a reporting line share one cell: 总监、总经理 (or one name a line).
 NAME_SEPARATOR = "、"
@@ -192,10 +192,25 @@ def parsed(cells: Cells, table: Table, row: Row, columns: tuple[Column, ...]) ->
     return {name: v for name, v in values.items() if v is not None}
 
 
+# A line naming a library text is written `ref: <id>` in its cell, as in the role file (where
+# a text can hold no ASCII ': ', so no text is taken for a reference).
+_REF = re.compile(r"ref: *([a-z0-9][a-z0-9-]*)")
+
+
+def line_of(text: str) -> Line:
+    """Returns a cell's qualification line or precaution: a reference to the library if it is
+    written `ref: <id>`, else the text."""
+    match = _REF.fullmatch(text)
+    return LibraryRef(match[1]) if match else text
+
+
 def cell_text(value) -> str | int:
-    """Returns a model value as a cell holds it: a number as itself, a date as YYYY-MM-DD."""
+    """Returns a model value as a cell holds it: a number as itself, a date as YYYY-MM-DD, a
+    reference to the library as `ref: <id>`."""
     if value is None:
         return ""
+    if isinstance(value, LibraryRef):
+        return f"ref: {value.ref}"
     if isinstance(value, bool):  # a switch, as a role file writes it
         return "true" if value else "false"
     if isinstance(value, (int, str)):

@@ -17,6 +17,7 @@ from workbooks import Edited, catalogue_of
 from rolebook.bench.generate import Generator
 from rolebook.model.errors import RolebookError, display_width
 from rolebook.model.scalars import Status
+from rolebook.model.schema import LibraryRef
 from rolebook.output.catalogue import xlsx
 from rolebook.output.catalogue.sheets import SHEETS, roles_from
 from rolebook.output.catalogue.table import Catalogue, Cells, Problems
@@ -45,6 +46,7 @@ def test_the_sheets_are_the_read_me_the_roles_and_one_per_list(content):
         "duties",
         "qualifications",
         "workflow",
+        "competencies",
         "principles",
         "precautions",
         "revision_history",
@@ -150,6 +152,19 @@ def test_generated_roles_read_back_too(tmp_path):
     Generator(REPO, 30).write_project(tmp_path / "project")
     generated = catalogue_of(tmp_path / "project")
     assert read_roles(xlsx.write(generated)) == {role.id: role for role in generated.roles}
+
+
+def test_a_line_naming_the_library_is_written_ref_and_read_back(catalogue):
+    role = catalogue.roles[0]
+    attitude = [*role.qualifications.attitude, LibraryRef("professional-ethics")]
+    role = dataclasses.replace(
+        role,
+        qualifications=dataclasses.replace(role.qualifications, attitude=attitude),
+        precautions=[LibraryRef("fire-exits"), "注意安全。"],
+    )
+    content = xlsx.write(dataclasses.replace(catalogue, roles=[role]))
+    assert load_workbook(io.BytesIO(content))["precautions"]["C2"].value == "ref: fire-exits"
+    assert read_roles(content)[role.id] == role
 
 
 def test_text_that_looks_like_a_formula_stays_text(catalogue):
