@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from rolebook.check import compliance, rules
+from rolebook.load import library
 from rolebook.model.errors import Diagnostic
 from rolebook.model.schema import Qualifications, Role
 
@@ -52,10 +53,12 @@ def postings_comply(project: Project) -> Iterator[Diagnostic]:
     role's posting, for an open role without a place, and for open roles without the
     handbook's equal-opportunity statement."""
     statement = rules._settings(project).equal_opportunity
+    shelf = library.found(project)
     for _, reading, role in rules._roles(project):
         if not role.posting.open:
             continue
-        for path, text in _posted_texts(role):
+        # A line the role takes from the library is published as the library has it.
+        for path, text in _posted_texts(library.resolved(role, shelf)):
             for rule, clauses in compliance.findings(text):
                 quoted = "', '".join(clauses)
                 yield reading.diagnostic(

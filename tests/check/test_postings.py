@@ -27,6 +27,19 @@ def test_a_flagged_requirement_in_a_posted_duty_is_an_error_not_a_warning(projec
     ]
 
 
+def test_a_flagged_library_line_a_posting_takes_is_an_error_at_the_roles_line(project, cli):
+    edit(project / "library/qualifications.yaml", "    text: 良好的", "    text: 限男性，良好的")
+    result = check(cli, project)
+    assert result.code == 1
+    posted = [p for p in problems(result) if "job posting" in p]
+    assert posted == [
+        f"{SPECIALIST}:61:7: error: the job posting would publish a requirement on sex ('限男性'): "
+        "the PRC Employment Promotion Law (art. 27) and Labour Law (art. 13) forbid refusing or "
+        "raising the bar for applicants because of their sex; reword the line, or close the "
+        "posting"
+    ]
+
+
 def test_a_closed_role_is_not_held_to_the_posting_rules(project, cli):
     edit(project / SPECIALIST, "  - 其他服务内容：", "  - 限男性，其他服务内容：")
     edit(project / SPECIALIST, "  open: true", "  open: false")
