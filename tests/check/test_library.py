@@ -175,7 +175,11 @@ def test_a_line_that_is_a_mapping_of_other_keys_is_still_a_text_with_a_colon(pro
 def test_a_standard_qualification_that_may_discriminate_is_a_warning_at_the_library(project, cli):
     edit(project / "library/qualifications.yaml", "职业道德操守。", "职业道德操守，年龄35岁以下。")
     result = check(cli, project)
-    assert result.code == 0
+    # A warning where the library has it; an error only where an open posting publishes it.
+    assert result.code == 1
+    assert [e.split(": error: ")[1][:45] for e in problems(result)] == [
+        "the job posting would publish a requirement o"
+    ]
     assert [w for w in problems(result, "warning") if w.startswith("library/")] == [
         "library/qualifications.yaml:7:26: warning: requirement on age ('年龄35岁以下'): an age "
         "limit excludes applicants regardless of ability; anti-discrimination rules in "
