@@ -7,6 +7,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import clients
 import pytest
 
 from rolebook.cli import main
@@ -80,3 +81,10 @@ def handbook_numbers(roles) -> dict[str, tuple[int, int]]:
         seen[role.department] = seen.get(role.department, 0) + 1
         out[role.id] = (departments.index(role.department) + 2, seen[role.department])
     return out
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Yields Debian's headless Chromium through Playwright, one for every browser test."""
+    with clients.chromium() as running:
+        yield running

@@ -9,6 +9,7 @@ the rest of its list. Nothing here touches the output folder: the PDFs come back
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import json
 import os
 import shutil
@@ -256,11 +257,8 @@ def rejoined(
     try:
         assert previous is not None
         old = json.loads(previous["layout"])
-        layouts = [
-            pdf_pages.Layout(p["pages"], p["entries"], tuple(p["roles"]), p["elements"])
-            for p in old
-        ]
-        keys = [p["key"] for p in old]
+        keys = [p.pop("key") for p in old]
+        layouts = [pdf_pages.Layout(**{**p, "roles": tuple(p["roles"])}) for p in old]
     except (AssertionError, KeyError, TypeError, ValueError):
         return None
     if len(keys) != len(pdfs):
@@ -274,16 +272,7 @@ def rejoined(
 def _layout_json(keys: list[str], layouts: list[pdf_pages.Layout]) -> bytes:
     """Returns the layout of a joined PDF as the cache keeps it: each part's key, pages,
     outline entries, role names and Part elements."""
-    parts = [
-        {
-            "key": key,
-            "pages": p.pages,
-            "entries": p.entries,
-            "roles": list(p.roles),
-            "elements": p.elements,
-        }
-        for key, p in zip(keys, layouts, strict=True)
-    ]
+    parts = [{"key": key, **dataclasses.asdict(p)} for key, p in zip(keys, layouts, strict=True)]
     return json.dumps(parts, ensure_ascii=False).encode()
 
 

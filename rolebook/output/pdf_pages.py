@@ -41,13 +41,12 @@ class Part:
 
 @dataclass
 class _Target:
-    """A PDF being written: its Document structure element, its structure parent tree, the
-    role map and the top-level outline entries gathered from its parts."""
+    """A PDF being written: its Document structure element, its structure parent tree and
+    the top-level outline entries gathered from its parts."""
 
     pdf: Pdf
     document: pikepdf.Object
     parents: dict[int, pikepdf.Object] = field(default_factory=dict)
-    roles: dict[str, pikepdf.Object] = field(default_factory=dict)
     outline: list[pikepdf.Object] = field(default_factory=list)
 
 
@@ -80,7 +79,7 @@ def split(
     elements = _by_range(_top_elements(source), ranges, lambda e: _first_page(e, numbers))
     outline = _by_range(_top_entries(source), ranges, lambda e: _entry_page(e, numbers))
     return [
-        None if title is None else write(Part(source, r, elements[i], outline[i]), title, lang)
+        None if title is None else write([Part(source, r, elements[i], outline[i])], title, lang)[0]
         for i, (r, title) in enumerate(zip(ranges, titles, strict=True))
     ]
 
@@ -90,12 +89,7 @@ def join(pdfs: list[bytes], title: str, lang: str) -> tuple[bytes, list[Layout]]
     with the layout of each part in it (for rejoin); each one's structure tree becomes a Part
     of the joined one's Document (one copy each, rather than one per element: a handbook of
     1,000 roles has some 100,000)."""
-    parts = [_whole(_open(pdf)) for pdf in pdfs]
-    target = _new_target()
-    layouts = [_copy_part(target, part, i * KEYS) for i, part in enumerate(parts)]
-    _finish(target, parts[0].source, title, lang)
-    _set_outline(target)
-    return _bytes(target.pdf), layouts
+    return write([_whole(_open(pdf)) for pdf in pdfs], title, lang)
 
 
 def rejoin(
@@ -114,9 +108,7 @@ def rejoin(
     layouts = list(layouts)
     for index in sorted(replacements):
         layouts[index] = _replace_part(target, layouts, index, _whole(_open(replacements[index])))
-    pairs = (role.split("=", 1) for layout in layouts for role in layout.roles)
-    target.roles = {name: Name(value) for name, value in pairs}
-    _number_parents(target)
+    _number_parents(target, layouts)
     _set_outline(target)
     return _bytes(pdf), layouts
 
@@ -310,14 +302,14 @@ def _first_page(element: pikepdf.Object, numbers: dict[tuple[int, int], int]) ->
     return None
 
 
-def write(part: Part, title: str, lang: str) -> bytes:
-    """Returns a tagged PDF/A-2b of the pages of `part`, with their structure and outline,
-    and `title` and `lang` in its properties."""
+def write(parts: list[Part], title: str, lang: str) -> tuple[bytes, list[Layout]]:
+    """Returns a tagged PDF/A-2b of the pages of `parts`, in order, with their structure and
+    outline, and `title` and `lang` in its properties; and the layout of each part in it."""
     target = _new_target()
-    _copy_part(target, part, 0)
-    _finish(target, part.source, title, lang)
+    layouts = [_copy_part(target, part, i * KEYS) for i, part in enumerate(parts)]
+    _finish(target, layouts, parts[0].source, title, lang)
     _set_outline(target)
-    return _bytes(target.pdf)
+    return _bytes(target.pdf), layouts
 
 
 def _new_target() -> _Target:
@@ -337,7 +329,6 @@ def _copy_part(target: _Target, part: Part, base: int, at: int | None = None) ->
     its structure elements and outline entries after theirs, in one copy, numbering their
     structure parents from `base`; returns the part's layout."""
     pdf, source = target.pdf, part.source
-    _merge_role_map(target, source)
     _detach(part.elements, "/P")  # else copying one would drag the whole source tree along
     _detach(part.outline, "/Parent", "/Prev", "/Next")
     first = len(pdf.pages) if at is None else at
@@ -375,16 +366,10 @@ def _detach(items: list[pikepdf.Object], *keys: str) -> None:
                 del item[key]
 
 
-def _merge_role_map(target: _Target, source: Pdf) -> None:
-    """Adds `source`'s role map to `target`'s: each document maps its own styles' names to
-    standard types, and the joined one holds them all."""
-    structure = source.Root.get("/StructTreeRoot")
-    if structure is not None and "/RoleMap" in structure:
-        target.roles.update(structure.RoleMap.items())
-
-
 def _role_names(source: Pdf) -> tuple[str, ...]:
-    """Returns the names that `source`'s role map maps, with the type each maps to."""
+    """Returns the names that `source`'s role map maps, with the type each maps to, as
+    "/Name=/Type": each document maps its own styles' names, and a joined one all of its
+    parts' (see _number_parents)."""
     structure = source.Root.get("/StructTreeRoot")
     if structure is None or "/RoleMap" not in structure:
         return ()
@@ -439,22 +424,24 @@ def _set_outline(target: _Target) -> None:
     target.pdf.Root.Outlines = root
 
 
-def _number_parents(target: _Target) -> None:
-    """Sets `target`'s structure parent tree, in the order of its keys, and its role map."""
+def _number_parents(target: _Target, layouts: list[Layout]) -> None:
+    """Sets `target`'s structure parent tree, in the order of its keys, and its role map:
+    those of its parts, whose `layouts` name them."""
     numbers: list = []
     for key in sorted(target.parents):
         numbers += [key, target.parents[key]]
     tree = target.pdf.Root.StructTreeRoot
     tree.ParentTree = target.pdf.make_indirect(Dictionary(Nums=Array(numbers)))
     tree.ParentTreeNextKey = max(target.parents, default=-1) + 1
-    tree.RoleMap = Dictionary({key: target.roles[key] for key in sorted(target.roles)})
+    pairs = sorted(role.split("=", 1) for layout in layouts for role in layout.roles)
+    tree.RoleMap = Dictionary({name: Name(value) for name, value in pairs})
 
 
-def _finish(target: _Target, source: Pdf, title: str, lang: str) -> None:
-    """Completes the catalogue of `target`: its structure parent tree and role map, marks,
-    output intent (PDF/A), title and language."""
+def _finish(target: _Target, layouts: list[Layout], source: Pdf, title: str, lang: str) -> None:
+    """Completes the catalogue of `target`: its structure parent tree and role map (see
+    _number_parents), marks, output intent (PDF/A), title and language."""
     pdf, root = target.pdf, target.pdf.Root
-    _number_parents(target)
+    _number_parents(target, layouts)
     if "/OutputIntents" in source.Root:
         intents = source.Root.OutputIntents
         root.OutputIntents = pdf.copy_foreign(

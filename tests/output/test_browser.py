@@ -42,12 +42,6 @@ def site(built) -> str:
         yield base
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with clients.chromium() as running:
-        yield running
-
-
 @pytest.fixture
 def page(browser):
     """Returns a fresh 1280 × 900 page (tab); closed after the test."""

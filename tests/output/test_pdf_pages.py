@@ -53,6 +53,16 @@ def test_pieces_joined_again_have_the_structure_of_the_whole(converted, tmp_path
         assert pdftags.problems(piece) == []
 
 
+def test_the_tag_checks_find_a_pdf_exported_without_tags(converted):
+    # LibreOffice's plain export: neither tagged nor PDF/A, what pypdf's cut used to give.
+    plain = clients.docx_to_pdf(
+        converted.parent / "output" / "docx" / "handbook.docx", converted.parent / "plain"
+    )
+    assert pdftags.problems(plain.read_bytes())[:1] == [
+        "not tagged: no structure tree or not marked"
+    ]
+
+
 def test_a_part_replaced_gives_what_joining_gives(converted):
     pieces = pdf_pages.split(converted.read_bytes(), LABELS, TITLES, "zh-CN")
     old, layouts = pdf_pages.join(pieces, "手册", "zh-CN")  # type: ignore[arg-type]

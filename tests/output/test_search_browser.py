@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-import clients
 import pytest
 from conftest import REPO
 from ruamel.yaml import YAML
@@ -48,12 +47,6 @@ def english(tmp_path_factory):
         == 0
     )
     return out
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with clients.chromium() as running:
-        yield running
 
 
 @pytest.fixture
