@@ -40,11 +40,11 @@ def check(project: Project) -> Iterator[Diagnostic]:
     """Yields the diagnostics of each language's translation files (see the module)."""
     if not project.translation_files:
         return  # a project without translations: nothing to list its items for
-    sources = _sources(project)
+    translated = sources(project)
     departments = _in_roles(project)
     for language, files in project.translation_files.items():
-        yield from _unknown_files(files, sources)
-        for name, (reading, items) in sources.items():
+        yield from _unknown_files(files, translated)
+        for name, (reading, items) in translated.items():
             translation = files.get(name)
             if translation is None:
                 yield _no_file(language, name, reading)
@@ -62,7 +62,7 @@ def _in_roles(project: Project) -> dict[str, Reading]:
     return found
 
 
-def _sources(project: Project) -> Sources:
+def sources(project: Project) -> Sources:
     """Returns each source a translation file can translate, by the file's name."""
     found: Sources = {}
     if project.settings is not None and project.settings_reading is not None:

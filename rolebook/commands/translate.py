@@ -18,19 +18,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rolebook.check import gather
+from rolebook.check import translations as translation_checks
 from rolebook.load import translations
-from rolebook.load.files import SETTINGS_FILE, contents
+from rolebook.load.files import contents
 from rolebook.load.project import Project
 from rolebook.load.splice import scalar
 from rolebook.model.errors import CheckFailed, Diagnostic, RolebookError
 from rolebook.model.scalars import closest
 from rolebook.model.translations import (
-    HANDBOOK,
     Translation,
     TranslationFile,
-    handbook_items,
-    library_name,
-    role_items,
     source_hash,
     translated_from,
 )
@@ -167,19 +164,11 @@ def _current(root: Path, path: str) -> str:
 
 def _sources(project: Project, language: str) -> list[Source]:
     """Returns what each translation file of `language` translates, with its entries now."""
-    assert project.settings is not None  # with_settings raises without them
     files = project.translations.get(language, {})
-    found = [Source(HANDBOOK, SETTINGS_FILE, handbook_items(project.settings, project.roles), {})]
-    for path, reading in project.readings.items():
-        if reading.value is not None:
-            found.append(Source(reading.value.id, path, role_items(reading.value), {}))
-    for shelf in project.library:
-        if shelf.value is not None:
-            name = library_name(shelf.path)
-            found.append(Source(name, shelf.path, role_items(shelf.value), {}))
-    for source in found:
-        source.entries = dict(files.get(source.name, {}))
-    return found
+    return [
+        Source(name, reading.path, items, dict(files.get(name, {})))
+        for name, (reading, items) in translation_checks.sources(project).items()
+    ]
 
 
 def _refuse_errors(project: Project) -> None:
