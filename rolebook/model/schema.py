@@ -84,10 +84,6 @@ class Name:
     zh: Text = doc("The name in Chinese, e.g. 服务序列.")
     en: Text = doc("The name in English, e.g. Service.")
 
-    def in_language(self, language: str) -> str:
-        """Returns the name in `language` (a handbook language: en, else Chinese)."""
-        return self.en if language == "en" else self.zh
-
     def beside(self, language: str) -> str:
         """Returns the name in the other language, printed beside the one in `language`."""
         return self.zh if language == "en" else self.en
