@@ -254,12 +254,13 @@ def rejoined(
     joining is as quick."""
     from rolebook.output import pdf_pages  # pikepdf: only a build with PDFs needs it
 
+    if previous is None:
+        return None
     try:
-        assert previous is not None
         old = json.loads(previous["layout"])
         keys = [p.pop("key") for p in old]
         layouts = [pdf_pages.Layout(**{**p, "roles": tuple(p["roles"])}) for p in old]
-    except (AssertionError, KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError):  # a layout of an older shape
         return None
     if len(keys) != len(pdfs):
         return None
