@@ -37,8 +37,14 @@ from urllib.parse import urlsplit
 from rolebook.build import pipeline
 from rolebook.build.session import Session
 from rolebook.commands.options import output_argument, summary_line
-from rolebook.load.files import ROLES_DIR, SETTINGS_FILE, TEMPLATES_DIR
-from rolebook.load.translations import TRANSLATIONS_DIR
+from rolebook.load.files import (
+    LIBRARY_DIR,
+    PAY_FILE,
+    ROLES_DIR,
+    SETTINGS_FILE,
+    TEMPLATES_DIR,
+    TRANSLATIONS_DIR,
+)
 from rolebook.model.errors import RolebookError
 
 SUMMARY = "build, serve the handbook on 127.0.0.1 and rebuild on every save"
@@ -151,8 +157,8 @@ def relevant(root: Path, change, path: str) -> bool:
     if rel.name.startswith(".") or rel.name.endswith("~"):
         return False
     if len(rel.parts) == 1:
-        return rel.name == SETTINGS_FILE
-    if rel.parts[0] in (ROLES_DIR, TRANSLATIONS_DIR):
+        return rel.name in (SETTINGS_FILE, PAY_FILE)
+    if rel.parts[0] in (ROLES_DIR, TRANSLATIONS_DIR, LIBRARY_DIR):
         return rel.suffix in (".yaml", ".yml")
     return rel.parts[0] == TEMPLATES_DIR
 

@@ -22,6 +22,7 @@ SETTINGS_FILE = "handbook.yaml"
 ROLES_DIR = "roles"
 LIBRARY_DIR = "library"  # items written once that roles refer to by id
 PAY_FILE = "pay_bands.yaml"  # confidential: printed only by `build --with-pay`
+TRANSLATIONS_DIR = "translations"  # translations/<language>/<role id>.yaml and the like
 TEMPLATES_DIR = "templates"
 # A role file is a few kilobytes; anything near this size is not a role, and is refused before
 # it is read or parsed.
@@ -35,7 +36,14 @@ def sources(root: Path) -> list[Path]:
     Raises CheckFailed if one is a link that leads round in a loop: nothing could be compared
     with it, or read from it.
     """
-    kinds = ((SETTINGS_FILE, "file"), (ROLES_DIR, "folder"), (TEMPLATES_DIR, "folder"))
+    kinds = (
+        (SETTINGS_FILE, "file"),
+        (ROLES_DIR, "folder"),
+        (TEMPLATES_DIR, "folder"),
+        (LIBRARY_DIR, "folder"),
+        (TRANSLATIONS_DIR, "folder"),
+        (PAY_FILE, "file"),
+    )
     try:
         return [real_path(root, name, what) for name, what in kinds]
     except Refused as exc:

@@ -12,11 +12,10 @@ import os
 import typing
 from pathlib import Path
 
-from rolebook.load.files import Refused, contents, is_folder
+from rolebook.load.files import TRANSLATIONS_DIR, Refused, contents, is_folder
 from rolebook.load.reader import Reading, read
 from rolebook.model.translations import Translation, TranslationFile
 
-TRANSLATIONS_DIR = "translations"
 LANGUAGES = {"en": "English"}  # the languages a handbook can be translated into, by name
 
 # A language's translation files, each read, by the name of the file without .yaml.

@@ -322,3 +322,10 @@ def test_a_saved_translation_is_part_of_the_handbooks_input(tmp_path):
     assert relevant(tmp_path, None, str(tmp_path / "translations/en/vip-specialist.yaml"))
     assert not relevant(tmp_path, None, str(tmp_path / "translations/en/.vip-specialist.yaml"))
     assert not relevant(tmp_path, None, str(tmp_path / "translations/en/notes.txt"))
+
+
+def test_a_saved_library_item_or_pay_band_is_part_of_the_handbooks_input(tmp_path):
+    assert relevant(tmp_path, None, str(tmp_path / "library/principles.yaml"))
+    assert relevant(tmp_path, None, str(tmp_path / "pay_bands.yaml"))
+    assert not relevant(tmp_path, None, str(tmp_path / "library/README.md"))
+    assert not relevant(tmp_path, None, str(tmp_path / "notes.yaml"))

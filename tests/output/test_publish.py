@@ -333,7 +333,9 @@ def test_no_space_reported_by_the_system_is_a_clear_error(versions, cli, monkeyp
     assert litter(versions.root) == []
 
 
-@pytest.mark.parametrize("target", [".", "roles", "templates", ".."])
+@pytest.mark.parametrize(
+    "target", [".", "roles", "templates", "library", "translations", "pay_bands.yaml", ".."]
+)
 def test_the_output_folder_may_not_replace_the_project(project, cli, target):
     before = snapshot(project)
     result = cli("build", "--root", project, "--output", project / target)
