@@ -37,14 +37,7 @@ from urllib.parse import urlsplit
 from rolebook.build import pipeline
 from rolebook.build.session import Session
 from rolebook.commands.options import output_argument, summary_line
-from rolebook.load.files import (
-    LIBRARY_DIR,
-    PAY_FILE,
-    ROLES_DIR,
-    SETTINGS_FILE,
-    TEMPLATES_DIR,
-    TRANSLATIONS_DIR,
-)
+from rolebook.load.files import INPUT_FILES, INPUT_FOLDERS, TEMPLATES_DIR
 from rolebook.model.errors import RolebookError
 
 SUMMARY = "build, serve the handbook on 127.0.0.1 and rebuild on every save"
@@ -145,9 +138,9 @@ def watch(root: Path, build: Build, state: State, port: int) -> None:
 
 
 def watched(root: Path) -> list[Path]:
-    """Returns the folders to watch: the project (for handbook.yaml), roles/, templates/ and
-    translations/."""
-    folders = (root, root / ROLES_DIR, root / TEMPLATES_DIR, root / TRANSLATIONS_DIR)
+    """Returns the folders to watch: the project (for handbook.yaml and the pay bands) and each
+    of its input folders (files.INPUT_FOLDERS) that it has."""
+    folders = (root, *(root / name for name in INPUT_FOLDERS))
     return [p for p in folders if p.is_dir()]
 
 
@@ -157,10 +150,10 @@ def relevant(root: Path, change, path: str) -> bool:
     if rel.name.startswith(".") or rel.name.endswith("~"):
         return False
     if len(rel.parts) == 1:
-        return rel.name in (SETTINGS_FILE, PAY_FILE)
-    if rel.parts[0] in (ROLES_DIR, TRANSLATIONS_DIR, LIBRARY_DIR):
-        return rel.suffix in (".yaml", ".yml")
-    return rel.parts[0] == TEMPLATES_DIR
+        return rel.name in INPUT_FILES
+    if rel.parts[0] == TEMPLATES_DIR:
+        return True  # any file: a template, the labels, the style sheet, reference.docx
+    return rel.parts[0] in INPUT_FOLDERS and rel.suffix in (".yaml", ".yml")
 
 
 def rebuild(build: Build, state: State) -> None:

@@ -24,6 +24,10 @@ LIBRARY_DIR = "library"  # items written once that roles refer to by id
 PAY_FILE = "pay_bands.yaml"  # confidential: printed only by `build --with-pay`
 TRANSLATIONS_DIR = "translations"  # translations/<language>/<role id>.yaml and the like
 TEMPLATES_DIR = "templates"
+# What a project is made of, beside its git history: what a build reads, serve watches, and no
+# output may replace.
+INPUT_FILES = (SETTINGS_FILE, PAY_FILE)
+INPUT_FOLDERS = (ROLES_DIR, TEMPLATES_DIR, LIBRARY_DIR, TRANSLATIONS_DIR)
 # A role file is a few kilobytes; anything near this size is not a role, and is refused before
 # it is read or parsed.
 MAX_FILE_BYTES = 1_000_000
@@ -36,14 +40,7 @@ def sources(root: Path) -> list[Path]:
     Raises CheckFailed if one is a link that leads round in a loop: nothing could be compared
     with it, or read from it.
     """
-    kinds = (
-        (SETTINGS_FILE, "file"),
-        (ROLES_DIR, "folder"),
-        (TEMPLATES_DIR, "folder"),
-        (LIBRARY_DIR, "folder"),
-        (TRANSLATIONS_DIR, "folder"),
-        (PAY_FILE, "file"),
-    )
+    kinds = [(name, "file") for name in INPUT_FILES] + [(n, "folder") for n in INPUT_FOLDERS]
     try:
         return [real_path(root, name, what) for name, what in kinds]
     except Refused as exc:
