@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from rolebook.build import cache, pdf
+from rolebook.load.files import INPUT_FILES, INPUT_FOLDERS
 
 SAMPLE = 50  # roles converted the simple way, to extrapolate from
 
@@ -70,10 +71,10 @@ def sample_copy(root: Path) -> Path:
     """Returns a copy of the sample project's inputs in a temporary folder."""
     dest = Path(tempfile.mkdtemp(prefix="rolebook-bench-pdf-")) / "sample"
     dest.mkdir()
-    for name in ("handbook.yaml", "pay_bands.yaml"):
+    for name in INPUT_FILES:
         if (root / name).is_file():
             shutil.copy(root / name, dest)
-    for name in ("roles", "templates", "library", "translations"):  # what the roles refer to
+    for name in INPUT_FOLDERS:
         if (root / name).is_dir():
             shutil.copytree(root / name, dest / name)
     return dest
