@@ -286,8 +286,8 @@ def converted_batches(
     cache: Cache | None,
 ) -> list[tuple[list[Piece], str, dict[str, bytes]]]:
     """Returns each batch with its cache key and its PDFs: "batch", the whole converted
-    document, and each role's own PDF by its piece's number; from `cache` when the batch's
-    pieces are the same.
+    document (slimmed, see _batch_pdfs), and each role's own PDF by its piece's number; from
+    `cache` when the batch's pieces are the same.
 
     A batch's .docx is assembled only to be converted: its pieces, rolebook's code, the
     language and the installed LibreOffice are its key, so an edited role assembles one batch,
@@ -301,9 +301,9 @@ def converted_batches(
     pdfs = convert(documents, workers)
     # Cutting the roles' PDFs out is CPU work in Python: in worker processes, batch by batch.
     cuts = [(groups[i], pdf, language) for i, pdf in zip(todo, pdfs, strict=True)]
-    cut = parallel.map_in_order(_role_pdfs, cuts, workers)
-    for i, pdf, roles in zip(todo, pdfs, cut, strict=True):
-        found[i] = files = {"batch": pdf, **roles}
+    cut = parallel.map_in_order(_batch_pdfs, cuts, workers)
+    for i, files in zip(todo, cut, strict=True):
+        found[i] = files
         if cache is not None:
             cache.put(keys[i], [], files)
     return [
@@ -313,9 +313,14 @@ def converted_batches(
     ]
 
 
-def _role_pdfs(cut: tuple[list[Piece], bytes, str]) -> dict[str, bytes]:
-    """Returns role_pdfs of one batch, given as (group, pdf, language): for a worker."""
-    return role_pdfs(*cut)
+def _batch_pdfs(cut: tuple[list[Piece], bytes, str]) -> dict[str, bytes]:
+    """Returns the PDFs of one batch, given as (group, pdf, language), for a worker: "batch",
+    its converted PDF slimmed (pdf_pages.slim), and role_pdfs of it."""
+    from rolebook.output import pdf_pages  # pikepdf: only a build with PDFs needs it
+
+    group, pdf, language = cut
+    batch = pdf_pages.slim(pdf, first_language(language))
+    return {"batch": batch, **role_pdfs(group, batch, language)}
 
 
 def role_pdfs(group: list[Piece], pdf: bytes, language: str) -> dict[str, bytes]:

@@ -53,6 +53,21 @@ def test_pieces_joined_again_have_the_structure_of_the_whole(converted, tmp_path
         assert pdftags.problems(piece) == []
 
 
+def test_slimmed_it_has_the_same_tags_and_text_in_fewer_objects(converted, tmp_path):
+    whole = converted.read_bytes()
+    slim = pdf_pages.slim(whole, "zh-CN")
+    before, after = (len(pikepdf.open(io.BytesIO(data)).objects) for data in (whole, slim))
+    assert after < before / 2  # 3,187 objects before, 1,401 after
+    assert pdftags.problems(slim) == []  # each mark's element in the parent tree holds it
+    structure = clients.pdf_structure(written(tmp_path, "slim.pdf", slim))
+    # The sample's Spans all say zh-CN and nothing else: they go, and nothing more.
+    spanless = [
+        line for line in clients.pdf_structure(converted) if line.strip() != "Span (inline)"
+    ]
+    assert structure == spanless
+    assert clients.pdf_pages_text(tmp_path / "slim.pdf") == clients.pdf_pages_text(converted)
+
+
 def test_the_tag_checks_find_a_pdf_exported_without_tags(converted):
     # LibreOffice's plain export: neither tagged nor PDF/A, what pypdf's cut used to give.
     plain = clients.docx_to_pdf(
