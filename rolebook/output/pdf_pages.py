@@ -193,25 +193,33 @@ def join(pdfs: list[bytes], title: str, lang: str) -> tuple[bytes, list[Layout]]
     return write([_whole(_open(pdf)) for pdf in pdfs], title, lang)
 
 
+def opened(joined: bytes) -> Pdf:
+    """Returns `joined`, a PDF that join or rejoin gave, opened for rejoin, every object of it
+    read: qpdf reads them all before it adds the first new one, the longest step of a rejoin,
+    which a build does while LibreOffice converts."""
+    pdf = _read(joined)
+    pdf.fix_dangling_references()  # what reads every object
+    return pdf
+
+
 def rejoin(
-    previous: bytes, layouts: list[Layout], replacements: dict[int, bytes]
+    previous: Pdf, layouts: list[Layout], replacements: dict[int, bytes]
 ) -> tuple[bytes, list[Layout]]:
     """Returns what join gives when the parts numbered as `replacements` keys are replaced by
-    their values, made from `previous`, join's PDF with its `layouts`, by replacing their
-    pages, structure and outline entries; every other part's pages stay where they are, so
-    replacing one part costs its own copy and the writing of the whole."""
+    their values, made from `previous`, join's PDF with its `layouts` (see opened), by
+    replacing their pages, structure and outline entries in it; every other part's pages stay
+    where they are, so replacing one part costs its own copy and the writing of the whole."""
     if 0 in replacements:
         raise ValueError("the first part gives the joined PDF its properties: join again")
-    pdf = _read(previous)
-    tree = pdf.Root.StructTreeRoot
-    target = _Target(pdf, tree.K[0], dict(number_tree(tree.ParentTree)))
-    target.outline = _top_entries(pdf)
+    tree = previous.Root.StructTreeRoot
+    target = _Target(previous, tree.K[0], dict(number_tree(tree.ParentTree)))
+    target.outline = _top_entries(previous)
     layouts = list(layouts)
     for index in sorted(replacements):
         layouts[index] = _replace_part(target, layouts, index, _whole(_open(replacements[index])))
     _number_parents(target, layouts)
     _set_outline(target)
-    return _bytes(pdf), layouts
+    return _bytes(previous), layouts
 
 
 def _replace_part(target: _Target, layouts: list[Layout], index: int, part: Part) -> Layout:

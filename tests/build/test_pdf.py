@@ -153,13 +153,13 @@ def test_two_builds_give_the_same_bytes(pdfs, tmp_path):
 
 def test_one_role_edited_converts_one_batch(project, tmp_path, monkeypatch):
     converted: list[int] = []
-    real = pdf._convert_share
+    real = pdf._start_share
 
-    def counting(program, documents):
+    def counting(program, documents, stack):
         converted.append(len(documents))
-        return real(program, documents)
+        return real(program, documents, stack)
 
-    monkeypatch.setattr(pdf, "_convert_share", counting)
+    monkeypatch.setattr(pdf, "_start_share", counting)
     cut, joined = counted(monkeypatch, "split"), counted(monkeypatch, "join")
     rejoined = counted(monkeypatch, "rejoin")
     first = pdf_build(project, tmp_path / "out")
@@ -179,14 +179,13 @@ def test_one_role_edited_converts_one_batch(project, tmp_path, monkeypatch):
     assert sum(converted) == batches  # and the spliced handbook is what a full build gives
 
 
-def counted(monkeypatch, name: str) -> list[int]:
-    """Returns a list that gets, on each call of pdf_pages.`name`, the length of its first
-    argument (the PDFs joined, the labels cut)."""
-    calls: list[int] = []
+def counted(monkeypatch, name: str) -> list[object]:
+    """Returns a list that gets, on each call of pdf_pages.`name`, its first argument."""
+    calls: list[object] = []
     real = getattr(pdf_pages, name)
 
     def counting(first, *args):
-        calls.append(len(first))
+        calls.append(first)
         return real(first, *args)
 
     monkeypatch.setattr(pdf_pages, name, counting)

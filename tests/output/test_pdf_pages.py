@@ -83,11 +83,11 @@ def test_a_part_replaced_gives_what_joining_gives(converted):
     old, layouts = pdf_pages.join(pieces, "手册", "zh-CN")  # type: ignore[arg-type]
     swapped = [pieces[0], pieces[1], pieces[2], pieces[6], pieces[4], pieces[5], pieces[3]]
     fresh = pdf_pages.join(swapped, "手册", "zh-CN")  # type: ignore[arg-type]
-    again = pdf_pages.rejoin(old, layouts, {3: pieces[6], 6: pieces[3]})  # type: ignore[dict-item]
+    again = pdf_pages.rejoin(pdf_pages.opened(old), layouts, {3: pieces[6], 6: pieces[3]})  # type: ignore[dict-item]
     assert again == fresh  # the same bytes, and the same layouts
     assert pdftags.problems(again[0]) == []
     with pytest.raises(ValueError, match="^the first part gives"):
-        pdf_pages.rejoin(old, layouts, {0: pieces[1]})  # type: ignore[dict-item]
+        pdf_pages.rejoin(pdf_pages.opened(old), layouts, {0: pieces[1]})  # type: ignore[dict-item]
 
 
 def test_a_piece_is_titled_and_keeps_its_own_outline(converted):
