@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import multiprocessing
 import os
 import shutil
 import signal
@@ -33,6 +34,8 @@ from rolebook.util import parallel
 from rolebook.util.digest import digest, tool_digest
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
     import pikepdf
 
     from rolebook.output import pdf_pages
@@ -233,14 +236,19 @@ def pdf_files(
         # qpdf reads every object of the last handbook.pdf before rejoin changes it: done
         # while LibreOffice converts, in processes of its own.
         last = last_joined(keys, title, lang, cache)
-    cut = [(groups[i], pdf, language) for i, pdf in zip(todo, converted, strict=True)]
-    # Cutting the roles' PDFs out is CPU work in Python: in worker processes, batch by batch.
-    for i, files in zip(todo, parallel.map_in_order(_batch_pdfs, cut, workers), strict=True):
-        found[i] = files
-        if cache is not None:
-            cache.put(keys[i], [], files)
-    done = [files for files in found if files is not None]
-    pdfs = {"pdf/handbook.pdf": joined(keys, [f["batch"] for f in done], title, lang, cache, last)}
+    try:
+        cut = [(groups[i], pdf, language) for i, pdf in zip(todo, converted, strict=True)]
+        # Cutting the roles' PDFs out is CPU work in Python: in worker processes, batch by batch.
+        for i, files in zip(todo, parallel.map_in_order(_batch_pdfs, cut, workers), strict=True):
+            found[i] = files
+            if cache is not None:
+                cache.put(keys[i], [], files)
+        done = [files for files in found if files is not None]
+        handbook = joined(keys, [f["batch"] for f in done], title, lang, cache, last)
+    finally:
+        if last is not None:
+            last.close()
+    pdfs = {"pdf/handbook.pdf": handbook}
     for group, files in zip(groups, done, strict=True):
         for piece in group:
             if piece.role is not None:
@@ -292,8 +300,7 @@ def joined(
     if last is None:
         pdf, layouts = pdf_pages.join(pdfs, title, lang)
     else:
-        changed = {i: pdfs[i] for i in last.changed}
-        pdf, layouts = pdf_pages.rejoin(last.pdf, last.layouts, changed)
+        pdf, layouts = last.rejoin({i: pdfs[i] for i in last.changed})
     if cache is not None:
         files = {"pdf": pdf, "layout": _layout_json(keys, layouts)}
         cache.put(key, [], files)
@@ -301,14 +308,75 @@ def joined(
     return pdf
 
 
-@dataclass(frozen=True)
 class LastJoin:
-    """The last handbook.pdf joined, opened for pdf_pages.rejoin: its PDF, its parts'
-    layouts, and the numbers of the parts that this build's batches replace."""
+    """The last handbook.pdf joined, read (pdf_pages.opened) while LibreOffice converts, to
+    replace the parts that this build's batches change (`changed`, by number) in it.
 
-    pdf: pikepdf.Pdf
-    layouts: list[pdf_pages.Layout]
-    changed: list[int]
+    It is read and changed by a process of its own, forked, which ends without freeing the
+    PDF's objects one by one (qpdf took a second for that at 1,000 roles); where processes
+    cannot be forked, in this one."""
+
+    def __init__(self, previous: bytes, layouts: list[pdf_pages.Layout], changed: list[int]):
+        from rolebook.output import pdf_pages  # pikepdf: only a build with PDFs needs it
+
+        self.layouts, self.changed = layouts, changed
+        self._pdf: pikepdf.Pdf | None = None
+        self._pipe, child = multiprocessing.Pipe()
+        self._process = parallel.fork(_rejoin_in_child, child, self._pipe, previous, layouts)
+        child.close()
+        if self._process is None:
+            self._pdf = pdf_pages.opened(previous)
+
+    def rejoin(self, replacements: dict[int, bytes]) -> tuple[bytes, list[pdf_pages.Layout]]:
+        """Returns pdf_pages.rejoin of the last PDF with `replacements`; once only."""
+        from rolebook.output import pdf_pages  # pikepdf: only a build with PDFs needs it
+
+        if self._process is None:
+            assert self._pdf is not None  # read here, where processes cannot be forked
+            return pdf_pages.rejoin(self._pdf, self.layouts, replacements)
+        try:
+            with contextlib.suppress(BrokenPipeError):  # it ended early: it says why below
+                self._pipe.send(replacements)
+            try:
+                layouts = self._pipe.recv()
+            except EOFError:
+                layouts = f"its process ended with code {self._process.exitcode}"
+            if isinstance(layouts, str):
+                raise RuntimeError(f"rejoining handbook.pdf failed: {layouts}")
+            return self._pipe.recv_bytes(), layouts
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Ends the process, if any: it ends once its pipe is closed."""
+        self._pipe.close()
+        if self._process is not None:
+            self._process.join()
+
+
+def _rejoin_in_child(
+    pipe: Connection, parents: Connection, previous: bytes, layouts: list[pdf_pages.Layout]
+) -> pikepdf.Pdf | None:
+    """Reads the last PDF joined, `previous`, then gets from `pipe` the replacements of its
+    parts and sends back the rejoined layouts and PDF, or what went wrong; returns the PDF
+    read, for parallel.fork to leave to the system."""
+    from rolebook.output import pdf_pages  # pikepdf: only a build with PDFs needs it
+
+    parents.close()  # this process's copy of the other end: the pipe ends when the build's does
+    pdf = None
+    try:
+        pdf = pdf_pages.opened(previous)
+        pdf_bytes, new = pdf_pages.rejoin(pdf, layouts, pipe.recv())
+        pipe.send(new)
+        pipe.send_bytes(pdf_bytes)
+    except EOFError:  # the build went on without a rejoin
+        pass
+    except Exception as error:  # a bug: its message goes to the build, which raises it
+        with contextlib.suppress(OSError):  # unless the build is gone
+            pipe.send(f"{type(error).__name__}: {error}")
+    finally:
+        pipe.close()
+    return pdf
 
 
 def last_joined(keys: list[str], title: str, lang: str, cache: Cache | None) -> LastJoin | None:
@@ -332,7 +400,7 @@ def last_joined(keys: list[str], title: str, lang: str, cache: Cache | None) -> 
     changed = [i for i, key in enumerate(keys) if key != old_keys[i]]
     if not changed or 0 in changed or len(changed) > max(1, len(keys) // 4):
         return None
-    return LastJoin(pdf_pages.opened(previous["pdf"]), layouts, changed)
+    return LastJoin(previous["pdf"], layouts, changed)
 
 
 def _last_key(title: str, lang: str) -> str:

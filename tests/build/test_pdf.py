@@ -161,7 +161,14 @@ def test_one_role_edited_converts_one_batch(project, tmp_path, monkeypatch):
 
     monkeypatch.setattr(pdf, "_start_share", counting)
     cut, joined = counted(monkeypatch, "split"), counted(monkeypatch, "join")
-    rejoined = counted(monkeypatch, "rejoin")
+    rejoined: list[dict] = []
+    real_rejoin = pdf.LastJoin.rejoin  # in a process of its own: counted here, where it is asked
+
+    def rejoin(self, replacements):
+        rejoined.append(replacements)
+        return real_rejoin(self, replacements)
+
+    monkeypatch.setattr(pdf.LastJoin, "rejoin", rejoin)
     first = pdf_build(project, tmp_path / "out")
     batches = sum(converted)
     assert batches == 1 + len({r.department for r in gather.load(project).roles})
