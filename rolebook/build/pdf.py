@@ -230,30 +230,52 @@ def pdf_files(
     groups = batches(handbook_pieces(project))
     inputs = [batch_pieces(group, pieces) for group in groups]
     keys = batch_keys(inputs, language)
-    found = [None if cache is None else cache.get(key, _no_reads) for key in keys]
-    todo = [i for i, files in enumerate(found) if files is None]
+    todo = [i for i, key in enumerate(keys) if cache is None or key not in cache.old]
     with converting([assemble(inputs[i]) for i in todo], workers) as converted:
-        # qpdf reads every object of the last handbook.pdf before rejoin changes it: done
-        # while LibreOffice converts, in processes of its own.
+        # While LibreOffice converts, the last handbook.pdf is read (qpdf reads every object
+        # before rejoin changes one) by a process of its own, and the batches kept here.
         last = last_joined(keys, title, lang, cache)
+        found = [None if i in todo else _cached(cache, key) for i, key in enumerate(keys)]
+    new = dict(zip(todo, converted, strict=True))
+    damaged = [i for i, files in enumerate(found) if files is None and i not in new]
+    # A batch whose cache entry proved damaged when read is converted after all.
+    redone = convert([assemble(inputs[i]) for i in damaged], workers) if damaged else []
+    new.update(zip(damaged, redone, strict=True))
     try:
-        cut = [(groups[i], pdf, language) for i, pdf in zip(todo, converted, strict=True)]
-        # Cutting the roles' PDFs out is CPU work in Python: in worker processes, batch by batch.
-        for i, files in zip(todo, parallel.map_in_order(_batch_pdfs, cut, workers), strict=True):
-            found[i] = files
-            if cache is not None:
-                cache.put(keys[i], [], files)
-        done = [files for files in found if files is not None]
-        handbook = joined(keys, [f["batch"] for f in done], title, lang, cache, last)
+        _cut(groups, new, language, workers, found, keys, cache)
+        handbook = joined(keys, [f["batch"] for f in found if f], title, lang, cache, last)
     finally:
         if last is not None:
             last.close()
     pdfs = {"pdf/handbook.pdf": handbook}
-    for group, files in zip(groups, done, strict=True):
+    for group, files in zip(groups, found, strict=True):
         for piece in group:
-            if piece.role is not None:
+            if piece.role is not None and files is not None:
                 pdfs[f"pdf/{piece.role.id}.pdf"] = files[str(piece.number)]
     return pdfs
+
+
+def _cached(cache: Cache | None, key: str) -> dict[str, bytes] | None:
+    """Returns the files of the batch `key` in `cache`, if it has them."""
+    return None if cache is None else cache.get(key, _no_reads)
+
+
+def _cut(
+    groups: list[list[Piece]],
+    converted: dict[int, bytes],
+    language: str,
+    workers: int,
+    found: list[dict[str, bytes] | None],
+    keys: list[str],
+    cache: Cache | None,
+) -> None:
+    """Puts into `found` (and `cache`, under `keys`) the PDFs of each batch `converted` (by
+    number) cut out (see _batch_pdfs): CPU work in Python, in worker processes."""
+    cuts = [(groups[i], pdf, language) for i, pdf in converted.items()]
+    for i, files in zip(converted, parallel.map_in_order(_batch_pdfs, cuts, workers), strict=True):
+        found[i] = files
+        if cache is not None:
+            cache.put(keys[i], [], files)
 
 
 def batch_keys(inputs: list[list[bytes]], language: str) -> list[str]:

@@ -152,14 +152,7 @@ def test_two_builds_give_the_same_bytes(pdfs, tmp_path):
 
 
 def test_one_role_edited_converts_one_batch(project, tmp_path, monkeypatch):
-    converted: list[int] = []
-    real = pdf._start_share
-
-    def counting(program, documents, stack):
-        converted.append(len(documents))
-        return real(program, documents, stack)
-
-    monkeypatch.setattr(pdf, "_start_share", counting)
+    converted = counted_conversions(monkeypatch)
     cut, joined = counted(monkeypatch, "split"), counted(monkeypatch, "join")
     rejoined: list[dict] = []
     real_rejoin = pdf.LastJoin.rejoin  # in a process of its own: counted here, where it is asked
@@ -184,6 +177,45 @@ def test_one_role_edited_converts_one_batch(project, tmp_path, monkeypatch):
     converted.clear()
     assert pdf_build(project, tmp_path / "fresh", use_cache=False) == second
     assert sum(converted) == batches  # and the spliced handbook is what a full build gives
+
+
+def test_a_batch_whose_cache_entry_is_damaged_is_converted_again(project, tmp_path, monkeypatch):
+    pdf_build(project, tmp_path / "out")
+    converted = counted_conversions(monkeypatch)
+    read: list[str] = []
+    real = pdf._cached
+
+    def damaged(cache, key):  # the second batch kept fails its check when it is read
+        read.append(key)
+        return None if len(read) == 2 else real(cache, key)
+
+    monkeypatch.setattr(pdf, "_cached", damaged)
+    edit(project / "roles" / "vip-specialist.yaml", "duties:\n", "duties:\n  - 新增一条职责。\n")
+    second = pdf_build(project, tmp_path / "out")
+    assert converted == [1, 1]  # the specialist's batch, then the damaged one
+    # Not the same bytes: LibreOffice's PDF of a document depends on the documents that its
+    # run converted before it (a build with -j 1 differs from one with -j 2).
+    assert second.keys() == pdf_build(project, tmp_path / "fresh", use_cache=False).keys()
+    for name in second:
+        pages = [
+            clients.pdf_pages_text(out / "pdf" / name)
+            for out in (tmp_path / "out", tmp_path / "fresh")
+        ]
+        assert pages[0] == pages[1], name
+
+
+def counted_conversions(monkeypatch) -> list[int]:
+    """Returns a list that gets, for each soffice process started, how many documents it
+    converts."""
+    converted: list[int] = []
+    real = pdf._start_share
+
+    def counting(program, documents, stack):
+        converted.append(len(documents))
+        return real(program, documents, stack)
+
+    monkeypatch.setattr(pdf, "_start_share", counting)
+    return converted
 
 
 def counted(monkeypatch, name: str) -> list[object]:
