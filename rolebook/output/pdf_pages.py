@@ -87,8 +87,8 @@ def split(
 def slim(pdf: bytes, lang: str) -> bytes:
     """Returns `pdf`, as LibreOffice exports it, with the same tags in fewer objects, for
     PDFs in `lang` (its /Lang becomes that): each layout attribute dictionary made part of
-    its element rather than an object of its own, and each Span that says nothing but a
-    language its parent has already dropped, its marked content given to its parent.
+    its element rather than an object of its own; and each Span that says nothing but a
+    language its parent has already dropped, with its marked content given to its parent.
 
     A tagged handbook of 1,000 roles has some 750,000 objects, a third of them attribute
     dictionaries and a quarter such Spans; qpdf reads, writes and frees every one of them
