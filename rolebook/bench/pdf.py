@@ -55,7 +55,8 @@ def simple_way(root: Path, jobs: int, sample: int = SAMPLE) -> tuple[float, int]
 def figures(sample_root: Path, generated: Path, roles: int, jobs: int) -> dict[str, float]:
     """Returns the PDF figures, in seconds, of the sample and the generated project: wall
     time, and CPU time (as "<name>_cpu"), with the load average before the full build."""
-    out = {"sample": build(sample_copy(sample_root), jobs, fresh=True)[0]}
+    with tempfile.TemporaryDirectory(prefix="rolebook-bench-pdf-") as tmp:
+        out = {"sample": build(sample_copy(sample_root, Path(tmp)), jobs, fresh=True)[0]}
     out["load"] = os.getloadavg()[0]
     out["full"], out["full_cpu"] = build(generated, jobs, fresh=True)
     edit_one_role(generated)
@@ -75,9 +76,9 @@ def edit_one_role(root: Path) -> None:
     one.write_text(text.replace("duties:\n", duty, 1), "utf-8")
 
 
-def sample_copy(root: Path) -> Path:
-    """Returns a copy of the sample project's inputs in a temporary folder."""
-    dest = Path(tempfile.mkdtemp(prefix="rolebook-bench-pdf-")) / "sample"
+def sample_copy(root: Path, folder: Path) -> Path:
+    """Returns a copy of the sample project's inputs in folder/sample."""
+    dest = folder / "sample"
     dest.mkdir()
     for name in INPUT_FILES:
         if (root / name).is_file():

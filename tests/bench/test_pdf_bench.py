@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from conftest import REPO
+
 from rolebook.bench import pdf
 
 FIGURES = {
@@ -24,3 +26,12 @@ def test_the_table_puts_wall_and_cpu_time_beside_the_targets():
     )
     assert "| one role edited | 12.5 s | 8.0 s | ≤ 10 s | **not met** (1.2× the target) |" in lines
     assert lines[-1].endswith("| 160.0 s | | | 2.0× rolebook's |")
+
+
+def test_the_sample_is_copied_into_the_folder_given(tmp_path):
+    copy = pdf.sample_copy(REPO, tmp_path)
+    assert copy == tmp_path / "sample"
+    assert sorted(p.name for p in (copy / "roles").iterdir()) == sorted(
+        p.name for p in (REPO / "roles").iterdir()
+    )
+    assert (copy / "handbook.yaml").read_bytes() == (REPO / "handbook.yaml").read_bytes()
