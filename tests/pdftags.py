@@ -75,8 +75,28 @@ def _page_problems(number: int, page: pikepdf.Page, tree: dict, elements: dict) 
     parents = tree.get(int(page.obj.get("/StructParents", -1)))
     if parents is None:
         return [f"page {number}: marked content, but no entry in the parent tree"]
-    return [
+    found = [
         f"page {number}: MCID {mcid} has no structure element in the tree"
         for mcid in mcids
         if mcid >= len(parents) or parents[mcid].objgen not in elements
     ]
+    return found or [
+        f"page {number}: MCID {mcid}'s element in the parent tree does not hold it"
+        for mcid in mcids
+        if not holds(parents[mcid], mcid, page.obj)
+    ]
+
+
+def holds(element: pikepdf.Object, mcid: int, page: pikepdf.Object) -> bool:
+    """Returns whether the structure element `element` has the marked content `mcid` of
+    `page` among its kids: as a number (on the element's page) or a marked-content reference."""
+    kids = element.get("/K")
+    for kid in kids if isinstance(kids, Array) else [kids]:
+        if isinstance(kid, int) and not isinstance(kid, bool) and kid == mcid:
+            if "/Pg" in element and element.Pg.objgen == page.objgen:
+                return True
+        elif isinstance(kid, Dictionary) and kid.get("/MCID") == mcid:
+            on = kid.get("/Pg", element.get("/Pg"))
+            if on is not None and on.objgen == page.objgen:
+                return True
+    return False

@@ -1,6 +1,7 @@
 """PDF: LibreOffice (headless) converts Word documents to PDF, each run in a folder of its own.
 
-`convert` hands the documents to one soffice process per worker, each with its own profile
+`convert` (and `converting`, which lets the build work while LibreOffice does) hands the
+documents to one soffice process per worker, each with its own profile
 (-env:UserInstallation), so that parallel builds never share or lock a profile; each process
 converts its whole share in one run, so LibreOffice starts once per worker and stays warm for
 the rest of its list. Nothing here touches the output folder: the PDFs come back as bytes.
@@ -8,15 +9,16 @@ the rest of its list. Nothing here touches the output folder: the PDFs come back
 
 from __future__ import annotations
 
-import concurrent.futures
+import contextlib
 import dataclasses
 import json
+import multiprocessing
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,6 +34,10 @@ from rolebook.util import parallel
 from rolebook.util.digest import digest, tool_digest
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+    import pikepdf
+
     from rolebook.output import pdf_pages
 
 INSTALL = "apt-get install -y --no-install-recommends libreoffice-writer-nogui"
@@ -40,7 +46,7 @@ FILTER = (
     'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},'
     '"UseTaggedPDF":{"type":"boolean","value":"true"}}'
 )
-TIMEOUT = 1800  # seconds for one worker's whole share
+TIMEOUT = 1800  # seconds for one worker's whole share (after the work done meanwhile)
 BATCH = 10  # roles at most in one converted document (see batches)
 
 
@@ -77,42 +83,49 @@ def converter_digest() -> str:
 def convert(documents: list[bytes], workers: int) -> list[bytes]:
     """Returns the PDF of each .docx in `documents`, in order, converted by up to `workers`
     LibreOffice processes; raises NoLibreOffice or ConversionFailed."""
+    with converting(documents, workers) as pdfs:
+        pass
+    return pdfs
+
+
+@contextlib.contextmanager
+def converting(documents: list[bytes], workers: int) -> Iterator[list[bytes]]:
+    """Yields a list that holds, once the block ends, the PDF of each .docx in `documents`, in
+    order: up to `workers` LibreOffice processes convert them while the block runs, so that
+    the build can do other work meanwhile; raises NoLibreOffice or ConversionFailed."""
     program = soffice()
     workers = max(1, min(workers, len(documents)))
     # Round robin over documents of similar sizes gives each worker a similar share.
     shares = [list(range(w, len(documents), workers)) for w in range(workers)]
     results: list[bytes] = [b""] * len(documents)
-    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        done = pool.map(
-            lambda share: _convert_share(program, [documents[i] for i in share]), shares
-        )
-        for share, pdfs in zip(shares, done, strict=False):
-            for i, pdf in zip(share, pdfs, strict=False):
+    with contextlib.ExitStack() as stack:
+        started = [
+            (share, _start_share(program, [documents[i] for i in share], stack))
+            for share in shares
+            if share
+        ]
+        yield results
+        for share, run in started:
+            for i, pdf in zip(share, _finish_share(program, run), strict=True):
                 results[i] = pdf
-    return results
 
 
-def _convert_share(program: str, documents: list[bytes]) -> list[bytes]:
-    """Returns the PDFs of `documents`, converted by one soffice run in a folder of its own."""
-    if not documents:
-        return []
-    with tempfile.TemporaryDirectory(prefix="rolebook-pdf-") as tmp:
-        folder = Path(tmp)
-        names = [folder / f"d{i:05d}.docx" for i in range(len(documents))]
-        for name, data in zip(names, documents, strict=False):
-            name.write_bytes(data)
-        _run(program, folder, names)
-        pdfs = []
-        for name in names:
-            pdf = folder / "pdf" / f"{name.stem}.pdf"
-            if not pdf.is_file() or pdf.stat().st_size == 0:
-                raise ConversionFailed(f"LibreOffice ({program}) wrote no PDF for a document")
-            pdfs.append(pdf.read_bytes())
-        return pdfs
+@dataclass(frozen=True)
+class _Share:
+    """One soffice process converting its share of the documents in a folder of its own."""
+
+    folder: Path
+    names: list[Path]
+    process: subprocess.Popen
 
 
-def _run(program: str, folder: Path, names: list[Path]) -> None:
-    """Runs soffice over `names` with a profile in `folder`, writing into folder/pdf/."""
+def _start_share(program: str, documents: list[bytes], stack: contextlib.ExitStack) -> _Share:
+    """Starts soffice converting `documents` in a temporary folder that `stack` removes,
+    after stopping the process if it is still running then."""
+    folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="rolebook-pdf-")))
+    names = [folder / f"d{i:05d}.docx" for i in range(len(documents))]
+    for name, data in zip(names, documents, strict=True):
+        name.write_bytes(data)
     command = [
         program,
         f"-env:UserInstallation={(folder / 'profile').as_uri()}",
@@ -124,18 +137,37 @@ def _run(program: str, folder: Path, names: list[Path]) -> None:
         str(folder / "pdf"),
         *map(str, names),
     ]
-    # soffice is a wrapper around soffice.bin: on a timeout its whole process group goes.
-    proc = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    # Its output goes nowhere: unread, a pipe would fill and stop it. soffice is a wrapper
+    # around soffice.bin: it is stopped with its whole process group.
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
+    stack.callback(_stop, process)
+    return _Share(folder, names, process)
+
+
+def _finish_share(program: str, run: _Share) -> list[bytes]:
+    """Returns the PDFs of a share once its soffice has finished; raises ConversionFailed."""
     try:
-        proc.communicate(timeout=TIMEOUT)
+        run.process.wait(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
         raise ConversionFailed(
             f"LibreOffice took more than {TIMEOUT} s to convert to PDF"
         ) from None
+    pdfs = []
+    for name in run.names:
+        pdf = run.folder / "pdf" / f"{name.stem}.pdf"
+        if not pdf.is_file() or pdf.stat().st_size == 0:
+            raise ConversionFailed(f"LibreOffice ({program}) wrote no PDF for a document")
+        pdfs.append(pdf.read_bytes())
+    return pdfs
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Stops `process` and its process group, if it is still running."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 @dataclass(frozen=True)
@@ -194,17 +226,64 @@ def pdf_files(
     very same batch, and cut into each role's pages."""
     assert project.settings is not None
     language = project.settings.language
-    converted = converted_batches(
-        batches(handbook_pieces(project)), pieces, assemble, language, workers, cache
-    )
-    batch_pdfs = [(key, pdfs["batch"]) for _, key, pdfs in converted]
-    title = plain(project.settings.title)
-    files = {"pdf/handbook.pdf": joined(batch_pdfs, title, first_language(language), cache)}
-    for group, _, pdfs in converted:
+    title, lang = plain(project.settings.title), first_language(language)
+    groups = batches(handbook_pieces(project))
+    inputs = [batch_pieces(group, pieces) for group in groups]
+    keys = batch_keys(inputs, language)
+    todo = [i for i, key in enumerate(keys) if cache is None or key not in cache.old]
+    with converting([assemble(inputs[i]) for i in todo], workers) as converted:
+        # While LibreOffice converts, the last handbook.pdf is read (qpdf reads every object
+        # before rejoin changes one) by a process of its own, and the batches kept here.
+        last = last_joined(keys, title, lang, cache)
+        found = [None if i in todo else _cached(cache, key) for i, key in enumerate(keys)]
+    new = dict(zip(todo, converted, strict=True))
+    damaged = [i for i, files in enumerate(found) if files is None and i not in new]
+    # A batch whose cache entry proved damaged when read is converted after all.
+    redone = convert([assemble(inputs[i]) for i in damaged], workers) if damaged else []
+    new.update(zip(damaged, redone, strict=True))
+    try:
+        _cut(groups, new, language, workers, found, keys, cache)
+        handbook = joined(keys, [f["batch"] for f in found if f], title, lang, cache, last)
+    finally:
+        if last is not None:
+            last.close()
+    pdfs = {"pdf/handbook.pdf": handbook}
+    for group, files in zip(groups, found, strict=True):
         for piece in group:
-            if piece.role is not None:
-                files[f"pdf/{piece.role.id}.pdf"] = pdfs[str(piece.number)]
-    return files
+            if piece.role is not None and files is not None:
+                pdfs[f"pdf/{piece.role.id}.pdf"] = files[str(piece.number)]
+    return pdfs
+
+
+def _cached(cache: Cache | None, key: str) -> dict[str, bytes] | None:
+    """Returns the files of the batch `key` in `cache`, if it has them."""
+    return None if cache is None else cache.get(key, _no_reads)
+
+
+def _cut(
+    groups: list[list[Piece]],
+    converted: dict[int, bytes],
+    language: str,
+    workers: int,
+    found: list[dict[str, bytes] | None],
+    keys: list[str],
+    cache: Cache | None,
+) -> None:
+    """Puts into `found` (and `cache`, under `keys`) the PDFs of each batch `converted` (by
+    number) cut out (see _batch_pdfs): CPU work in Python, in worker processes."""
+    cuts = [(groups[i], pdf, language) for i, pdf in converted.items()]
+    for i, files in zip(converted, parallel.map_in_order(_batch_pdfs, cuts, workers), strict=True):
+        found[i] = files
+        if cache is not None:
+            cache.put(keys[i], [], files)
+
+
+def batch_keys(inputs: list[list[bytes]], language: str) -> list[str]:
+    """Returns the cache key of each batch, given by its pieces (`inputs`): a batch's .docx is
+    assembled only to be converted, so its pieces, rolebook's code, the language and the
+    installed LibreOffice are its key, and an edited role assembles one batch, not all."""
+    converter = converter_digest()
+    return [digest("pdf", converter, tool_digest(), language, *data) for data in inputs]
 
 
 def first_language(language: str) -> str:
@@ -221,53 +300,134 @@ def pdf_title(piece: Piece, language: str) -> str | None:
     return plain(role_title(piece.role.title, language))
 
 
-def joined(pdfs: list[tuple[str, bytes]], title: str, lang: str, cache: Cache | None) -> bytes:
-    """Returns pdf_pages.join of `pdfs` (each with the cache key of the batch it is), from
-    `cache` when the very same batches were joined under the same title and language before;
-    else, when the last PDF joined so differs in a few parts only (an edited role's batch),
-    rejoined from it, replacing those parts. Batches go by their keys, not their bytes: at
-    1,000 roles, hashing their 300 MB cost seconds."""
-    keys = [key for key, _ in pdfs]
+def joined(
+    keys: list[str],
+    pdfs: list[bytes],
+    title: str,
+    lang: str,
+    cache: Cache | None,
+    last: LastJoin | None,
+) -> bytes:
+    """Returns pdf_pages.join of the batches' `pdfs` (by their cache `keys`), from `cache`
+    when the very same batches were joined under the same title and language before; else
+    the `last` PDF joined with the batches that differ replaced, if given (see last_joined).
+    Batches go by their keys, not their bytes: at 1,000 roles, hashing their 300 MB cost
+    seconds."""
     key = digest("pdf-join", tool_digest(), title, lang, *keys)
     found = None if cache is None else cache.get(key, _no_reads)
     if found is not None and "pdf" in found:
         return found["pdf"]
     from rolebook.output import pdf_pages  # pikepdf: only a build with PDFs needs it
 
-    last = digest("pdf-join-last", tool_digest(), title, lang)
-    previous = None if cache is None else cache.get(last, _no_reads)
-    documents = [pdf for _, pdf in pdfs]
-    pdf, layouts = rejoined(previous, pdfs) or pdf_pages.join(documents, title, lang)
+    if last is None:
+        pdf, layouts = pdf_pages.join(pdfs, title, lang)
+    else:
+        pdf, layouts = last.rejoin({i: pdfs[i] for i in last.changed})
     if cache is not None:
         files = {"pdf": pdf, "layout": _layout_json(keys, layouts)}
         cache.put(key, [], files)
-        cache.put(last, [], files)
+        cache.put(_last_key(title, lang), [], files)
     return pdf
 
 
-def rejoined(
-    previous: dict[str, bytes] | None, pdfs: list[tuple[str, bytes]]
-) -> tuple[bytes, list[pdf_pages.Layout]] | None:
-    """Returns pdf_pages.rejoin of the `previous` joined PDF (as the cache keeps it) with
-    the parts of `pdfs` (keyed as for joined) that differ from its own; None when it has not
-    the same number of parts, or its first or more than a quarter of them differ: then
-    joining is as quick."""
+class LastJoin:
+    """The last handbook.pdf joined, read (pdf_pages.opened) while LibreOffice converts, to
+    replace the parts that this build's batches change (`changed`, by number) in it.
+
+    It is read and changed by a process of its own, forked, which ends without freeing the
+    PDF's objects one by one (qpdf took a second for that at 1,000 roles); where processes
+    cannot be forked, in this one."""
+
+    def __init__(self, previous: bytes, layouts: list[pdf_pages.Layout], changed: list[int]):
+        from rolebook.output import pdf_pages  # pikepdf: only a build with PDFs needs it
+
+        self.layouts, self.changed = layouts, changed
+        self._pdf: pikepdf.Pdf | None = None
+        self._pipe, child = multiprocessing.Pipe()
+        self._process = parallel.fork(_rejoin_in_child, child, self._pipe, previous, layouts)
+        child.close()
+        if self._process is None:
+            self._pdf = pdf_pages.opened(previous)
+
+    def rejoin(self, replacements: dict[int, bytes]) -> tuple[bytes, list[pdf_pages.Layout]]:
+        """Returns pdf_pages.rejoin of the last PDF with `replacements`; once only."""
+        from rolebook.output import pdf_pages  # pikepdf: only a build with PDFs needs it
+
+        if self._process is None:
+            assert self._pdf is not None  # read here, where processes cannot be forked
+            return pdf_pages.rejoin(self._pdf, self.layouts, replacements)
+        try:
+            with contextlib.suppress(BrokenPipeError):  # it ended early: it says why below
+                self._pipe.send(replacements)
+            try:
+                layouts = self._pipe.recv()
+            except EOFError:
+                layouts = f"its process ended with code {self._process.exitcode}"
+            if isinstance(layouts, str):
+                raise RuntimeError(f"rejoining handbook.pdf failed: {layouts}")
+            return self._pipe.recv_bytes(), layouts
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Ends the process, if any: it ends once its pipe is closed."""
+        self._pipe.close()
+        if self._process is not None:
+            self._process.join()
+
+
+def _rejoin_in_child(
+    pipe: Connection, parents: Connection, previous: bytes, layouts: list[pdf_pages.Layout]
+) -> pikepdf.Pdf | None:
+    """Reads the last PDF joined, `previous`, then gets from `pipe` the replacements of its
+    parts and sends back the rejoined layouts and PDF, or what went wrong; returns the PDF
+    read, for parallel.fork to leave to the system."""
     from rolebook.output import pdf_pages  # pikepdf: only a build with PDFs needs it
 
+    parents.close()  # this process's copy of the other end: the pipe ends when the build's does
+    pdf = None
+    try:
+        pdf = pdf_pages.opened(previous)
+        pdf_bytes, new = pdf_pages.rejoin(pdf, layouts, pipe.recv())
+        pipe.send(new)
+        pipe.send_bytes(pdf_bytes)
+    except EOFError:  # the build went on without a rejoin
+        pass
+    except Exception as error:  # a bug: its message goes to the build, which raises it
+        with contextlib.suppress(OSError):  # unless the build is gone
+            pipe.send(f"{type(error).__name__}: {error}")
+    finally:
+        pipe.close()
+    return pdf
+
+
+def last_joined(keys: list[str], title: str, lang: str, cache: Cache | None) -> LastJoin | None:
+    """Returns the last PDF joined under `title` and `lang`, as `cache` keeps it, opened
+    (pdf_pages.opened), when this build's batches (by their `keys`) differ from its parts in
+    a few; None when it has not the same number of parts, or none differ (the cache has it
+    as it is), or its first or more than a quarter of them do: then joining is as quick."""
+    from rolebook.output import pdf_pages  # pikepdf: only a build with PDFs needs it
+
+    previous = None if cache is None else cache.get(_last_key(title, lang), _no_reads)
     if previous is None:
         return None
     try:
         old = json.loads(previous["layout"])
-        keys = [p.pop("key") for p in old]
+        old_keys = [p.pop("key") for p in old]
         layouts = [pdf_pages.Layout(**{**p, "roles": tuple(p["roles"])}) for p in old]
     except (KeyError, TypeError, ValueError):  # a layout of an older shape
         return None
-    if len(keys) != len(pdfs):
+    if len(old_keys) != len(keys):
         return None
-    changed = {i: pdf for i, (key, pdf) in enumerate(pdfs) if key != keys[i]}
-    if 0 in changed or len(changed) > max(1, len(pdfs) // 4):
+    changed = [i for i, key in enumerate(keys) if key != old_keys[i]]
+    if not changed or 0 in changed or len(changed) > max(1, len(keys) // 4):
         return None
-    return pdf_pages.rejoin(previous["pdf"], layouts, changed)
+    return LastJoin(previous["pdf"], layouts, changed)
+
+
+def _last_key(title: str, lang: str) -> str:
+    """Returns the cache key of the last PDF joined under `title` and `lang`."""
+    return digest("pdf-join-last", tool_digest(), title, lang)
 
 
 def _layout_json(keys: list[str], layouts: list[pdf_pages.Layout]) -> bytes:
@@ -277,45 +437,14 @@ def _layout_json(keys: list[str], layouts: list[pdf_pages.Layout]) -> bytes:
     return json.dumps(parts, ensure_ascii=False).encode()
 
 
-def converted_batches(
-    groups: list[list[Piece]],
-    pieces: dict[int, bytes],
-    assemble: Callable[[list[bytes]], bytes],
-    language: str,
-    workers: int,
-    cache: Cache | None,
-) -> list[tuple[list[Piece], str, dict[str, bytes]]]:
-    """Returns each batch with its cache key and its PDFs: "batch", the whole converted
-    document, and each role's own PDF by its piece's number; from `cache` when the batch's
-    pieces are the same.
+def _batch_pdfs(cut: tuple[list[Piece], bytes, str]) -> dict[str, bytes]:
+    """Returns the PDFs of one batch, given as (group, pdf, language), for a worker: "batch",
+    its converted PDF slimmed (pdf_pages.slim), and role_pdfs of it."""
+    from rolebook.output import pdf_pages  # pikepdf: only a build with PDFs needs it
 
-    A batch's .docx is assembled only to be converted: its pieces, rolebook's code, the
-    language and the installed LibreOffice are its key, so an edited role assembles one batch,
-    not all."""
-    inputs = [batch_pieces(group, pieces) for group in groups]
-    converter = converter_digest()
-    keys = [digest("pdf", converter, tool_digest(), language, *data) for data in inputs]
-    found = [None if cache is None else cache.get(key, _no_reads) for key in keys]
-    todo = [i for i, files in enumerate(found) if files is None]
-    documents = [assemble(inputs[i]) for i in todo]
-    pdfs = convert(documents, workers)
-    # Cutting the roles' PDFs out is CPU work in Python: in worker processes, batch by batch.
-    cuts = [(groups[i], pdf, language) for i, pdf in zip(todo, pdfs, strict=True)]
-    cut = parallel.map_in_order(_role_pdfs, cuts, workers)
-    for i, pdf, roles in zip(todo, pdfs, cut, strict=True):
-        found[i] = files = {"batch": pdf, **roles}
-        if cache is not None:
-            cache.put(keys[i], [], files)
-    return [
-        (group, key, files)
-        for group, key, files in zip(groups, keys, found, strict=True)
-        if files is not None
-    ]
-
-
-def _role_pdfs(cut: tuple[list[Piece], bytes, str]) -> dict[str, bytes]:
-    """Returns role_pdfs of one batch, given as (group, pdf, language): for a worker."""
-    return role_pdfs(*cut)
+    group, pdf, language = cut
+    batch = pdf_pages.slim(pdf, first_language(language))
+    return {"batch": batch, **role_pdfs(group, batch, language)}
 
 
 def role_pdfs(group: list[Piece], pdf: bytes, language: str) -> dict[str, bytes]:

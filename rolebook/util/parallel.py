@@ -14,6 +14,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.process import BaseProcess
 
 
 def default_workers() -> int:
@@ -58,6 +59,32 @@ def map_in_order(
         yield from pool.map(func, items, chunksize=chunk)
     finally:
         _shut_down(pool)
+
+
+def fork(target: Callable, *args) -> BaseProcess | None:
+    """Returns a process running target(*args), started as a copy of this one (fork), which
+    dies with it; None where the platform cannot fork.
+
+    It ignores Ctrl-C, which is for the process that forked it to handle. It ends when
+    `target` returns, with os._exit, as multiprocessing's own workers
+    end: nothing is torn down, and what `target` returns is kept till then, so that the
+    system frees it with the process rather than Python object by object."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    process = multiprocessing.get_context("fork").Process(
+        target=_run_forked, args=(os.getpid(), target, args), daemon=True
+    )
+    process.start()
+    return process
+
+
+def _run_forked(parent: int, target: Callable, args: tuple) -> None:
+    """Runs target(*args) in a process forked by `parent`, and ends it (see fork)."""
+    _start_worker(parent, None, ())
+    # Ctrl-C reaches the whole process group: the build handles it, and ends this process.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    kept = target(*args)  # noqa: F841  left to the system, with the whole process
+    os._exit(0)
 
 
 def _shut_down(pool: ProcessPoolExecutor) -> None:

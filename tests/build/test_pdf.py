@@ -152,16 +152,16 @@ def test_two_builds_give_the_same_bytes(pdfs, tmp_path):
 
 
 def test_one_role_edited_converts_one_batch(project, tmp_path, monkeypatch):
-    converted: list[int] = []
-    real = pdf._convert_share
-
-    def counting(program, documents):
-        converted.append(len(documents))
-        return real(program, documents)
-
-    monkeypatch.setattr(pdf, "_convert_share", counting)
+    converted = counted_conversions(monkeypatch)
     cut, joined = counted(monkeypatch, "split"), counted(monkeypatch, "join")
-    rejoined = counted(monkeypatch, "rejoin")
+    rejoined: list[dict] = []
+    real_rejoin = pdf.LastJoin.rejoin  # in a process of its own: counted here, where it is asked
+
+    def rejoin(self, replacements):
+        rejoined.append(replacements)
+        return real_rejoin(self, replacements)
+
+    monkeypatch.setattr(pdf.LastJoin, "rejoin", rejoin)
     first = pdf_build(project, tmp_path / "out")
     batches = sum(converted)
     assert batches == 1 + len({r.department for r in gather.load(project).roles})
@@ -179,14 +179,52 @@ def test_one_role_edited_converts_one_batch(project, tmp_path, monkeypatch):
     assert sum(converted) == batches  # and the spliced handbook is what a full build gives
 
 
-def counted(monkeypatch, name: str) -> list[int]:
-    """Returns a list that gets, on each call of pdf_pages.`name`, the length of its first
-    argument (the PDFs joined, the labels cut)."""
-    calls: list[int] = []
+def test_a_batch_whose_cache_entry_is_damaged_is_converted_again(project, tmp_path, monkeypatch):
+    pdf_build(project, tmp_path / "out")
+    converted = counted_conversions(monkeypatch)
+    read: list[str] = []
+    real = pdf._cached
+
+    def damaged(cache, key):  # the second batch kept fails its check when it is read
+        read.append(key)
+        return None if len(read) == 2 else real(cache, key)
+
+    monkeypatch.setattr(pdf, "_cached", damaged)
+    edit(project / "roles" / "vip-specialist.yaml", "duties:\n", "duties:\n  - 新增一条职责。\n")
+    second = pdf_build(project, tmp_path / "out")
+    assert converted == [1, 1]  # the specialist's batch, then the damaged one
+    # Not the same bytes: LibreOffice's PDF of a document depends on the documents that its
+    # run converted before it (a build with -j 1 differs from one with -j 2).
+    assert second.keys() == pdf_build(project, tmp_path / "fresh", use_cache=False).keys()
+    for name in second:
+        pages = [
+            clients.pdf_pages_text(out / "pdf" / name)
+            for out in (tmp_path / "out", tmp_path / "fresh")
+        ]
+        assert pages[0] == pages[1], name
+
+
+def counted_conversions(monkeypatch) -> list[int]:
+    """Returns a list that gets, for each soffice process started, how many documents it
+    converts."""
+    converted: list[int] = []
+    real = pdf._start_share
+
+    def counting(program, documents, stack):
+        converted.append(len(documents))
+        return real(program, documents, stack)
+
+    monkeypatch.setattr(pdf, "_start_share", counting)
+    return converted
+
+
+def counted(monkeypatch, name: str) -> list[object]:
+    """Returns a list that gets, on each call of pdf_pages.`name`, its first argument."""
+    calls: list[object] = []
     real = getattr(pdf_pages, name)
 
     def counting(first, *args):
-        calls.append(len(first))
+        calls.append(first)
         return real(first, *args)
 
     monkeypatch.setattr(pdf_pages, name, counting)

@@ -53,6 +53,21 @@ def test_pieces_joined_again_have_the_structure_of_the_whole(converted, tmp_path
         assert pdftags.problems(piece) == []
 
 
+def test_slimmed_it_has_the_same_tags_and_text_in_fewer_objects(converted, tmp_path):
+    whole = converted.read_bytes()
+    slim = pdf_pages.slim(whole, "zh-CN")
+    before, after = (len(pikepdf.open(io.BytesIO(data)).objects) for data in (whole, slim))
+    assert after < before / 2  # 3,187 objects before, 1,401 after
+    assert pdftags.problems(slim) == []  # each mark's element in the parent tree holds it
+    structure = clients.pdf_structure(written(tmp_path, "slim.pdf", slim))
+    # The sample's Spans all say zh-CN and nothing else: they go, and nothing more.
+    spanless = [
+        line for line in clients.pdf_structure(converted) if line.strip() != "Span (inline)"
+    ]
+    assert structure == spanless
+    assert clients.pdf_pages_text(tmp_path / "slim.pdf") == clients.pdf_pages_text(converted)
+
+
 def test_the_tag_checks_find_a_pdf_exported_without_tags(converted):
     # LibreOffice's plain export: neither tagged nor PDF/A, what pypdf's cut used to give.
     plain = clients.docx_to_pdf(
@@ -68,11 +83,11 @@ def test_a_part_replaced_gives_what_joining_gives(converted):
     old, layouts = pdf_pages.join(pieces, "手册", "zh-CN")  # type: ignore[arg-type]
     swapped = [pieces[0], pieces[1], pieces[2], pieces[6], pieces[4], pieces[5], pieces[3]]
     fresh = pdf_pages.join(swapped, "手册", "zh-CN")  # type: ignore[arg-type]
-    again = pdf_pages.rejoin(old, layouts, {3: pieces[6], 6: pieces[3]})  # type: ignore[dict-item]
+    again = pdf_pages.rejoin(pdf_pages.opened(old), layouts, {3: pieces[6], 6: pieces[3]})  # type: ignore[dict-item]
     assert again == fresh  # the same bytes, and the same layouts
     assert pdftags.problems(again[0]) == []
     with pytest.raises(ValueError, match="^the first part gives"):
-        pdf_pages.rejoin(old, layouts, {0: pieces[1]})  # type: ignore[dict-item]
+        pdf_pages.rejoin(pdf_pages.opened(old), layouts, {0: pieces[1]})  # type: ignore[dict-item]
 
 
 def test_a_piece_is_titled_and_keeps_its_own_outline(converted):

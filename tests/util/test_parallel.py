@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -91,3 +92,18 @@ def test_items_for_one_chunk_are_mapped_in_this_process_without_a_pool():
 
 def _pid(_: int) -> int:
     return os.getpid()
+
+
+def test_a_forked_process_runs_its_target_ignoring_ctrl_c_and_ends():
+    read, write = multiprocessing.Pipe(duplex=False)
+    process = parallel.fork(_report, write)
+    write.close()
+    assert process is not None
+    assert read.recv() == (os.getpid(), signal.SIG_IGN)  # its parent, and how it takes SIGINT
+    process.join(10)
+    assert process.exitcode == 0
+
+
+def _report(pipe) -> list[int]:
+    pipe.send((os.getppid(), signal.getsignal(signal.SIGINT)))
+    return [1, 2, 3]  # kept until the process ends
