@@ -20,6 +20,8 @@ from xml.sax.saxutils import escape
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf
 
+from rolebook.output import type1
+
 # 2000-01-01 00:00:00, as an ICC profile's header writes a date.
 ICC_DATE = b"".join(n.to_bytes(2, "big") for n in (2000, 1, 1, 0, 0, 0))
 
@@ -92,11 +94,15 @@ def slim(pdf: bytes, lang: str) -> bytes:
 
     A tagged handbook of 1,000 roles has some 750,000 objects, a third of them attribute
     dictionaries and a quarter such Spans; qpdf reads, writes and frees every one of them
-    each time handbook.pdf is joined or a part of it replaced."""
+    each time handbook.pdf is joined or a part of it replaced.
+
+    Its Type 1 fonts are numbered by their content (type1.renumber), not by the order in
+    which one run of LibreOffice wrote them."""
     source = _read(pdf)
+    renumbered = type1.renumber(source)
     root = source.Root.get("/StructTreeRoot")
     if root is None:
-        return pdf
+        return _bytes(source) if renumbered else pdf
     source.Root.Lang = lang
     moved: dict[tuple[int, int], pikepdf.Object] = {}
     stack = [(element, lang) for element in _as_list(root.get("/K"))]

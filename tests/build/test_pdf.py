@@ -33,7 +33,7 @@ ROLES = [role.id for role in gather.load(REPO).roles]
 def pdf_build(root: Path, output: Path, **options) -> dict[str, bytes]:
     """Returns the files of output/pdf/ after `build --pdf` of `root` into `output`."""
     clients.need("soffice", "libreoffice-writer-nogui")
-    pipeline.build(root, output, workers=2, pdf=True, **options)
+    pipeline.build(root, output, **{"workers": 2, "pdf": True, **options})
     return {p.name: p.read_bytes() for p in sorted((output / "pdf").iterdir())}
 
 
@@ -146,9 +146,11 @@ def test_a_bilingual_handbooks_pdfs_name_both_titles_and_the_first_language(tmp_
     assert pdftags.problems(files["handbook.pdf"]) == []
 
 
-def test_two_builds_give_the_same_bytes(pdfs, tmp_path):
+def test_two_builds_give_the_same_bytes_whatever_order_libreoffice_converts_in(pdfs, tmp_path):
     _, first = pdfs
-    assert pdf_build(REPO, tmp_path / "again", use_cache=False) == first
+    # One soffice converts both batches (front matter, department) in turn, where two shared
+    # them: LibreOffice numbers the fonts it embeds in the order its run writes them.
+    assert pdf_build(REPO, tmp_path / "again", use_cache=False, workers=1) == first
 
 
 def test_one_role_edited_converts_one_batch(project, tmp_path, monkeypatch):
@@ -193,15 +195,9 @@ def test_a_batch_whose_cache_entry_is_damaged_is_converted_again(project, tmp_pa
     edit(project / "roles" / "vip-specialist.yaml", "duties:\n", "duties:\n  - 新增一条职责。\n")
     second = pdf_build(project, tmp_path / "out")
     assert converted == [1, 1]  # the specialist's batch, then the damaged one
-    # Not the same bytes: LibreOffice's PDF of a document depends on the documents that its
-    # run converted before it (a build with -j 1 differs from one with -j 2).
-    assert second.keys() == pdf_build(project, tmp_path / "fresh", use_cache=False).keys()
-    for name in second:
-        pages = [
-            clients.pdf_pages_text(out / "pdf" / name)
-            for out in (tmp_path / "out", tmp_path / "fresh")
-        ]
-        assert pages[0] == pages[1], name
+    # The damaged batch is converted in a run of its own, where a fresh build converts it
+    # after others: the same bytes all the same (see type1.renumber).
+    assert second == pdf_build(project, tmp_path / "fresh", use_cache=False)
 
 
 def counted_conversions(monkeypatch) -> list[int]:
