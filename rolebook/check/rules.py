@@ -136,10 +136,16 @@ def unique_document_numbers(project: Project) -> Iterator[Diagnostic]:
 def _unique(project: Project, path: tuple, value, what: str, fix: str) -> Iterator[Diagnostic]:
     """Yields an error at each file whose `value(role)` an earlier file already has, naming
     every file that has it (the copy and the original alike); an empty value is no value."""
-    places: dict[str, list[str]] = {}
-    for file, reading, role in _roles(project):
+    holders: dict[str, list[Reading]] = {}
+    for _, reading, role in _roles(project):
         if (key := value(role)) and not is_placeholder(key):
-            places.setdefault(key, []).append(f"{file}:{reading.at(path)[0]}")
+            holders.setdefault(key, []).append(reading)
+    # Only a shared value's files are placed: a reading's positions are worked out when asked.
+    places = {
+        key: [f"{r.path}:{r.at(path)[0]}" for r in found]
+        for key, found in holders.items()
+        if len(found) > 1
+    }
     seen: set[str] = set()
     for _, reading, role in _roles(project):
         key = value(role)

@@ -17,6 +17,7 @@ import rolebook
 from rolebook.build import cache, outputs, pipeline
 from rolebook.check.gather import load
 from rolebook.load import project as loader
+from rolebook.load import reader
 from rolebook.load.project import Project
 from rolebook.load.reader import read
 from rolebook.load.readings import Readings
@@ -289,6 +290,23 @@ def test_only_a_changed_role_is_read_again(project, reads):
     assert outcome(loaded) == outcome(load(project))
 
 
+def test_kept_readings_are_placed_only_for_a_diagnostic(project, monkeypatch):
+    """A kept reading's positions are read from its text again only when a check reports on
+    it: a clean project loads without parsing a file it keeps."""
+    load(project, readings=readings(project))
+    parsed: list[str] = []
+
+    def counted(path, text, schema):
+        parsed.append(path)
+        return read(path, text, schema)
+
+    monkeypatch.setattr(reader, "read", counted)
+    loaded = load(project, readings=readings(project))
+    assert parsed == []
+    assert loaded.readings[SPECIALIST].at(("summary",)) == (8, 10)
+    assert parsed == [SPECIALIST]
+
+
 def forged(change):
     """Returns a damage that changes an entry's JSON and gives it the right digest."""
 
@@ -315,10 +333,7 @@ DAMAGES = {
     "a wrong date": forged(lambda b: set_in(b, ("reading", "value", 2, 3), "2026-02-30")),
     "a number for a text": forged(lambda b: set_in(b, ("reading", "value", 0), 7)),
     "a field short": forged(lambda b: b["reading"]["value"].pop()),
-    "a position out of the file": forged(
-        lambda b: set_in(b, ("reading", "positions", "lines", 0), 10**6)
-    ),
-    "a text for a line": forged(lambda b: set_in(b, ("reading", "key_positions", "lines", 0), "1")),
+    "a list for a text": forged(lambda b: set_in(b, ("reading", "value", 0), ["x"])),
     "a wrong severity": forged(
         lambda b: b["checked"]["diagnostics"][4].append([1, 1, "x", "fatal", ""])
     ),
