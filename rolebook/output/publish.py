@@ -110,6 +110,7 @@ class Stage:
         self.output = check_output(output, keep)
         self.on_wait, self.folder = on_wait, Path()
         self._lock: contextlib.AbstractContextManager | None = None
+        self._folders = {""}  # the staging folder's folders made so far, by path under it
 
     def __enter__(self) -> Stage:
         with _writing(self.output):
@@ -130,7 +131,19 @@ class Stage:
         """Writes the file `rel` (a path under the output) holding `data`, flushed to disk; a
         file the current output holds with the same bytes is linked instead."""
         with _writing(self.output):
+            self._make_folder(rel.rpartition("/")[0])
             _stage_file(self.folder, rel, data, self.output)
+
+    def _make_folder(self, rel: str) -> None:
+        """Makes the folder `rel` (a path under the output, "" for the top) and its parents in
+        the staging folder, unless they are made already (a build stages thousands of files
+        into a few folders)."""
+        if rel in self._folders:
+            return
+        os.makedirs(self.folder / rel, exist_ok=True)
+        while rel and rel not in self._folders:
+            self._folders.add(rel)
+            rel = rel.rpartition("/")[0]
 
     def __exit__(self, kind, value, traceback) -> None:
         assert self._lock is not None  # entered
@@ -141,8 +154,8 @@ class Stage:
             with _writing(self.output):
                 try:
                     _stage_file(self.folder, MARKER, MARKER_TEXT, self.output)
-                    for sub in sorted({self.folder, *(p.parent for p in self.folder.rglob("*"))}):
-                        _fsync_folder(sub)
+                    for sub in sorted(self._folders):
+                        _fsync_folder(self.folder / sub)
                 except OSError:
                     shutil.rmtree(self.folder, ignore_errors=True)
                     raise
@@ -376,7 +389,6 @@ def _stage_file(staging: Path, rel: str, data: bytes, previous: Path) -> None:
     """Writes the file `rel` holding `data` into `staging`, flushed to disk; a hard link to
     the `previous` output's file if that holds exactly `data`."""
     path = staging / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
     if not _linked_if_unchanged(previous / rel, data, path):
         with open(path, "wb") as file:
             file.write(data)
@@ -393,17 +405,27 @@ def _linked_if_unchanged(old: Path, data: bytes, new: Path) -> bool:
         return False
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+        if (
+            not stat.S_ISREG(info.st_mode)
+            or info.st_size != len(data)
+            or _read(fd, len(data)) != data
+        ):
             return False
-        with os.fdopen(os.dup(fd), "rb") as file:
-            if file.read() != data:
-                return False
         os.link(old, new, follow_symlinks=False)
     except OSError:
         return False
     finally:
         os.close(fd)
     return True
+
+
+def _read(fd: int, size: int) -> bytes:
+    """Returns the bytes of the open file `fd`, of about `size` bytes, from where it is to its
+    end."""
+    chunks = []
+    while chunk := os.read(fd, size + 1):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _fsync_folder(folder: Path) -> None:
