@@ -56,12 +56,16 @@ class Cache:
         self.new: dict[str, dict] = {}
 
     def _load_index(self) -> dict:
-        """Returns the previous build's index; an unreadable or damaged one is an empty cache."""
+        """Returns the previous build's index, each job's reads as (role id, field, digest)
+        lists; an unreadable or damaged one is an empty cache."""
         try:
-            index = json.loads((self.folder / _INDEX).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            index = json.loads((self.folder / _INDEX).read_bytes())
+            reads = index["reads"]
+            for entry in index["jobs"].values():
+                entry["reads"] = [reads[i] for i in entry["reads"]]
+        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
             return {}
-        return index if isinstance(index, dict) else {}
+        return index
 
     def up_to_date(self, inputs: str, output: Path) -> dict | None:
         """Returns the last build's report if it had the same `inputs` digest and `output`
@@ -132,13 +136,28 @@ class Cache:
                 "state": folder_state(output),
                 "report": report,
             }
-            tmp.write_bytes(json.dumps({"build": build, "jobs": self.new}, sort_keys=True).encode())
+            tmp.write_bytes(json.dumps({"build": build, **_indexed(self.new)}).encode())
             os.replace(tmp, self.folder / _INDEX)  # the index is replaced whole, or not at all
             for path in (self.folder / _FILES).iterdir():
                 if path.name not in used:
                     path.unlink()
         except OSError:
             pass
+
+
+def _indexed(jobs: dict[str, dict]) -> dict:
+    """Returns the index's jobs, each job's reads numbered in a table of them: the pages of a
+    department read the same values of the same roles, and 10,000 roles' jobs make 350,000
+    reads of 70,000 values."""
+    numbers: dict[tuple[str, str, str], int] = {}
+    indexed = {
+        key: {
+            "blob": entry["blob"],
+            "reads": [numbers.setdefault((r, f, v), len(numbers)) for r, f, v in entry["reads"]],
+        }
+        for key, entry in sorted(jobs.items())
+    }
+    return {"reads": list(numbers), "jobs": indexed}
 
 
 def packed(files: dict[str, bytes]) -> bytes:
