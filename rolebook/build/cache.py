@@ -82,6 +82,13 @@ class Cache:
             pass
         return None
 
+    def published(self, output: Path) -> dict[str, list[int]]:
+        """Returns each file the last build published into `output`, with its size and
+        modification time then (see folder_state); none if it published elsewhere."""
+        last = self.last_build
+        state = last.get("state") if last.get("output") == str(output.absolute()) else None
+        return state if isinstance(state, dict) else {}
+
     def get(self, key: str, current: Callable[[str, str], str]) -> dict[str, bytes] | None:
         """Returns the files of job `key` if they are still valid, else None.
 

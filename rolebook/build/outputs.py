@@ -33,26 +33,29 @@ class Rendered:
     fresh: list[str] = field(default_factory=list)
     pieces: dict[str, dict[int, bytes]] = field(default_factory=dict)
     fresh_pieces: set[str] = field(default_factory=set)
-    sink: Callable[[str, bytes], None] | None = None
+    # Given each file, and whether it is what the last build published (a job from the cache).
+    sink: Callable[[str, bytes, bool], None] | None = None
     names: set[str] = field(default_factory=set)  # every output file's path
 
     def add(self, job: Job, files: dict[str, bytes], fresh: bool) -> None:
-        """Adds the files and pieces of a job, rendered anew or not."""
+        """Adds the files and pieces of a job, rendered anew or (not `fresh`) from the cache,
+        as the last build had them."""
         for path, data in files.items():
             if path.startswith(PIECE):
                 self.pieces.setdefault(path.removeprefix(PIECE), {})[job.number] = data
                 if fresh:
                     self.fresh_pieces.add(path.removeprefix(PIECE))
             else:
-                self.put(path, data, fresh)
+                self.put(path, data, fresh, as_published=not fresh)
 
-    def put(self, path: str, data: bytes, fresh: bool) -> None:
-        """Adds the output file `path`, rendered anew or not."""
+    def put(self, path: str, data: bytes, fresh: bool, as_published: bool = False) -> None:
+        """Adds the output file `path`, rendered anew or not; `as_published` if the last build
+        published the same bytes as `path`."""
         self.names.add(path)
         if self.sink is None:
             self.files[path] = data
         else:
-            self.sink(path, data)
+            self.sink(path, data, as_published)
         if fresh:
             self.fresh.append(path)
 
@@ -63,7 +66,7 @@ def render_all(
     cache: cache_module.Cache | None = None,
     on_render: Callable[[int, int], None] | None = None,
     on_pages: Callable[[dict[str, bytes]], None] | None = None,
-    sink: Callable[[str, bytes], None] | None = None,
+    sink: Callable[[str, bytes, bool], None] | None = None,
 ) -> Rendered:
     """Returns every output file's bytes: from the cache where still valid, else rendered;
     `on_render(done, total)` is told how many jobs are done, and `on_pages(files)` is given

@@ -152,7 +152,8 @@ def build_with(
 
     on_render = None if told is None else partial(told, "render")
     if on_pages is None:  # each file is written as it is made: none is held longer
-        with publish.Stage(output, files.sources(root), on_wait) as stage:
+        published = {} if cache is None else cache.published(output)
+        with publish.Stage(output, files.sources(root), on_wait, published) as stage:
             rendered = outputs.render_all(project, workers, cache, on_render, sink=stage.add)
     else:  # the files are handed over, and held, before anything is published
         rendered = outputs.render_all(project, workers, cache, on_render, on_pages)

@@ -104,11 +104,17 @@ class Stage:
     """
 
     def __init__(
-        self, output: Path, keep: Iterable[Path] = (), on_wait: Callable[[], None] | None = None
+        self,
+        output: Path,
+        keep: Iterable[Path] = (),
+        on_wait: Callable[[], None] | None = None,
+        published: dict[str, list[int]] | None = None,
     ):
         # pipeline.build checks first; other callers rely on this
         self.output = check_output(output, keep)
         self.on_wait, self.folder = on_wait, Path()
+        # The files the last build put into `output`, with their size and modification time.
+        self.published = published or {}
         self._lock: contextlib.AbstractContextManager | None = None
         self._folders = {""}  # the staging folder's folders made so far, by path under it
 
@@ -127,12 +133,28 @@ class Stage:
                 raise
         return self
 
-    def add(self, rel: str, data: bytes) -> None:
+    def add(self, rel: str, data: bytes, as_published: bool = False) -> None:
         """Writes the file `rel` (a path under the output) holding `data`, flushed to disk; a
-        file the current output holds with the same bytes is linked instead."""
+        file the current output holds with the same bytes is linked instead. With
+        `as_published` (`data` is what the last build published as `rel`), a file the last
+        build left as it was, by its size and modification time, is linked without being read."""
         with _writing(self.output):
             self._make_folder(rel.rpartition("/")[0])
-            _stage_file(self.folder, rel, data, self.output)
+            if not (as_published and self._linked_as_published(rel)):
+                _stage_file(self.folder, rel, data, self.output)
+
+    def _linked_as_published(self, rel: str) -> bool:
+        """Links the output's file `rel` into the staging folder if it still has the size and
+        modification time it was published with; returns whether it did."""
+        was = self.published.get(rel)
+        try:
+            info = os.lstat(self.output / rel)
+            if was != [info.st_size, info.st_mtime_ns] or not stat.S_ISREG(info.st_mode):
+                return False
+            os.link(self.output / rel, self.folder / rel, follow_symlinks=False)
+        except OSError:
+            return False
+        return True
 
     def _make_folder(self, rel: str) -> None:
         """Makes the folder `rel` (a path under the output, "" for the top) and its parents in
