@@ -722,6 +722,14 @@ def restored(path: str, text: str, data: dict, schema: type[T]) -> Reading[T]:
     return _Restored(path, text, value, schema)
 
 
+def compact(reading: Reading[T], text: str, schema: type[T]) -> Reading[T]:
+    """Returns `reading`, of `text` against `schema`, holding only its value if it is clean:
+    its lines and positions are worked out again if asked for (see _Restored)."""
+    if reading.diagnostics or reading.value is None:
+        return reading
+    return _Restored(reading.path, text, reading.value, schema)
+
+
 # What a _Restored reading works out from its text only when asked.
 _LATER = ("lines", "positions", "key_positions", "suggested")
 
