@@ -54,6 +54,8 @@ class Cache:
         self.old: dict[str, dict] = index.get("jobs", {})
         self.last_build: dict = index.get("build", {})
         self.new: dict[str, dict] = {}
+        # What the build published, as folder_state gives it, if the publishing says so.
+        self.published_state: dict[str, list[int]] | None = None
 
     def _load_index(self) -> dict:
         """Returns the previous build's index, each job's reads as (role id, field, digest)
@@ -140,7 +142,11 @@ class Cache:
             build = {
                 "inputs": inputs,
                 "output": str(output.absolute()),
-                "state": folder_state(output),
+                "state": (
+                    folder_state(output)
+                    if self.published_state is None
+                    else dict(sorted(self.published_state.items()))
+                ),
                 "report": report,
             }
             tmp.write_bytes(json.dumps({"build": build, **_indexed(self.new)}).encode())

@@ -155,6 +155,8 @@ def build_with(
         published = {} if cache is None else cache.published(output)
         with publish.Stage(output, files.sources(root), on_wait, published) as stage:
             rendered = outputs.render_all(project, workers, cache, on_render, sink=stage.add)
+        if cache is not None:  # what it staged is what output/ now holds: no need to look
+            cache.published_state = stage.state
     else:  # the files are handed over, and held, before anything is published
         rendered = outputs.render_all(project, workers, cache, on_render, on_pages)
         publish.replace_folder(output, rendered.files, files.sources(root), on_wait)

@@ -115,6 +115,8 @@ class Stage:
         self.on_wait, self.folder = on_wait, Path()
         # The files the last build put into `output`, with their size and modification time.
         self.published = published or {}
+        # The files staged, each with its size and modification time (folder_state's form).
+        self.state: dict[str, list[int]] = {}
         self._lock: contextlib.AbstractContextManager | None = None
         self._folders = {""}  # the staging folder's folders made so far, by path under it
 
@@ -140,21 +142,23 @@ class Stage:
         build left as it was, by its size and modification time, is linked without being read."""
         with _writing(self.output):
             self._make_folder(rel.rpartition("/")[0])
-            if not (as_published and self._linked_as_published(rel)):
-                _stage_file(self.folder, rel, data, self.output)
+            info = self._linked_as_published(rel) if as_published else None
+            if info is None:
+                info = _stage_file(self.folder, rel, data, self.output)
+            self.state[rel] = [info.st_size, info.st_mtime_ns]
 
-    def _linked_as_published(self, rel: str) -> bool:
+    def _linked_as_published(self, rel: str) -> os.stat_result | None:
         """Links the output's file `rel` into the staging folder if it still has the size and
-        modification time it was published with; returns whether it did."""
+        modification time it was published with; returns its status if it did."""
         was = self.published.get(rel)
         try:
             info = os.lstat(self.output / rel)
             if was != [info.st_size, info.st_mtime_ns] or not stat.S_ISREG(info.st_mode):
-                return False
+                return None
             os.link(self.output / rel, self.folder / rel, follow_symlinks=False)
         except OSError:
-            return False
-        return True
+            return None
+        return info
 
     def _make_folder(self, rel: str) -> None:
         """Makes the folder `rel` (a path under the output, "" for the top) and its parents in
@@ -175,7 +179,8 @@ class Stage:
                 return
             with _writing(self.output):
                 try:
-                    _stage_file(self.folder, MARKER, MARKER_TEXT, self.output)
+                    info = _stage_file(self.folder, MARKER, MARKER_TEXT, self.output)
+                    self.state[MARKER] = [info.st_size, info.st_mtime_ns]
                     for sub in sorted(self._folders):
                         _fsync_folder(self.folder / sub)
                 except OSError:
@@ -407,24 +412,27 @@ def tidy(folder: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _stage_file(staging: Path, rel: str, data: bytes, previous: Path) -> None:
+def _stage_file(staging: Path, rel: str, data: bytes, previous: Path) -> os.stat_result:
     """Writes the file `rel` holding `data` into `staging`, flushed to disk; a hard link to
-    the `previous` output's file if that holds exactly `data`."""
+    the `previous` output's file if that holds exactly `data`. Returns the file's status."""
     path = staging / rel
-    if not _linked_if_unchanged(previous / rel, data, path):
+    info = _linked_if_unchanged(previous / rel, data, path)
+    if info is None:
         with open(path, "wb") as file:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
+            info = os.fstat(file.fileno())
+    return info
 
 
-def _linked_if_unchanged(old: Path, data: bytes, new: Path) -> bool:
+def _linked_if_unchanged(old: Path, data: bytes, new: Path) -> os.stat_result | None:
     """Makes `new` a hard link to `old` if `old` is a plain file holding exactly `data`;
-    returns whether it did (never, where the file system has no hard links)."""
+    returns its status if it did (never, where the file system has no hard links)."""
     try:
         fd = os.open(old, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
-        return False
+        return None
     try:
         info = os.fstat(fd)
         if (
@@ -432,13 +440,13 @@ def _linked_if_unchanged(old: Path, data: bytes, new: Path) -> bool:
             or info.st_size != len(data)
             or _read(fd, len(data)) != data
         ):
-            return False
+            return None
         os.link(old, new, follow_symlinks=False)
     except OSError:
-        return False
+        return None
     finally:
         os.close(fd)
-    return True
+    return info
 
 
 def _read(fd: int, size: int) -> bytes:

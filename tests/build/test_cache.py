@@ -57,6 +57,16 @@ def test_the_first_build_renders_everything_and_the_second_nothing(project):
     assert {p: p.stat().st_mtime_ns for p in (project / "output").rglob("*")} == stamps
 
 
+def test_the_index_records_the_output_as_published_and_as_rebuilt(project):
+    """The output's files, with their sizes and times, come from publishing (not a scan of
+    the folder): they are what a scan gives, after a first build and after a rebuild."""
+    for change in ("", "客户部"):
+        edit(project / SPECIALIST, "department: 客户服务部", f"department: 客户服务部{change}")
+        build(project)
+        saved = json.loads((project / cache.FOLDER / "index.json").read_bytes())
+        assert saved["build"]["state"] == cache.folder_state(project / "output")
+
+
 def test_a_role_edited_rebuilds_that_role_and_the_files_made_of_every_role(project):
     build(project)
     # The supervisor's page links to the manager by title, and the index and the handbook's
