@@ -15,7 +15,10 @@ fails leaves the previous output as it was. How:
 3. Stage. The new files are written into `.rolebook-new-<random>` beside the output folder and
    flushed to disk. A file the output folder already holds with the same bytes is linked
    (a hard link), not written again: a rebuild after a small edit writes and flushes only
-   the files that changed, and the output folder itself is never modified.
+   the files that changed, and the output folder itself is never modified. A file the build
+   took from its cache, which the last build published, is linked without being compared if
+   it still has the size and modification time it was published with (what the no-op build
+   trusts too); the staged files' sizes and times are the build cache's record of the output.
 4. Swap. The staging folder and the output folder trade places in one atomic step (renameat2
    with RENAME_EXCHANGE, Linux 3.15 and later), so the output folder always exists; the old
    output, now in the staging folder, is then deleted. Where the exchange is not supported, the
