@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import fields, is_dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, TypeVar
 
@@ -253,6 +253,7 @@ def known_references(project: Project) -> Iterator[Diagnostic]:
             yield reading.diagnostic(reading.at(("reporting", key, i)), message)
 
 
+@lru_cache(maxsize=1 << 16)  # the same titles and names, again for each role that names them
 def position_key(name: str) -> str:
     """Returns what tells positions apart: their name without case, spaces or full-width forms
     ("ＶＩＰ Lead", "vip lead" and "VIPLead" are one position; "总 经理" is "总经理")."""
