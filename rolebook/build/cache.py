@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import typing
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from typing import Any
 FOLDER = ".cache/rolebook"
 _INDEX = "index.json"
 _FILES = "files"
+PIECE = "piece:"  # a job's files under this prefix are pieces of an assembled file
 
 
 def folder_state(folder: Path) -> dict[str, list[int]]:
@@ -96,12 +98,29 @@ class Cache:
 
         `current(role_id, field)` gives the digest of a value as it is now.
         """
+        # Every file is read: none is None.
+        return typing.cast("dict[str, bytes] | None", self.get_unless_published(key, current))
+
+    def get_unless_published(
+        self,
+        key: str,
+        current: Callable[[str, str], str],
+        as_published: Callable[[str], bool] | None = None,
+    ) -> dict[str, bytes | None] | None:
+        """Returns what `get` does, but the job's output files (not its pieces) are None,
+        unread, if `as_published(path)` says of each that the output holds it as the last
+        build published it (with this job's bytes: the entry is the last build's)."""
         # The index's JSON, unchecked: an entry missing or of the wrong shape raises below.
         entry: Any = self.old.get(key)
         try:
             if any(current(role_id, field) != value for role_id, field, value in entry["reads"]):
                 return None
-            files = unpacked(self._read(entry["blob"]))
+            pieces, outputs = entry["blobs"]
+            files: dict[str, bytes | None] = {**unpacked(self._read(pieces))}
+            if as_published is not None and all(map(as_published, entry["outputs"])):
+                files.update(dict.fromkeys(entry["outputs"]))
+            else:
+                files.update(unpacked(self._read(outputs)))
         except (TypeError, KeyError, ValueError, OSError):
             return None
         self.new[key] = entry
@@ -114,10 +133,17 @@ class Cache:
         return data
 
     def put(self, key: str, reads: list[tuple[str, str, str]], files: dict[str, bytes]) -> None:
-        """Records job `key`: the values it read of other roles and the files it wrote."""
-        blob = packed(files)
+        """Records job `key`: the values it read of other roles and the files it wrote, its
+        pieces (under PIECE) and its output files each in one stored file: a job whose output
+        files are still as published needs only its pieces read back."""
+        pieces = {path: data for path, data in files.items() if path.startswith(PIECE)}
+        outputs = {path: data for path, data in files.items() if path not in pieces}
+        blobs = [self._write(packed(pieces)), self._write(packed(outputs))]
+        self.new[key] = {"reads": reads, "blobs": blobs, "outputs": list(outputs)}
+
+    def _write(self, blob: bytes) -> str:
+        """Stores `blob` under its digest, which it returns."""
         blob_digest = hashlib.sha256(blob).hexdigest()
-        self.new[key] = {"reads": reads, "blob": blob_digest}
         # Written in place, not atomically: a file cut short by a crash fails its digest
         # check when read, and its job is rendered again.
         try:
@@ -127,6 +153,7 @@ class Cache:
                 path.write_bytes(blob)
         except OSError:
             pass
+        return blob_digest
 
     def save(self, inputs: str, output: Path, report: dict) -> None:
         """Writes this build's index and deletes files no entry uses any more.
@@ -136,7 +163,7 @@ class Cache:
         folder reports the same without reading a role. The cache only ever saves time: if it
         cannot be written, the build goes on without it.
         """
-        used = {entry["blob"] for entry in self.new.values()}
+        used = {blob for entry in self.new.values() for blob in entry["blobs"]}
         tmp = self.folder / f"{_INDEX}.new"
         try:
             build = {
@@ -165,7 +192,8 @@ def _indexed(jobs: dict[str, dict]) -> dict:
     numbers: dict[tuple[str, str, str], int] = {}
     indexed = {
         key: {
-            "blob": entry["blob"],
+            "blobs": entry["blobs"],
+            "outputs": entry["outputs"],
             "reads": [numbers.setdefault((r, f, v), len(numbers)) for r, f, v in entry["reads"]],
         }
         for key, entry in sorted(jobs.items())

@@ -138,26 +138,46 @@ class Stage:
                 raise
         return self
 
-    def add(self, rel: str, data: bytes, as_published: bool = False) -> None:
+    def add(self, rel: str, data: bytes | None, as_published: bool = False) -> None:
         """Writes the file `rel` (a path under the output) holding `data`, flushed to disk; a
         file the current output holds with the same bytes is linked instead. With
         `as_published` (`data` is what the last build published as `rel`), a file the last
-        build left as it was, by its size and modification time, is linked without being read."""
+        build left as it was, by its size and modification time, is linked without being read;
+        `data` None is such a file, which is_published said is there."""
         with _writing(self.output):
             self._make_folder(rel.rpartition("/")[0])
             info = self._linked_as_published(rel) if as_published else None
             if info is None:
+                if data is None:  # a file is_published saw, gone since
+                    raise OutputError(
+                        f"{self.output / rel} changed while the build ran; build again"
+                    )
                 info = _stage_file(self.folder, rel, data, self.output)
             self.state[rel] = [info.st_size, info.st_mtime_ns]
+
+    def is_published(self, rel: str) -> bool:
+        """Returns whether the output's file `rel` still has the size and modification time
+        the last build published it with (then `add` links it, given no data)."""
+        return self._as_published(rel) is not None
+
+    def _as_published(self, rel: str) -> os.stat_result | None:
+        """Returns the status of the output's file `rel` if it is a file with the size and
+        modification time the last build published it with, else None."""
+        try:
+            info = os.lstat(self.output / rel)
+        except OSError:
+            return None
+        if self.published.get(rel) != [info.st_size, info.st_mtime_ns]:
+            return None
+        return info if stat.S_ISREG(info.st_mode) else None
 
     def _linked_as_published(self, rel: str) -> os.stat_result | None:
         """Links the output's file `rel` into the staging folder if it still has the size and
         modification time it was published with; returns its status if it did."""
-        was = self.published.get(rel)
+        info = self._as_published(rel)
+        if info is None:
+            return None
         try:
-            info = os.lstat(self.output / rel)
-            if was != [info.st_size, info.st_mtime_ns] or not stat.S_ISREG(info.st_mode):
-                return None
             os.link(self.output / rel, self.folder / rel, follow_symlinks=False)
         except OSError:
             return None

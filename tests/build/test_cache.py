@@ -432,9 +432,30 @@ def test_a_jobs_files_are_kept_together_in_one_cache_file(project):
     with pytest.raises(ValueError):
         cache.unpacked(cache.packed(files)[:-1])
     build(project)
-    blobs = list((project / cache.FOLDER / "files").iterdir())
+    blobs = {p.name for p in (project / cache.FOLDER / "files").iterdir()}
     jobs = json.loads((project / cache.FOLDER / "index.json").read_text(encoding="utf-8"))["jobs"]
-    assert len(blobs) == len(jobs)  # one file per job, not one per output file
+    # Its pieces in one file, its output files in another: not one per output file.
+    assert {blob for job in jobs.values() for blob in job["blobs"]} == blobs
+    assert all(len(job["blobs"]) == 2 for job in jobs.values())
+
+
+def test_a_jobs_output_files_as_published_are_not_read_from_the_cache(project):
+    """A job from the cache whose output files are as the last build published them reads
+    its pieces only: its stored output files may be gone. One changed by hand is read back,
+    or, gone too, rendered again."""
+    build(project)
+    manager = "roles/vip-department-manager.yaml"
+    index = json.loads((project / cache.FOLDER / "index.json").read_bytes())
+    for job in index["jobs"].values():
+        if "docx/vip-specialist.docx" in job["outputs"]:
+            (project / cache.FOLDER / "files" / job["blobs"][1]).unlink()
+    edit(project / manager, "全面负责", "全面主管")
+    assert build(project) == pages("vip-department-manager") | ASSEMBLED
+    assert snapshot(project / "output") == clean_build(project)
+    (project / "output/html/vip-specialist.html").write_text("changed by hand")
+    edit(project / manager, "全面主管", "全面负责")
+    assert build(project) == pages("vip-department-manager", "vip-specialist") | ASSEMBLED
+    assert snapshot(project / "output") == clean_build(project)
 
 
 def test_a_library_item_changed_rebuilds_exactly_the_roles_that_use_it(project):
