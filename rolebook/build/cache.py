@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import typing
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from typing import Any
 FOLDER = ".cache/rolebook"
 _INDEX = "index.json"
 _FILES = "files"
+PIECE = "piece:"  # a job's files under this prefix are pieces of an assembled file
 
 
 def folder_state(folder: Path) -> dict[str, list[int]]:
@@ -54,14 +56,20 @@ class Cache:
         self.old: dict[str, dict] = index.get("jobs", {})
         self.last_build: dict = index.get("build", {})
         self.new: dict[str, dict] = {}
+        # What the build published, as folder_state gives it, if the publishing says so.
+        self.published_state: dict[str, list[int]] | None = None
 
     def _load_index(self) -> dict:
-        """Returns the previous build's index; an unreadable or damaged one is an empty cache."""
+        """Returns the previous build's index, each job's reads as (role id, field, digest)
+        lists; an unreadable or damaged one is an empty cache."""
         try:
-            index = json.loads((self.folder / _INDEX).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            index = json.loads((self.folder / _INDEX).read_bytes())
+            reads = index["reads"]
+            for entry in index["jobs"].values():
+                entry["reads"] = [reads[i] for i in entry["reads"]]
+        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
             return {}
-        return index if isinstance(index, dict) else {}
+        return index
 
     def up_to_date(self, inputs: str, output: Path) -> dict | None:
         """Returns the last build's report if it had the same `inputs` digest and `output`
@@ -78,17 +86,41 @@ class Cache:
             pass
         return None
 
+    def published(self, output: Path) -> dict[str, list[int]]:
+        """Returns each file the last build published into `output`, with its size and
+        modification time then (see folder_state); none if it published elsewhere."""
+        last = self.last_build
+        state = last.get("state") if last.get("output") == str(output.absolute()) else None
+        return state if isinstance(state, dict) else {}
+
     def get(self, key: str, current: Callable[[str, str], str]) -> dict[str, bytes] | None:
         """Returns the files of job `key` if they are still valid, else None.
 
         `current(role_id, field)` gives the digest of a value as it is now.
         """
+        # Every file is read: none is None.
+        return typing.cast("dict[str, bytes] | None", self.get_unless_published(key, current))
+
+    def get_unless_published(
+        self,
+        key: str,
+        current: Callable[[str, str], str],
+        as_published: Callable[[str], bool] | None = None,
+    ) -> dict[str, bytes | None] | None:
+        """Returns what `get` does, but the job's output files (not its pieces) are None,
+        unread, if `as_published(path)` says of each that the output holds it as the last
+        build published it (with this job's bytes: the entry is the last build's)."""
         # The index's JSON, unchecked: an entry missing or of the wrong shape raises below.
         entry: Any = self.old.get(key)
         try:
             if any(current(role_id, field) != value for role_id, field, value in entry["reads"]):
                 return None
-            files = unpacked(self._read(entry["blob"]))
+            pieces, outputs = entry["blobs"]
+            files: dict[str, bytes | None] = {**unpacked(self._read(pieces))}
+            if as_published is not None and all(map(as_published, entry["outputs"])):
+                files.update(dict.fromkeys(entry["outputs"]))
+            else:
+                files.update(unpacked(self._read(outputs)))
         except (TypeError, KeyError, ValueError, OSError):
             return None
         self.new[key] = entry
@@ -101,10 +133,17 @@ class Cache:
         return data
 
     def put(self, key: str, reads: list[tuple[str, str, str]], files: dict[str, bytes]) -> None:
-        """Records job `key`: the values it read of other roles and the files it wrote."""
-        blob = packed(files)
+        """Records job `key`: the values it read of other roles and the files it wrote, its
+        pieces (under PIECE) and its output files each in one stored file: a job whose output
+        files are still as published needs only its pieces read back."""
+        pieces = {path: data for path, data in files.items() if path.startswith(PIECE)}
+        outputs = {path: data for path, data in files.items() if path not in pieces}
+        blobs = [self._write(packed(pieces)), self._write(packed(outputs))]
+        self.new[key] = {"reads": reads, "blobs": blobs, "outputs": list(outputs)}
+
+    def _write(self, blob: bytes) -> str:
+        """Stores `blob` under its digest, which it returns."""
         blob_digest = hashlib.sha256(blob).hexdigest()
-        self.new[key] = {"reads": reads, "blob": blob_digest}
         # Written in place, not atomically: a file cut short by a crash fails its digest
         # check when read, and its job is rendered again.
         try:
@@ -114,6 +153,7 @@ class Cache:
                 path.write_bytes(blob)
         except OSError:
             pass
+        return blob_digest
 
     def save(self, inputs: str, output: Path, report: dict) -> None:
         """Writes this build's index and deletes files no entry uses any more.
@@ -123,22 +163,42 @@ class Cache:
         folder reports the same without reading a role. The cache only ever saves time: if it
         cannot be written, the build goes on without it.
         """
-        used = {entry["blob"] for entry in self.new.values()}
+        used = {blob for entry in self.new.values() for blob in entry["blobs"]}
         tmp = self.folder / f"{_INDEX}.new"
         try:
             build = {
                 "inputs": inputs,
                 "output": str(output.absolute()),
-                "state": folder_state(output),
+                "state": (
+                    folder_state(output)
+                    if self.published_state is None
+                    else dict(sorted(self.published_state.items()))
+                ),
                 "report": report,
             }
-            tmp.write_bytes(json.dumps({"build": build, "jobs": self.new}, sort_keys=True).encode())
+            tmp.write_bytes(json.dumps({"build": build, **_indexed(self.new)}).encode())
             os.replace(tmp, self.folder / _INDEX)  # the index is replaced whole, or not at all
             for path in (self.folder / _FILES).iterdir():
                 if path.name not in used:
                     path.unlink()
         except OSError:
             pass
+
+
+def _indexed(jobs: dict[str, dict]) -> dict:
+    """Returns the index's jobs, each job's reads numbered in a table of them: the pages of a
+    department read the same values of the same roles, and 10,000 roles' jobs make 350,000
+    reads of 70,000 values."""
+    numbers: dict[tuple[str, str, str], int] = {}
+    indexed = {
+        key: {
+            "blobs": entry["blobs"],
+            "outputs": entry["outputs"],
+            "reads": [numbers.setdefault((r, f, v), len(numbers)) for r, f, v in entry["reads"]],
+        }
+        for key, entry in sorted(jobs.items())
+    }
+    return {"reads": list(numbers), "jobs": indexed}
 
 
 def packed(files: dict[str, bytes]) -> bytes:

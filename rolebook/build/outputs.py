@@ -6,13 +6,14 @@ Nothing here writes the output: rolebook/build/pipeline.py publishes what this r
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from rolebook.build import cache as cache_module
 from rolebook.build import pdf
+from rolebook.build.cache import PIECE
 from rolebook.build.jobs import ASSEMBLED, HANDBOOK, Job, current_reads, job_keys, plan
-from rolebook.build.workers import PIECE, Runner, run
+from rolebook.build.workers import Runner, run
 from rolebook.load import resources
 from rolebook.load.files import TEMPLATES_DIR
 from rolebook.load.project import Project
@@ -33,26 +34,34 @@ class Rendered:
     fresh: list[str] = field(default_factory=list)
     pieces: dict[str, dict[int, bytes]] = field(default_factory=dict)
     fresh_pieces: set[str] = field(default_factory=set)
-    sink: Callable[[str, bytes], None] | None = None
+    # Given each file, and whether it is what the last build published (a job from the cache):
+    # None for a file the cache did not read, as the output holds it as published.
+    sink: Callable[[str, bytes | None, bool], None] | None = None
+    # Whether the sink's output holds a file as the last build published it (Stage).
+    as_published: Callable[[str], bool] | None = None
     names: set[str] = field(default_factory=set)  # every output file's path
 
-    def add(self, job: Job, files: dict[str, bytes], fresh: bool) -> None:
-        """Adds the files and pieces of a job, rendered anew or not."""
+    def add(self, job: Job, files: Mapping[str, bytes | None], fresh: bool) -> None:
+        """Adds the files and pieces of a job, rendered anew or (not `fresh`) from the cache,
+        as the last build had them (None: unread, see Cache.get)."""
         for path, data in files.items():
             if path.startswith(PIECE):
+                assert data is not None  # the cache reads every piece
                 self.pieces.setdefault(path.removeprefix(PIECE), {})[job.number] = data
                 if fresh:
                     self.fresh_pieces.add(path.removeprefix(PIECE))
             else:
-                self.put(path, data, fresh)
+                self.put(path, data, fresh, as_published=not fresh)
 
-    def put(self, path: str, data: bytes, fresh: bool) -> None:
-        """Adds the output file `path`, rendered anew or not."""
+    def put(self, path: str, data: bytes | None, fresh: bool, as_published: bool = False) -> None:
+        """Adds the output file `path`, rendered anew or not; `as_published` if the last build
+        published the same bytes as `path` (None if they were not read: see Cache.get)."""
         self.names.add(path)
         if self.sink is None:
+            assert data is not None  # without a sink, the cache is asked for every file
             self.files[path] = data
         else:
-            self.sink(path, data)
+            self.sink(path, data, as_published)
         if fresh:
             self.fresh.append(path)
 
@@ -63,16 +72,18 @@ def render_all(
     cache: cache_module.Cache | None = None,
     on_render: Callable[[int, int], None] | None = None,
     on_pages: Callable[[dict[str, bytes]], None] | None = None,
-    sink: Callable[[str, bytes], None] | None = None,
+    sink: Callable[[str, bytes | None, bool], None] | None = None,
+    as_published: Callable[[str], bool] | None = None,
 ) -> Rendered:
     """Returns every output file's bytes: from the cache where still valid, else rendered;
     `on_render(done, total)` is told how many jobs are done, and `on_pages(files)` is given
     the files once the jobs are (the dictionary returned, to which the handbook, the search
     index and the changes pages are then added). With `sink`, each file is given to it as
     it is made, and only its path is kept (a handbook of 10,000 roles is never whole in
-    memory)."""
+    memory); with `as_published` too, a file from the cache that the sink's output holds as
+    published is not even read (it is given as None)."""
     templates = project.root / TEMPLATES_DIR
-    rendered = Rendered(sink=sink)
+    rendered = Rendered(sink=sink, as_published=as_published if sink else None)
     for path, source in STATIC_FILES.items():
         rendered.put(path, resources.read(templates / source), fresh=False)
     runner = Runner(project, handbook_context(project))  # reports a broken template from here
@@ -136,7 +147,7 @@ def render_cached(
     read_now = current_reads(project)
     todo, jobs = [], plan(project)
     for job in jobs:
-        files = cache.get(keys(job), read_now)
+        files = _from_cache(cache, keys(job), read_now, rendered)
         if files is None:
             todo.append(job)
         else:
@@ -144,11 +155,21 @@ def render_cached(
     kept = len(jobs) - len(todo)
     # A few jobs (a role edited) render sooner here than a pool of processes starts.
     workers = workers if len(todo) > IN_PROCESS else 1
-    for done, (job, files, reads) in enumerate(run(runner, todo, workers), start=kept + 1):
-        rendered.add(job, files, fresh=True)
-        cache.put(keys(job), [(i, f, read_now(i, f)) for i, f in reads], files)
+    for done, (job, made, reads) in enumerate(run(runner, todo, workers), start=kept + 1):
+        rendered.add(job, made, fresh=True)
+        cache.put(keys(job), [(i, f, read_now(i, f)) for i, f in reads], made)
         if on_render is not None:
             on_render(done, len(jobs))
+
+
+def _from_cache(
+    cache: cache_module.Cache, key: str, read_now: Callable[[str, str], str], rendered: Rendered
+) -> Mapping[str, bytes | None] | None:
+    """Returns the files of job `key` from `cache` if they are still valid, those that the
+    output holds as published unread (None) where `rendered` can tell."""
+    if rendered.as_published is None:  # files handed over (serve's MemoryCache): all read
+        return cache.get(key, read_now)
+    return cache.get_unless_published(key, read_now, rendered.as_published)
 
 
 def changes_pages(project: Project, runner: Runner) -> dict[str, bytes]:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rolebook.build import cache as cache_module
 from rolebook.build import pdf as pdf_module
@@ -28,6 +29,9 @@ from rolebook.output import publish
 from rolebook.render import language
 from rolebook.util import parallel
 from rolebook.util.digest import digest, folder_digest, tool_digest
+
+if TYPE_CHECKING:  # imported when rendering only: see build_with
+    from rolebook.build.outputs import Rendered
 
 
 @dataclass
@@ -152,8 +156,7 @@ def build_with(
 
     on_render = None if told is None else partial(told, "render")
     if on_pages is None:  # each file is written as it is made: none is held longer
-        with publish.Stage(output, files.sources(root), on_wait) as stage:
-            rendered = outputs.render_all(project, workers, cache, on_render, sink=stage.add)
+        rendered = _render_staged(project, output, cache, workers, on_render, on_wait)
     else:  # the files are handed over, and held, before anything is published
         rendered = outputs.render_all(project, workers, cache, on_render, on_pages)
         publish.replace_folder(output, rendered.files, files.sources(root), on_wait)
@@ -164,6 +167,28 @@ def build_with(
         len(rendered.names),
         rendered.fresh,
     )
+
+
+def _render_staged(
+    project: Project,
+    output: Path,
+    cache: cache_module.Cache | None,
+    workers: int,
+    on_render: Callable[[int, int], None] | None,
+    on_wait: Callable[[], None] | None,
+) -> Rendered:
+    """Returns what rendering `project` made, each file written into the staging folder of
+    `output` as it is made; the cache records the files staged, which output/ then holds."""
+    from rolebook.build import outputs
+
+    published = {} if cache is None else cache.published(output)
+    with publish.Stage(output, files.sources(project.root), on_wait, published) as stage:
+        rendered = outputs.render_all(
+            project, workers, cache, on_render, sink=stage.add, as_published=stage.is_published
+        )
+    if cache is not None:  # no need to look at output/ again
+        cache.published_state = stage.state
+    return rendered
 
 
 def _with_options(project: Project, options: Options) -> Project:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jinja2
 
+from rolebook.build.cache import PIECE
 from rolebook.build.jobs import Job
 from rolebook.load import resources
 from rolebook.load.files import TEMPLATES_DIR
@@ -21,8 +22,6 @@ from rolebook.render.language import BILINGUAL
 from rolebook.render.language import labels as localised_labels
 from rolebook.render.templating import RecordedRoles, Renderer, environment, template_error
 from rolebook.util import parallel
-
-PIECE = "piece:"  # a job's files under this prefix are pieces of an assembled file
 
 
 class Runner:

@@ -66,14 +66,16 @@ def postings_comply(project: Project) -> Iterator[Diagnostic]:
                     f"the job posting would publish a requirement on {rule.topic} ('{quoted}'): "
                     f"{rule.reason}; reword the line, or close the posting",
                 )
-        where = reading.at(("posting", "open"))
+        # Placed only when there is something to say: a reading's positions are worked out
+        # when asked.
         if not role.posting.location:
             yield reading.diagnostic(
-                where, "an open role's posting needs its place: fill in posting.location"
+                reading.at(("posting", "open")),
+                "an open role's posting needs its place: fill in posting.location",
             )
         if not statement:
             yield reading.diagnostic(
-                where,
+                reading.at(("posting", "open")),
                 "an open role's posting ends with the equal-opportunity statement: fill in "
                 "equal_opportunity in handbook.yaml",
             )

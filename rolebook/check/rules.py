@@ -19,7 +19,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import fields, is_dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, TypeVar
 
@@ -136,10 +136,16 @@ def unique_document_numbers(project: Project) -> Iterator[Diagnostic]:
 def _unique(project: Project, path: tuple, value, what: str, fix: str) -> Iterator[Diagnostic]:
     """Yields an error at each file whose `value(role)` an earlier file already has, naming
     every file that has it (the copy and the original alike); an empty value is no value."""
-    places: dict[str, list[str]] = {}
-    for file, reading, role in _roles(project):
+    holders: dict[str, list[Reading]] = {}
+    for _, reading, role in _roles(project):
         if (key := value(role)) and not is_placeholder(key):
-            places.setdefault(key, []).append(f"{file}:{reading.at(path)[0]}")
+            holders.setdefault(key, []).append(reading)
+    # Only a shared value's files are placed: a reading's positions are worked out when asked.
+    places = {
+        key: [f"{r.path}:{r.at(path)[0]}" for r in found]
+        for key, found in holders.items()
+        if len(found) > 1
+    }
     seen: set[str] = set()
     for _, reading, role in _roles(project):
         key = value(role)
@@ -247,6 +253,7 @@ def known_references(project: Project) -> Iterator[Diagnostic]:
             yield reading.diagnostic(reading.at(("reporting", key, i)), message)
 
 
+@lru_cache(maxsize=1 << 16)  # the same titles and names, again for each role that names them
 def position_key(name: str) -> str:
     """Returns what tells positions apart: their name without case, spaces or full-width forms
     ("ＶＩＰ Lead", "vip lead" and "VIPLead" are one position; "总 经理" is "总经理")."""

@@ -7,14 +7,14 @@ aliases are refused. Limits that keep hostile files harmless: invisible characte
 before parsing, and nesting deeper than MAX_DEPTH is refused while composing.
 
 `saved` and `restored` turn a clean Reading into JSON data and back (for the build cache); what
-comes back is checked as strictly as a file.
+comes back is checked as strictly as a file, and its positions are read from the text again
+only if they are asked for.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import itertools
 import re
 import types
 import typing
@@ -704,33 +704,55 @@ def _unknown_key(name, names: list[str], close: str, path: Path) -> str:
 
 
 def saved(reading: Reading[T], schema: type[T]) -> dict:
-    """Returns a Reading without diagnostics as JSON data, for `restored`: its value (each scalar
-    as the text it is read from, each dataclass as the list of its fields' values) and the
-    positions of its values and keys."""
-    return {
-        "value": _to_data(reading.value, _schema_shape(schema)),
-        "positions": _positions_data(reading.positions),
-        "key_positions": _positions_data(reading.key_positions),
-    }
+    """Returns a Reading without diagnostics as JSON data, for `restored`: its value, each
+    scalar as the text it is read from, each dataclass as the list of its fields' values.
+    (Not its positions: `restored` finds them in the text again, if they are ever needed.)"""
+    return {"value": _to_data(reading.value, _schema_shape(schema))}
 
 
 def restored(path: str, text: str, data: dict, schema: type[T]) -> Reading[T]:
     """Returns the Reading of `text` (the file at `path`) that `saved` made `data` of.
 
     `data` is checked as a file is: every scalar is parsed again by its kind, every field must
-    be there with a value of its type, every position must be a place in the text; anything else
-    raises ValueError.
+    be there with a value of its type; anything else raises ValueError. The lines, positions
+    and suggestions are worked out from `text` when first asked for (see _Restored).
     """
-    lines = split_lines(text)
     # The decoder of `schema`'s shape makes an instance of `schema` or raises.
     value = typing.cast(T, _decoder(_schema_shape(schema))(data["value"]))
-    return Reading(
-        path,
-        lines,
-        value,
-        _positions(data["positions"], lines),
-        _positions(data["key_positions"], lines),
-    )
+    return _Restored(path, text, value, schema)
+
+
+def compact(reading: Reading[T], text: str, schema: type[T]) -> Reading[T]:
+    """Returns `reading`, of `text` against `schema`, holding only its value if it is clean:
+    its lines and positions are worked out again if asked for (see _Restored)."""
+    if reading.diagnostics or reading.value is None:
+        return reading
+    return _Restored(reading.path, text, reading.value, schema)
+
+
+# What a _Restored reading works out from its text only when asked.
+_LATER = ("lines", "positions", "key_positions", "suggested")
+
+
+class _Restored(Reading[T]):
+    """A clean Reading restored from its value: its lines, positions and suggestions, which
+    only a diagnostic needs (and a project of 10,000 roles holds millions of), are read from
+    the text again the first time one of them is asked for. The text is the one the value was
+    read from (the cache's key is its digest), so they are those the first reading found."""
+
+    def __init__(self, path: str, text: str, value: T, schema: type[T]):
+        # Not Reading's __init__: the fields of _LATER are left unset, for __getattr__.
+        self.path, self.value, self.diagnostics = path, value, []
+        self._text, self._schema = text, schema
+
+    def __getattr__(self, name: str):
+        """Returns the field `name` of _LATER, reading the text for all of them."""
+        if name not in _LATER:  # only called for attributes not set
+            raise AttributeError(name)
+        again = read(self.path, self._text, self._schema)
+        for field_name in _LATER:
+            setattr(self, field_name, getattr(again, field_name))
+        return getattr(again, name)
 
 
 def _to_data(value, shape: _Shape):
@@ -783,27 +805,3 @@ def _decoder(shape: _Shape) -> Callable[[object], object]:
 
 def _not_a(shape: _Shape, data) -> typing.NoReturn:
     raise ValueError(f"not {shape.what}: {data!r:.40}")
-
-
-def _positions_data(positions: dict[Path, tuple[int, int]]) -> dict[str, list]:
-    """Returns positions as three lists, of paths, of lines and of columns."""
-    return {
-        "paths": [list(path) for path in positions],
-        "lines": [line for line, _ in positions.values()],
-        "columns": [col for _, col in positions.values()],
-    }
-
-
-def _positions(data: dict, lines: list[str]) -> dict[Path, tuple[int, int]]:
-    """Returns the positions _positions_data made `data` of, checked to be places in `lines`
-    with paths of keys and indices. (Checked a list at a time: there are thousands.)"""
-    paths, numbers, columns = data["paths"], data["lines"], data["columns"]
-    if not (
-        type(paths) is type(numbers) is type(columns) is list
-        and set(map(type, paths)) <= {list}
-        and set(map(type, itertools.chain.from_iterable(paths))) <= {str, int}
-        and set(map(type, numbers)) | set(map(type, columns)) <= {int}
-        and (not numbers or (min(numbers) > 0 and max(numbers) <= len(lines) and min(columns) > 0))
-    ):
-        raise ValueError("not positions in this file")
-    return dict(zip(map(tuple, paths), zip(numbers, columns, strict=True), strict=True))

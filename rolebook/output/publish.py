@@ -15,7 +15,10 @@ fails leaves the previous output as it was. How:
 3. Stage. The new files are written into `.rolebook-new-<random>` beside the output folder and
    flushed to disk. A file the output folder already holds with the same bytes is linked
    (a hard link), not written again: a rebuild after a small edit writes and flushes only
-   the files that changed, and the output folder itself is never modified.
+   the files that changed, and the output folder itself is never modified. A file the build
+   took from its cache, which the last build published, is linked without being compared if
+   it still has the size and modification time it was published with (what the no-op build
+   trusts too); the staged files' sizes and times are the build cache's record of the output.
 4. Swap. The staging folder and the output folder trade places in one atomic step (renameat2
    with RENAME_EXCHANGE, Linux 3.15 and later), so the output folder always exists; the old
    output, now in the staging folder, is then deleted. Where the exchange is not supported, the
@@ -104,12 +107,21 @@ class Stage:
     """
 
     def __init__(
-        self, output: Path, keep: Iterable[Path] = (), on_wait: Callable[[], None] | None = None
+        self,
+        output: Path,
+        keep: Iterable[Path] = (),
+        on_wait: Callable[[], None] | None = None,
+        published: dict[str, list[int]] | None = None,
     ):
         # pipeline.build checks first; other callers rely on this
         self.output = check_output(output, keep)
         self.on_wait, self.folder = on_wait, Path()
+        # The files the last build put into `output`, with their size and modification time.
+        self.published = published or {}
+        # The files staged, each with its size and modification time (folder_state's form).
+        self.state: dict[str, list[int]] = {}
         self._lock: contextlib.AbstractContextManager | None = None
+        self._folders = {""}  # the staging folder's folders made so far, by path under it
 
     def __enter__(self) -> Stage:
         with _writing(self.output):
@@ -126,11 +138,61 @@ class Stage:
                 raise
         return self
 
-    def add(self, rel: str, data: bytes) -> None:
+    def add(self, rel: str, data: bytes | None, as_published: bool = False) -> None:
         """Writes the file `rel` (a path under the output) holding `data`, flushed to disk; a
-        file the current output holds with the same bytes is linked instead."""
+        file the current output holds with the same bytes is linked instead. With
+        `as_published` (`data` is what the last build published as `rel`), a file the last
+        build left as it was, by its size and modification time, is linked without being read;
+        `data` None is such a file, which is_published said is there."""
         with _writing(self.output):
-            _stage_file(self.folder, rel, data, self.output)
+            self._make_folder(rel.rpartition("/")[0])
+            info = self._linked_as_published(rel) if as_published else None
+            if info is None:
+                if data is None:  # a file is_published saw, gone since
+                    raise OutputError(
+                        f"{self.output / rel} changed while the build ran; build again"
+                    )
+                info = _stage_file(self.folder, rel, data, self.output)
+            self.state[rel] = [info.st_size, info.st_mtime_ns]
+
+    def is_published(self, rel: str) -> bool:
+        """Returns whether the output's file `rel` still has the size and modification time
+        the last build published it with (then `add` links it, given no data)."""
+        return self._as_published(rel) is not None
+
+    def _as_published(self, rel: str) -> os.stat_result | None:
+        """Returns the status of the output's file `rel` if it is a file with the size and
+        modification time the last build published it with, else None."""
+        try:
+            info = os.lstat(self.output / rel)
+        except OSError:
+            return None
+        if self.published.get(rel) != [info.st_size, info.st_mtime_ns]:
+            return None
+        return info if stat.S_ISREG(info.st_mode) else None
+
+    def _linked_as_published(self, rel: str) -> os.stat_result | None:
+        """Links the output's file `rel` into the staging folder if it still has the size and
+        modification time it was published with; returns its status if it did."""
+        info = self._as_published(rel)
+        if info is None:
+            return None
+        try:
+            os.link(self.output / rel, self.folder / rel, follow_symlinks=False)
+        except OSError:
+            return None
+        return info
+
+    def _make_folder(self, rel: str) -> None:
+        """Makes the folder `rel` (a path under the output, "" for the top) and its parents in
+        the staging folder, unless they are made already (a build stages thousands of files
+        into a few folders)."""
+        if rel in self._folders:
+            return
+        os.makedirs(self.folder / rel, exist_ok=True)
+        while rel and rel not in self._folders:
+            self._folders.add(rel)
+            rel = rel.rpartition("/")[0]
 
     def __exit__(self, kind, value, traceback) -> None:
         assert self._lock is not None  # entered
@@ -140,9 +202,10 @@ class Stage:
                 return
             with _writing(self.output):
                 try:
-                    _stage_file(self.folder, MARKER, MARKER_TEXT, self.output)
-                    for sub in sorted({self.folder, *(p.parent for p in self.folder.rglob("*"))}):
-                        _fsync_folder(sub)
+                    info = _stage_file(self.folder, MARKER, MARKER_TEXT, self.output)
+                    self.state[MARKER] = [info.st_size, info.st_mtime_ns]
+                    for sub in sorted(self._folders):
+                        _fsync_folder(self.folder / sub)
                 except OSError:
                     shutil.rmtree(self.folder, ignore_errors=True)
                     raise
@@ -372,38 +435,50 @@ def tidy(folder: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _stage_file(staging: Path, rel: str, data: bytes, previous: Path) -> None:
+def _stage_file(staging: Path, rel: str, data: bytes, previous: Path) -> os.stat_result:
     """Writes the file `rel` holding `data` into `staging`, flushed to disk; a hard link to
-    the `previous` output's file if that holds exactly `data`."""
+    the `previous` output's file if that holds exactly `data`. Returns the file's status."""
     path = staging / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not _linked_if_unchanged(previous / rel, data, path):
+    info = _linked_if_unchanged(previous / rel, data, path)
+    if info is None:
         with open(path, "wb") as file:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
+            info = os.fstat(file.fileno())
+    return info
 
 
-def _linked_if_unchanged(old: Path, data: bytes, new: Path) -> bool:
+def _linked_if_unchanged(old: Path, data: bytes, new: Path) -> os.stat_result | None:
     """Makes `new` a hard link to `old` if `old` is a plain file holding exactly `data`;
-    returns whether it did (never, where the file system has no hard links)."""
+    returns its status if it did (never, where the file system has no hard links)."""
     try:
         fd = os.open(old, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
-        return False
+        return None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
-            return False
-        with os.fdopen(os.dup(fd), "rb") as file:
-            if file.read() != data:
-                return False
+        if (
+            not stat.S_ISREG(info.st_mode)
+            or info.st_size != len(data)
+            or _read(fd, len(data)) != data
+        ):
+            return None
         os.link(old, new, follow_symlinks=False)
     except OSError:
-        return False
+        return None
     finally:
         os.close(fd)
-    return True
+    return info
+
+
+def _read(fd: int, size: int) -> bytes:
+    """Returns the bytes of the open file `fd`, of about `size` bytes, from where it is to its
+    end."""
+    chunks = []
+    while chunk := os.read(fd, size + 1):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -17,6 +17,7 @@ import rolebook
 from rolebook.build import cache, outputs, pipeline
 from rolebook.check.gather import load
 from rolebook.load import project as loader
+from rolebook.load import reader
 from rolebook.load.project import Project
 from rolebook.load.reader import read
 from rolebook.load.readings import Readings
@@ -54,6 +55,16 @@ def test_the_first_build_renders_everything_and_the_second_nothing(project):
     report = pipeline.build(project, project / "output", workers=1)
     assert report.up_to_date and report.rendered == [] and report.files == len(EXPECTED)
     assert {p: p.stat().st_mtime_ns for p in (project / "output").rglob("*")} == stamps
+
+
+def test_the_index_records_the_output_as_published_and_as_rebuilt(project):
+    """The output's files, with their sizes and times, come from publishing (not a scan of
+    the folder): they are what a scan gives, after a first build and after a rebuild."""
+    for change in ("", "客户部"):
+        edit(project / SPECIALIST, "department: 客户服务部", f"department: 客户服务部{change}")
+        build(project)
+        saved = json.loads((project / cache.FOLDER / "index.json").read_bytes())
+        assert saved["build"]["state"] == cache.folder_state(project / "output")
 
 
 def test_a_role_edited_rebuilds_that_role_and_the_files_made_of_every_role(project):
@@ -289,6 +300,23 @@ def test_only_a_changed_role_is_read_again(project, reads):
     assert outcome(loaded) == outcome(load(project))
 
 
+def test_kept_readings_are_placed_only_for_a_diagnostic(project, monkeypatch):
+    """A kept reading's positions are read from its text again only when a check reports on
+    it: a clean project loads without parsing a file it keeps."""
+    load(project, readings=readings(project))
+    parsed: list[str] = []
+
+    def counted(path, text, schema):
+        parsed.append(path)
+        return read(path, text, schema)
+
+    monkeypatch.setattr(reader, "read", counted)
+    loaded = load(project, readings=readings(project))
+    assert parsed == []
+    assert loaded.readings[SPECIALIST].at(("summary",)) == (8, 10)
+    assert parsed == [SPECIALIST]
+
+
 def forged(change):
     """Returns a damage that changes an entry's JSON and gives it the right digest."""
 
@@ -315,10 +343,7 @@ DAMAGES = {
     "a wrong date": forged(lambda b: set_in(b, ("reading", "value", 2, 3), "2026-02-30")),
     "a number for a text": forged(lambda b: set_in(b, ("reading", "value", 0), 7)),
     "a field short": forged(lambda b: b["reading"]["value"].pop()),
-    "a position out of the file": forged(
-        lambda b: set_in(b, ("reading", "positions", "lines", 0), 10**6)
-    ),
-    "a text for a line": forged(lambda b: set_in(b, ("reading", "key_positions", "lines", 0), "1")),
+    "a list for a text": forged(lambda b: set_in(b, ("reading", "value", 0), ["x"])),
     "a wrong severity": forged(
         lambda b: b["checked"]["diagnostics"][4].append([1, 1, "x", "fatal", ""])
     ),
@@ -407,9 +432,30 @@ def test_a_jobs_files_are_kept_together_in_one_cache_file(project):
     with pytest.raises(ValueError):
         cache.unpacked(cache.packed(files)[:-1])
     build(project)
-    blobs = list((project / cache.FOLDER / "files").iterdir())
+    blobs = {p.name for p in (project / cache.FOLDER / "files").iterdir()}
     jobs = json.loads((project / cache.FOLDER / "index.json").read_text(encoding="utf-8"))["jobs"]
-    assert len(blobs) == len(jobs)  # one file per job, not one per output file
+    # Its pieces in one file, its output files in another: not one per output file.
+    assert {blob for job in jobs.values() for blob in job["blobs"]} == blobs
+    assert all(len(job["blobs"]) == 2 for job in jobs.values())
+
+
+def test_a_jobs_output_files_as_published_are_not_read_from_the_cache(project):
+    """A job from the cache whose output files are as the last build published them reads
+    its pieces only: its stored output files may be gone. One changed by hand is read back,
+    or, gone too, rendered again."""
+    build(project)
+    manager = "roles/vip-department-manager.yaml"
+    index = json.loads((project / cache.FOLDER / "index.json").read_bytes())
+    for job in index["jobs"].values():
+        if "docx/vip-specialist.docx" in job["outputs"]:
+            (project / cache.FOLDER / "files" / job["blobs"][1]).unlink()
+    edit(project / manager, "全面负责", "全面主管")
+    assert build(project) == pages("vip-department-manager") | ASSEMBLED
+    assert snapshot(project / "output") == clean_build(project)
+    (project / "output/html/vip-specialist.html").write_text("changed by hand")
+    edit(project / manager, "全面主管", "全面负责")
+    assert build(project) == pages("vip-department-manager", "vip-specialist") | ASSEMBLED
+    assert snapshot(project / "output") == clean_build(project)
 
 
 def test_a_library_item_changed_rebuilds_exactly_the_roles_that_use_it(project):

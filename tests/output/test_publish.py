@@ -432,6 +432,30 @@ def test_a_stage_fed_file_by_file_replaces_the_output_only_when_it_ends_well(tmp
     assert litter(tmp_path) == []
 
 
+def test_a_file_as_the_last_build_published_it_is_linked_unread_unless_it_changed(tmp_path):
+    """A cached job's file, which the last build published, is linked by its size and time
+    (as a no-op build trusts them), without reading it; one changed since is written anew."""
+    output = tmp_path / "output"
+    publish.replace_folder(output, {"a.html": b"kept", "b.html": b"kept"})
+    published = {
+        name: [info.st_size, info.st_mtime_ns]
+        for name in ("a.html", "b.html")
+        for info in [(output / name).stat()]
+    }
+    (output / "b.html").write_bytes(b"hand")  # the same size, another time
+    os.utime(output / "b.html", ns=(1, 1))  # (the clock may not have moved on)
+    before = (output / "a.html").stat().st_ino
+    with publish.Stage(output, published=published) as stage:
+        stage.add("a.html", b"data", as_published=True)  # unread: the last build's bytes stay
+        stage.add("b.html", b"data", as_published=True)
+    assert (output / "a.html").stat().st_ino == before
+    assert snapshot(output) == {
+        "a.html": b"kept",
+        "b.html": b"data",
+        publish.MARKER: publish.MARKER_TEXT,
+    }
+
+
 def test_an_up_to_date_build_still_removes_what_a_killed_build_left(project):
     assert main(["build", "--root", str(project)]) == 0
     (project / f"{publish.STAGING}dead").mkdir()  # a build killed while it rendered

@@ -186,8 +186,12 @@ class DocxWriter:
         # A piece written for a larger document (a role's section of the handbook, put alone
         # into the role's own .docx) may link to sections this document lacks: those links
         # become plain text.
-        defined = {oxml.bookmark_name(a) for p in pieces for a in p.anchors}
-        missing = {oxml.bookmark_name(a) for p in pieces for a in p.links} - defined
+        anchors = {a for p in pieces for a in p.anchors}
+        # Anchors are named as bookmarks only when a link goes to none of them: the handbook
+        # of 10,000 roles has 20,000 of each.
+        stray = {a for p in pieces for a in p.links} - anchors
+        defined = {oxml.bookmark_name(a) for a in anchors} if stray else set()
+        missing = {oxml.bookmark_name(a) for a in stray} - defined
         body: str | list[opc.Deflated]
         if missing or any(p.body is None for p in pieces):
             body = _body_text(pieces, missing)
