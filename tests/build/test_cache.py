@@ -21,6 +21,8 @@ from rolebook.load import reader
 from rolebook.load.project import Project
 from rolebook.load.reader import read
 from rolebook.load.readings import Readings
+from rolebook.util import parallel
+from rolebook.util.parallel import in_fork
 
 ROLES = ("vip-department-manager", "vip-department-supervisor", "vip-specialist")
 RENDERED = EXPECTED - set(outputs.STATIC_FILES)
@@ -510,3 +512,15 @@ def test_a_library_comment_edited_rebuilds_nothing(project):
     build(project)
     edit(project / "library/principles.yaml", "# The library", "# The shared library")
     assert build(project) == set()
+
+
+@pytest.mark.external  # a forked process
+def test_files_assembled_in_a_forked_process_are_the_same_bytes(project, monkeypatch):
+    """A handbook of many roles has its search index assembled in a forked process."""
+    forked = []
+    monkeypatch.setattr(outputs, "FORK_ABOVE", 0)
+    monkeypatch.setattr(parallel, "in_fork", lambda f, *a: forked.append(a) or in_fork(f, *a))
+    build(project)
+    monkeypatch.undo()
+    assert len(forked) == 1  # the search index's
+    assert snapshot(project / "output") == clean_build(project)
