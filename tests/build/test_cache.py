@@ -367,6 +367,7 @@ DAMAGES = {
     "a number for a text": forged(lambda b: set_in(b, ("reading", "value", 0), 7)),
     "a field short": forged(lambda b: b["reading"]["value"].pop()),
     "a list for a text": forged(lambda b: set_in(b, ("reading", "value", 0), ["x"])),
+    "a control character": forged(lambda b: set_in(b, ("reading", "value", 4), "x\x07")),
     "a wrong severity": forged(
         lambda b: b["checked"]["diagnostics"][4].append([1, 1, "x", "fatal", ""])
     ),
