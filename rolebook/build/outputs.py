@@ -42,10 +42,12 @@ class Rendered:
     # Whether the sink's output holds a file as the last build published it (Stage).
     as_published: Callable[[str], bool] | None = None
     names: set[str] = field(default_factory=set)  # every output file's path
+    jobs_rendered: int = 0  # the jobs rendered anew
 
     def add(self, job: Job, files: Mapping[str, bytes | None], fresh: bool) -> None:
         """Adds the files and pieces of a job, rendered anew or (not `fresh`) from the cache,
         as the last build had them (None: unread, see Cache.get)."""
+        self.jobs_rendered += fresh
         for path, data in files.items():
             if path.startswith(PIECE):
                 assert data is not None  # the cache reads every piece
@@ -121,12 +123,15 @@ def assemble_all(runner: Runner, rendered: Rendered, keep_handbook_pieces: bool)
 
 def _assembling(runner: Runner, rendered: Rendered, assembled: Assembled) -> Callable[[], bytes]:
     """Returns the function giving the file `assembled` made of its pieces. Of many pieces,
-    the files other than the handbook are assembled meanwhile in a forked process, while this
-    one assembles the handbook (at 10,000 roles, the search index takes 0.5 s)."""
+    after a few jobs rendered (a role edited), the files other than the handbook are assembled
+    meanwhile in a forked process, while this one assembles the handbook (at 10,000 roles, the
+    search index takes 0.5 s). Not after a full build: its process is at its largest then,
+    and the fork's copy of it, with the search index's memory on top, came near 1 GiB."""
     pieces = rendered.pieces.get(assembled.path, {})
     writer = runner.writers[assembled.writer]
     ordered = [pieces[n] for n in sorted(pieces)]
-    if assembled is not HANDBOOK and len(ordered) > FORK_ABOVE:
+    few_rendered = rendered.jobs_rendered <= IN_PROCESS
+    if assembled is not HANDBOOK and len(ordered) > FORK_ABOVE and few_rendered:
         return parallel.in_fork(writer.assemble, ordered)
     return lambda: writer.assemble(ordered)
 
