@@ -17,6 +17,7 @@ ever executed or unpickled.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -55,15 +56,21 @@ class Cache:
 
     def __init__(self, folder: Path):
         self.folder = folder
-        # Each shard's entries as they are on disk, by shard: only the shards changed are saved.
-        self._on_disk = {shard: self._load_shard(shard) for shard in _SHARDS}
-        self.old: dict[str, dict] = {
-            k: e for jobs in self._on_disk.values() for k, e in jobs.items()
-        }
         self.last_build: dict = self._load_build()
         self.new: dict[str, dict] = {}
         # What the build published, as folder_state gives it, if the publishing says so.
         self.published_state: dict[str, list[int]] | None = None
+
+    @functools.cached_property
+    def _on_disk(self) -> dict[str, dict[str, dict]]:
+        """Each shard's entries as they are on disk (only the shards changed are saved), read
+        when first asked for: a build with nothing to do needs only the last build's report."""
+        return {shard: self._load_shard(shard) for shard in _SHARDS}
+
+    @functools.cached_property
+    def old(self) -> dict[str, dict]:
+        """The previous build's entries, by key."""
+        return {key: entry for jobs in self._on_disk.values() for key, entry in jobs.items()}
 
     def _load_build(self) -> dict:
         """Returns the last build's report, inputs and output; an unreadable one is none."""
