@@ -17,6 +17,7 @@ ever executed or unpickled.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -26,7 +27,10 @@ from pathlib import Path
 from typing import Any
 
 FOLDER = ".cache/rolebook"
-_INDEX = "index.json"
+_INDEX = "index.json"  # the last build's report and output; written last
+# The jobs' entries, in shards by the first hex digit of their key: a build that renders a few
+# jobs rewrites a few shards, not the entries of every job (25 MB at 10,000 roles).
+_SHARDS = "0123456789abcdef"
 _FILES = "files"
 PIECE = "piece:"  # a job's files under this prefix are pieces of an assembled file
 
@@ -52,24 +56,45 @@ class Cache:
 
     def __init__(self, folder: Path):
         self.folder = folder
-        index = self._load_index()
-        self.old: dict[str, dict] = index.get("jobs", {})
-        self.last_build: dict = index.get("build", {})
+        self.last_build: dict = self._load_build()
         self.new: dict[str, dict] = {}
         # What the build published, as folder_state gives it, if the publishing says so.
         self.published_state: dict[str, list[int]] | None = None
 
-    def _load_index(self) -> dict:
-        """Returns the previous build's index, each job's reads as (role id, field, digest)
-        lists; an unreadable or damaged one is an empty cache."""
+    @functools.cached_property
+    def _on_disk(self) -> dict[str, dict[str, dict]]:
+        """Each shard's entries as they are on disk (only the shards changed are saved), read
+        when first asked for: a build with nothing to do needs only the last build's report."""
+        known: dict[tuple, list] = {}  # the reads of all shards, each kept once
+        return {shard: self._load_shard(shard, known) for shard in _SHARDS}
+
+    @functools.cached_property
+    def old(self) -> dict[str, dict]:
+        """The previous build's entries, by key."""
+        return {key: entry for jobs in self._on_disk.values() for key, entry in jobs.items()}
+
+    def _load_build(self) -> dict:
+        """Returns the last build's report, inputs and output; an unreadable one is none."""
         try:
-            index = json.loads((self.folder / _INDEX).read_bytes())
-            reads = index["reads"]
-            for entry in index["jobs"].values():
+            build = json.loads((self.folder / _INDEX).read_bytes())["build"]
+        except (OSError, ValueError, TypeError, KeyError):
+            return {}
+        return build if isinstance(build, dict) else {}
+
+    def _load_shard(self, shard: str, known: dict[tuple, list]) -> dict[str, dict]:
+        """Returns the entries of a shard of the previous build's jobs, each job's reads as
+        (role id, field, digest) lists, those `known` from other shards shared with them (the
+        shards' tables repeat 70,000 values as 240,000 at 10,000 roles); an unreadable or
+        damaged shard has none."""
+        try:
+            index = json.loads((self.folder / f"jobs-{shard}.json").read_bytes())
+            reads = [known.setdefault(tuple(read), read) for read in index["reads"]]
+            jobs = index["jobs"]
+            for entry in jobs.values():
                 entry["reads"] = [reads[i] for i in entry["reads"]]
         except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
             return {}
-        return index
+        return jobs if isinstance(jobs, dict) else {}
 
     def up_to_date(self, inputs: str, output: Path) -> dict | None:
         """Returns the last build's report if it had the same `inputs` digest and `output`
@@ -164,8 +189,8 @@ class Cache:
         cannot be written, the build goes on without it.
         """
         used = {blob for entry in self.new.values() for blob in entry["blobs"]}
-        tmp = self.folder / f"{_INDEX}.new"
         try:
+            self._save_shards()
             build = {
                 "inputs": inputs,
                 "output": str(output.absolute()),
@@ -176,13 +201,31 @@ class Cache:
                 ),
                 "report": report,
             }
-            tmp.write_bytes(json.dumps({"build": build, **_indexed(self.new)}).encode())
-            os.replace(tmp, self.folder / _INDEX)  # the index is replaced whole, or not at all
-            for path in (self.folder / _FILES).iterdir():
-                if path.name not in used:
-                    path.unlink()
+            _write_whole(self.folder / _INDEX, json.dumps({"build": build}).encode())
+            for name in os.listdir(self.folder / _FILES):
+                if name not in used:
+                    os.unlink(self.folder / _FILES / name)
         except OSError:
             pass
+
+    def _save_shards(self) -> None:
+        """Writes each shard whose entries are not those on disk (an entry the build took
+        from the cache is the very object loaded)."""
+        for shard in _SHARDS:
+            jobs = {key: entry for key, entry in self.new.items() if key[:1] == shard}
+            disk = self._on_disk[shard]
+            if jobs.keys() == disk.keys() and all(jobs[k] is disk[k] for k in jobs):
+                continue
+            data = json.dumps(_indexed(jobs)).encode()
+            _write_whole(self.folder / f"jobs-{shard}.json", data)
+            self._on_disk[shard] = jobs
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """Replaces the file `path` with `data`, whole or not at all."""
+    tmp = path.with_name(f"{path.name}.new")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 def _indexed(jobs: dict[str, dict]) -> dict:

@@ -12,15 +12,17 @@ from dataclasses import dataclass, field
 from rolebook.build import cache as cache_module
 from rolebook.build import pdf
 from rolebook.build.cache import PIECE
-from rolebook.build.jobs import ASSEMBLED, HANDBOOK, Job, current_reads, job_keys, plan
+from rolebook.build.jobs import ASSEMBLED, HANDBOOK, Assembled, Job, current_reads, job_keys, plan
 from rolebook.build.workers import Runner, run
 from rolebook.load import resources
 from rolebook.load.files import TEMPLATES_DIR
 from rolebook.load.project import Project
 from rolebook.render import redline
 from rolebook.render.templating import handbook_context
+from rolebook.util import parallel
 
 IN_PROCESS = 8  # jobs to render, at most, that are not worth starting worker processes for
+FORK_ABOVE = 2000  # pieces of an assembled file above which a forked process assembles it
 STATIC_FILES = {"html/style.css": "style.css", "html/search.js": "search.js"}
 
 
@@ -40,10 +42,12 @@ class Rendered:
     # Whether the sink's output holds a file as the last build published it (Stage).
     as_published: Callable[[str], bool] | None = None
     names: set[str] = field(default_factory=set)  # every output file's path
+    jobs_rendered: int = 0  # the jobs rendered anew
 
     def add(self, job: Job, files: Mapping[str, bytes | None], fresh: bool) -> None:
         """Adds the files and pieces of a job, rendered anew or (not `fresh`) from the cache,
         as the last build had them (None: unread, see Cache.get)."""
+        self.jobs_rendered += fresh
         for path, data in files.items():
             if path.startswith(PIECE):
                 assert data is not None  # the cache reads every piece
@@ -109,13 +113,27 @@ def render_all(
 def assemble_all(runner: Runner, rendered: Rendered, keep_handbook_pieces: bool) -> None:
     """Adds each assembled file made of its pieces, then forgets the pieces (but the
     handbook's with `keep_handbook_pieces`: the PDFs are made of them)."""
+    making = {a.path: _assembling(runner, rendered, a) for a in ASSEMBLED}
     for assembled in ASSEMBLED:
-        pieces = rendered.pieces.get(assembled.path, {})
-        writer = runner.writers[assembled.writer]
-        data = writer.assemble([pieces[n] for n in sorted(pieces)])
+        data = making[assembled.path]()
         if not (keep_handbook_pieces and assembled is HANDBOOK):
             rendered.pieces.pop(assembled.path, None)
         rendered.put(assembled.path, data, assembled.path in rendered.fresh_pieces)
+
+
+def _assembling(runner: Runner, rendered: Rendered, assembled: Assembled) -> Callable[[], bytes]:
+    """Returns the function giving the file `assembled` made of its pieces. Of many pieces,
+    after a few jobs rendered (a role edited), the files other than the handbook are assembled
+    meanwhile in a forked process, while this one assembles the handbook (at 10,000 roles, the
+    search index takes 0.5 s). Not after a full build: its process is at its largest then,
+    and the fork's copy of it, with the search index's memory on top, came near 1 GiB."""
+    pieces = rendered.pieces.get(assembled.path, {})
+    writer = runner.writers[assembled.writer]
+    ordered = [pieces[n] for n in sorted(pieces)]
+    few_rendered = rendered.jobs_rendered <= IN_PROCESS
+    if assembled is not HANDBOOK and len(ordered) > FORK_ABOVE and few_rendered:
+        return parallel.in_fork(writer.assemble, ordered)
+    return lambda: writer.assemble(ordered)
 
 
 def add_pdfs(

@@ -51,6 +51,7 @@ from rolebook.model.scalars import (
     closest,
     find_invisible,
     invisible_message,
+    needs_a_closer_look,
 )
 
 # The tags plain YAML resolves by itself; any other (!!python/…, !custom) is refused.
@@ -775,7 +776,14 @@ def _decoder(shape: _Shape) -> Callable[[object], object]:
     """Returns the function making a value of `shape` from the JSON data _to_data made of it,
     or raising ValueError: one function per shape, made once, as there are thousands of
     values."""
-    if shape.kind is not None:
+    if type(shape.kind) is Kind:  # plain text, most of a role: parsed only if need be
+        parse, closer = shape.kind.parse, needs_a_closer_look
+
+        def decode(data):
+            if type(data) is not str:
+                return _not_a(shape, data)
+            return parse(data) if closer(data) else data
+    elif shape.kind is not None:
         parse = shape.kind.parse
 
         def decode(data):

@@ -94,6 +94,11 @@ def closest(name: object, names: list[str]) -> str:
     return close[0] if close else ""
 
 
+# What Kind.parse looks for first: a text in which it finds nothing is its own value, as the
+# reading cache restores hundreds of thousands of them (rolebook/load/reader.py).
+needs_a_closer_look = _FORBIDDEN.search
+
+
 class KindError(ValueError):
     """A scalar's text does not fit its kind; the message says what to write instead."""
 

@@ -7,6 +7,7 @@ memory instead of a pickled copy of it; elsewhere they start afresh.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
@@ -14,6 +15,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
 
@@ -76,6 +78,46 @@ def fork(target: Callable, *args) -> BaseProcess | None:
     )
     process.start()
     return process
+
+
+def in_fork(target: Callable[..., bytes], *args) -> Callable[[], bytes]:
+    """Returns a function giving target(*args), which runs meanwhile in a process forked from
+    this one (see fork); where the platform cannot fork, it runs when the function is called.
+    An exception in the forked process is raised, as a RuntimeError, by the function."""
+    receiving, sending = multiprocessing.Pipe(duplex=False)
+    process = fork(_send_result, receiving, sending, target, args)
+    sending.close()  # the child's copy is the one that sends: EOF when it ends
+    if process is None:
+        receiving.close()
+        return lambda: target(*args)
+
+    def result() -> bytes:
+        try:
+            found = receiving.recv()
+        except EOFError:
+            found = f"its process ended with code {process.exitcode}"
+        finally:
+            receiving.close()
+            process.join()
+        if isinstance(found, str):
+            raise RuntimeError(f"{target.__qualname__} failed in a forked process: {found}")
+        return found
+
+    return result
+
+
+def _send_result(receiving: Connection, sending: Connection, target: Callable, args: tuple):
+    """Sends target(*args), or what went wrong as a str, through `sending`; returns it, for
+    fork to leave to the system."""
+    receiving.close()  # this process's copy of the other end
+    try:
+        found: bytes | str = target(*args)
+    except Exception as error:  # a bug: its message goes to the caller, which raises it
+        found = f"{type(error).__name__}: {error}"
+    with contextlib.suppress(OSError):  # unless the caller is gone
+        sending.send(found)
+    sending.close()
+    return found
 
 
 def _run_forked(parent: int, target: Callable, args: tuple) -> None:

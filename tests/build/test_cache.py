@@ -21,6 +21,8 @@ from rolebook.load import reader
 from rolebook.load.project import Project
 from rolebook.load.reader import read
 from rolebook.load.readings import Readings
+from rolebook.util import parallel
+from rolebook.util.parallel import in_fork
 
 ROLES = ("vip-department-manager", "vip-department-supervisor", "vip-specialist")
 RENDERED = EXPECTED - set(outputs.STATIC_FILES)
@@ -33,6 +35,12 @@ def pages(*roles: str) -> set[str]:
 
 ASSEMBLED = {"docx/handbook.docx", "html/search-index.js"}  # made of every role's piece
 WHOLE_HANDBOOK = ASSEMBLED | {"html/index.html"}
+
+
+def index_jobs(root: Path) -> dict[str, dict]:
+    """Returns the cache index's jobs, from all its shards."""
+    shards = sorted((root / cache.FOLDER).glob("jobs-*.json"))
+    return {k: job for p in shards for k, job in json.loads(p.read_bytes())["jobs"].items()}
 
 
 def build(root: Path, output: Path | None = None) -> set[str]:
@@ -192,8 +200,23 @@ def test_a_damaged_cache_file_is_rendered_again_not_published(project):
 
 def test_a_damaged_cache_index_is_an_empty_cache(project):
     build(project)
-    (project / cache.FOLDER / "index.json").write_text("{not json", encoding="utf-8")
+    # The index: the last build's report, and the jobs' entries in shards.
+    for path in (project / cache.FOLDER).glob("*.json"):
+        path.write_text("{not json", encoding="utf-8")
     assert build(project) == RENDERED
+
+
+def test_a_build_rewrites_only_the_index_shards_whose_jobs_changed(project):
+    build(project)
+    shards = {p.name: p.stat().st_mtime_ns for p in (project / cache.FOLDER).glob("jobs-*.json")}
+    edit(project / "roles" / "vip-department-manager.yaml", "全面负责", "全面主管")
+    build(project)
+    after = {p.name: p.stat().st_mtime_ns for p in (project / cache.FOLDER).glob("jobs-*.json")}
+    rewritten = {name for name in after if shards.get(name) != after[name]}
+    # The manager's page: one job with a new key, its old entry gone (one or two shards).
+    assert 1 <= len(rewritten) <= 2 and len(after) > len(rewritten)
+    shutil.rmtree(project / "output")  # a real build again, every job from the cache
+    assert build(project) == set()
 
 
 def test_an_output_folder_changed_by_hand_is_rebuilt(project):
@@ -344,6 +367,7 @@ DAMAGES = {
     "a number for a text": forged(lambda b: set_in(b, ("reading", "value", 0), 7)),
     "a field short": forged(lambda b: b["reading"]["value"].pop()),
     "a list for a text": forged(lambda b: set_in(b, ("reading", "value", 0), ["x"])),
+    "a control character": forged(lambda b: set_in(b, ("reading", "value", 4), "x\x07")),
     "a wrong severity": forged(
         lambda b: b["checked"]["diagnostics"][4].append([1, 1, "x", "fatal", ""])
     ),
@@ -433,7 +457,7 @@ def test_a_jobs_files_are_kept_together_in_one_cache_file(project):
         cache.unpacked(cache.packed(files)[:-1])
     build(project)
     blobs = {p.name for p in (project / cache.FOLDER / "files").iterdir()}
-    jobs = json.loads((project / cache.FOLDER / "index.json").read_text(encoding="utf-8"))["jobs"]
+    jobs = index_jobs(project)
     # Its pieces in one file, its output files in another: not one per output file.
     assert {blob for job in jobs.values() for blob in job["blobs"]} == blobs
     assert all(len(job["blobs"]) == 2 for job in jobs.values())
@@ -445,8 +469,7 @@ def test_a_jobs_output_files_as_published_are_not_read_from_the_cache(project):
     or, gone too, rendered again."""
     build(project)
     manager = "roles/vip-department-manager.yaml"
-    index = json.loads((project / cache.FOLDER / "index.json").read_bytes())
-    for job in index["jobs"].values():
+    for job in index_jobs(project).values():
         if "docx/vip-specialist.docx" in job["outputs"]:
             (project / cache.FOLDER / "files" / job["blobs"][1]).unlink()
     edit(project / manager, "全面负责", "全面主管")
@@ -490,3 +513,20 @@ def test_a_library_comment_edited_rebuilds_nothing(project):
     build(project)
     edit(project / "library/principles.yaml", "# The library", "# The shared library")
     assert build(project) == set()
+
+
+@pytest.mark.external  # a forked process
+def test_files_assembled_in_a_forked_process_are_the_same_bytes(project, monkeypatch):
+    """After a role edited in a handbook of many roles, its search index is assembled in a
+    forked process."""
+    forked = []
+    monkeypatch.setattr(outputs, "FORK_ABOVE", 0)
+    monkeypatch.setattr(outputs, "IN_PROCESS", 2)  # this handbook's few jobs are a full build
+    monkeypatch.setattr(parallel, "in_fork", lambda f, *a: forked.append(a) or in_fork(f, *a))
+    build(project)
+    assert forked == []  # a full build's process is too large to copy
+    edit(project / "roles" / "vip-department-manager.yaml", "全面负责", "全面主管")
+    build(project)
+    monkeypatch.undo()
+    assert len(forked) == 1  # the search index's
+    assert snapshot(project / "output") == clean_build(project)

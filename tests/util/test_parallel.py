@@ -107,3 +107,9 @@ def test_a_forked_process_runs_its_target_ignoring_ctrl_c_and_ends():
 def _report(pipe) -> list[int]:
     pipe.send((os.getppid(), signal.getsignal(signal.SIGINT)))
     return [1, 2, 3]  # kept until the process ends
+
+
+def test_a_call_in_a_forked_process_gives_its_result_or_raises_its_error():
+    assert parallel.in_fork(bytes, [1, 2])() == b"\x01\x02"
+    with pytest.raises(RuntimeError, match=r"^bytes failed in a forked process: ValueError: "):
+        parallel.in_fork(bytes, [-1])()
