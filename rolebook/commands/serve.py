@@ -127,6 +127,9 @@ def watch(root: Path, build: Build, state: State, port: int) -> None:
         recursive=False,
         yield_on_timeout=True,
         rust_timeout=200,
+        # A save's events (write, rename) come within milliseconds: waiting watchfiles'
+        # default 50 ms for more would be a sixth of the time a save may take to show.
+        step=10,
     ):
         if not ready:
             ready = True
