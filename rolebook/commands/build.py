@@ -119,8 +119,8 @@ def _say_built(args: argparse.Namespace, built, output: Path, seconds: float) ->
         f"{output} is up to date"
         if built.up_to_date
         else (
-            f"wrote {built.files} files to {output} ({len(built.rendered)} rendered, the rest "
-            "from the cache)"
+            f"wrote {built.files} files to {output} ({len(built.rendered)} rendered, "
+            f"{built.files - len(built.rendered)} copied from the cache or the templates)"
         )
     )
     print(f"{summary_line(built.roles, 0, built.warnings)}; {done} in {seconds:.2f} s")
