@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import html
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -95,8 +96,10 @@ def serve(root: Path, output: Path, port: int) -> int:
     server = listen(port, partial(Handler, state=state, directory=str(session.output)))
     rebuild(build, state)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    stopped = threading.Event()
+    signal.signal(signal.SIGINT, partial(_stop, stopped))
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how serve is stopped
-        watch(root, build, state, server.server_port)
+        watch(root, build, state, server.server_port, stopped)
     server.shutdown()
     server.server_close()
     print("stopped", flush=True)
@@ -113,9 +116,16 @@ def listen(port: int, handler: Callable) -> ThreadingHTTPServer:
         ) from None
 
 
-def watch(root: Path, build: Build, state: State, port: int) -> None:
+def _stop(stopped: threading.Event, signum: int, frame: object) -> None:
+    """Ctrl-C: sets `stopped`, which ends watch even if the KeyboardInterrupt raised here is
+    lost (one raised in a finalizer is only printed), and raises it."""
+    stopped.set()
+    raise KeyboardInterrupt
+
+
+def watch(root: Path, build: Build, state: State, port: int, stopped: threading.Event) -> None:
     """Says where the handbook is served once the watcher runs, then rebuilds on every save of
-    the handbook's input, until Ctrl-C."""
+    the handbook's input, until Ctrl-C (or `stopped` is set)."""
     import watchfiles  # only this command needs the file watcher
 
     ready = False
@@ -130,6 +140,7 @@ def watch(root: Path, build: Build, state: State, port: int) -> None:
         # A save's events (write, rename) come within milliseconds: waiting watchfiles'
         # default 50 ms for more would be a sixth of the time a save may take to show.
         step=10,
+        stop_event=stopped,
     ):
         if not ready:
             ready = True
