@@ -359,13 +359,7 @@ class LastJoin:
         try:
             with contextlib.suppress(BrokenPipeError):  # it ended early: it says why below
                 self._pipe.send(replacements)
-            try:
-                layouts = self._pipe.recv()
-            except EOFError:
-                layouts = f"its process ended with code {self._process.exitcode}"
-            if isinstance(layouts, str):
-                raise RuntimeError(f"rejoining handbook.pdf failed: {layouts}")
-            return self._pipe.recv_bytes(), layouts
+            return parallel.received(self._pipe, self._process, "rejoining handbook.pdf failed")
         finally:
             self.close()
 
@@ -380,24 +374,21 @@ def _rejoin_in_child(
     pipe: Connection, parents: Connection, previous: bytes, layouts: list[pdf_pages.Layout]
 ) -> pikepdf.Pdf | None:
     """Reads the last PDF joined, `previous`, then gets from `pipe` the replacements of its
-    parts and sends back the rejoined layouts and PDF, or what went wrong; returns the PDF
+    parts and sends back the rejoined PDF and its layouts, or what went wrong; returns the PDF
     read, for parallel.fork to leave to the system."""
     from rolebook.output import pdf_pages  # pikepdf: only a build with PDFs needs it
 
     parents.close()  # this process's copy of the other end: the pipe ends when the build's does
     pdf = None
-    try:
+
+    def rejoined() -> tuple[bytes, list[pdf_pages.Layout]]:
+        nonlocal pdf
         pdf = pdf_pages.opened(previous)
-        pdf_bytes, new = pdf_pages.rejoin(pdf, layouts, pipe.recv())
-        pipe.send(new)
-        pipe.send_bytes(pdf_bytes)
-    except EOFError:  # the build went on without a rejoin
-        pass
-    except Exception as error:  # a bug: its message goes to the build, which raises it
-        with contextlib.suppress(OSError):  # unless the build is gone
-            pipe.send(f"{type(error).__name__}: {error}")
-    finally:
-        pipe.close()
+        # EOFError if the build went on without a rejoin: sending why then fails quietly.
+        return pdf_pages.rejoin(pdf, layouts, pipe.recv())
+
+    parallel.send_outcome(pipe, rejoined)
+    pipe.close()
     return pdf
 
 

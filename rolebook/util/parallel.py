@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from typing import Any
 
 
 def default_workers() -> int:
@@ -93,30 +94,47 @@ def in_fork(target: Callable[..., bytes], *args) -> Callable[[], bytes]:
 
     def result() -> bytes:
         try:
-            found = receiving.recv()
-        except EOFError:
-            found = f"its process ended with code {process.exitcode}"
+            return received(receiving, process, f"{target.__qualname__} failed in a forked process")
         finally:
             receiving.close()
             process.join()
-        if isinstance(found, str):
-            raise RuntimeError(f"{target.__qualname__} failed in a forked process: {found}")
-        return found
 
     return result
 
 
 def _send_result(receiving: Connection, sending: Connection, target: Callable, args: tuple):
-    """Sends target(*args), or what went wrong as a str, through `sending`; returns it, for
-    fork to leave to the system."""
+    """Sends target(*args) through `sending` (see send_outcome); returns it, for fork to leave
+    to the system."""
     receiving.close()  # this process's copy of the other end
-    try:
-        found: bytes | str = target(*args)
-    except Exception as error:  # a bug: its message goes to the caller, which raises it
-        found = f"{type(error).__name__}: {error}"
-    with contextlib.suppress(OSError):  # unless the caller is gone
-        sending.send(found)
+    found = send_outcome(sending, lambda: target(*args))
     sending.close()
+    return found
+
+
+def send_outcome(pipe: Connection, work: Callable[[], object]) -> object:
+    """Sends what work() returns through `pipe`, or what went wrong as a str, for `received`
+    to raise; returns what work() returned (None if it failed). For a forked process."""
+    try:
+        found = work()
+    except Exception as error:  # a bug: its message goes to the caller, which raises it
+        with contextlib.suppress(OSError):  # unless the caller is gone
+            pipe.send(f"{type(error).__name__}: {error}")
+        return None
+    with contextlib.suppress(OSError):
+        pipe.send(found)
+    return found
+
+
+def received(pipe: Connection, process: BaseProcess, failed: str) -> Any:
+    """Returns what the forked `process` sent through `pipe` (send_outcome); raises
+    RuntimeError, "`failed`: why", if it sent what went wrong or ended without sending."""
+    try:
+        found = pipe.recv()
+    except EOFError:
+        process.join()
+        found = f"its process ended with code {process.exitcode}"
+    if isinstance(found, str):
+        raise RuntimeError(f"{failed}: {found}")
     return found
 
 
