@@ -202,6 +202,8 @@ def _read_roles(
     done: dict[str, tuple[Reading[Role], Found | None]] = {}
     if readings is not None and readings.holds_any():
         done = _kept_roles(alone, checks, readings, context, files)
+    if readings is not None:  # the files left are read by the workers, afresh
+        readings.read_already.clear()
     todo = [file for file in files.items() if file[0] not in done]
     results = parallel.map_in_order(
         functools.partial(_read_and_check, alone, checks, readings, context),

@@ -46,6 +46,11 @@ class Readings:
         self.tool = tool_digest()
         self.read_already = read_already or {}
 
+    def __getstate__(self) -> dict:
+        """Returns what a worker process is sent of the readings (with each batch of files
+        it reads): not the bytes read already, 60 MB at 10,000 roles."""
+        return {**self.__dict__, "read_already": {}}
+
     def holds_any(self) -> bool:
         """Returns whether there is any entry (before the first build, there is none to look
         for)."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import pickle
 import shutil
 from pathlib import Path
 
@@ -566,3 +567,14 @@ def test_a_load_takes_the_bytes_the_build_read_for_its_digest(project):
     loaded = load(project, readings=given)
     assert {r.department for r in loaded.roles} == {"客户服务部", "贵宾部"}
     assert given.read_already == {}  # each taken once
+
+
+def test_the_bytes_read_already_are_not_sent_to_the_workers(project):
+    """The readings go to each worker with each batch of files it reads: the bytes read for
+    the digest stay in the build (at 10,000 roles, 60 MB sent 300 times were 30 s)."""
+    role_files: dict[str, bytes] = {}
+    pipeline.input_digest(project, role_files=role_files)
+    given = Readings(project / cache.FOLDER, read_already=role_files)
+    sent = pickle.loads(pickle.dumps(given))
+    assert sent.read_already == {} and given.read_already == role_files
+    assert sent.folder == given.folder and sent.write and sent.tool == given.tool
