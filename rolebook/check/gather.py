@@ -47,13 +47,13 @@ def load_checking_later(
 ) -> tuple[Project, ProjectChecks]:
     """Returns the project at `root` as `load` does, but without the diagnostics of its checks
     (on one role or on the whole project): the ProjectChecks adds them when the build needs
-    them. A project with other errors (a file that cannot be read) has them at once."""
+    them. A project with other errors (a file that cannot be read) raises CheckFailed with all
+    of them at once."""
     held = _Held()
     loaded = project.load(root, workers, None, readings, Checks(rules.check_role, held), on_read)
-    later = ProjectChecks(loaded, held.found, fork=len(loaded.readings) > FORK_ABOVE)
-    if loaded.errors:
-        later.finish()
-    return loaded, later
+    if loaded.errors:  # the build stops here, with every check's diagnostics
+        ProjectChecks(loaded, held.found, fork=False).finish()  # raises CheckFailed
+    return loaded, ProjectChecks(loaded, held.found, fork=len(loaded.readings) > FORK_ABOVE)
 
 
 class _Held:

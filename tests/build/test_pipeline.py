@@ -92,8 +92,8 @@ def test_a_wrong_number_of_jobs_is_a_command_line_error(cli, capsys, jobs):
 @pytest.fixture(params=[False, True], ids=["in this process", "in a forked process"])
 def checks_forked(request, monkeypatch):
     """Checks the whole project in a process forked meanwhile (as the build does for a
-    project of over gather.FORK_ABOVE roles) or in the build's own; asserts afterwards that
-    it did."""
+    project of over gather.FORK_ABOVE roles) or in the build's own; yields the names of the
+    functions run in forked processes."""
     monkeypatch.setattr(gather, "FORK_ABOVE", 0 if request.param else 10**9)
     forked: list[str] = []
 
@@ -103,21 +103,24 @@ def checks_forked(request, monkeypatch):
 
     real = parallel.in_fork
     monkeypatch.setattr(parallel, "in_fork", in_fork)
-    yield
-    assert ("project_wide" in forked) == request.param
+    yield forked
 
 
-def test_the_checks_say_the_same_wherever_they_run(project, cli, checks_forked):
-    # Four warnings: the manager's requirements on sex, height, age and looks.
+@pytest.mark.parametrize("unreadable", [False, True], ids=["", "and a file with a wrong key"])
+def test_the_checks_say_the_same_wherever_they_run(project, cli, checks_forked, unreadable):
     edit(project / "roles" / "vip-specialist.yaml", "number: VIP-JD-001", "number: VIP-JD-002")
+    if unreadable:  # the build stops once loaded, with the checks of the whole project too
+        edit(project / "roles" / "vip-department-manager.yaml", "qualifications:", "qualification:")
     result = cli("check", "--root", project)
-    assert result.code == 1
+    assert result.code == 1 and "is used by both" in result.err
     built = cli("build", "--root", project)
     assert built.code == 1
     assert built.err == result.err + (
         "build failed: nothing was written; the previous output is unchanged\n"
     )
     assert not (project / "output").exists()
+    forked = not unreadable and gather.FORK_ABOVE == 0  # errors once loaded: checked at once
+    assert checks_forked == (["project_wide"] if forked else [])
 
 
 def test_a_clean_project_builds_the_same_wherever_the_checks_run(
@@ -125,6 +128,7 @@ def test_a_clean_project_builds_the_same_wherever_the_checks_run(
 ):
     result = cli("build", "--root", project)
     assert result.code == 0 and "4 warnings" in result.err + result.out
+    assert checks_forked == (["project_wide"] if gather.FORK_ABOVE == 0 else [])
     assert snapshot(project / "output") == snapshot(built)
 
 
