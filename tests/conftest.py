@@ -3,6 +3,7 @@ the CLI on it."""
 
 from __future__ import annotations
 
+import gc
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,14 @@ import pytest
 from rolebook.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def collector_on():
+    """Turns Python's cycle collector back on after each test: `build` turns it off for the
+    rest of its process, which a command-line build ends with, and tests run it in theirs."""
+    yield
+    gc.enable()
 
 
 @pytest.fixture

@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import os
 import typing
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 FOLDER = ".cache/rolebook"
 _INDEX = "index.json"  # the last build's report and output; written last
@@ -76,7 +77,7 @@ class Cache:
     def _load_build(self) -> dict:
         """Returns the last build's report, inputs and output; an unreadable one is none."""
         try:
-            build = json.loads((self.folder / _INDEX).read_bytes())["build"]
+            build = orjson.loads((self.folder / _INDEX).read_bytes())["build"]
         except (OSError, ValueError, TypeError, KeyError):
             return {}
         return build if isinstance(build, dict) else {}
@@ -87,7 +88,7 @@ class Cache:
         shards' tables repeat 70,000 values as 240,000 at 10,000 roles); an unreadable or
         damaged shard has none."""
         try:
-            index = json.loads((self.folder / f"jobs-{shard}.json").read_bytes())
+            index = orjson.loads((self.folder / f"jobs-{shard}.json").read_bytes())
             reads = [known.setdefault(tuple(read), read) for read in index["reads"]]
             jobs = index["jobs"]
             for entry in jobs.values():
@@ -201,7 +202,7 @@ class Cache:
                 ),
                 "report": report,
             }
-            _write_whole(self.folder / _INDEX, json.dumps({"build": build}).encode())
+            _write_whole(self.folder / _INDEX, orjson.dumps({"build": build}))
             for name in os.listdir(self.folder / _FILES):
                 if name not in used:
                     os.unlink(self.folder / _FILES / name)
@@ -216,7 +217,7 @@ class Cache:
             disk = self._on_disk[shard]
             if jobs.keys() == disk.keys() and all(jobs[k] is disk[k] for k in jobs):
                 continue
-            data = json.dumps(_indexed(jobs)).encode()
+            data = orjson.dumps(_indexed(jobs))
             _write_whole(self.folder / f"jobs-{shard}.json", data)
             self._on_disk[shard] = jobs
 
@@ -247,8 +248,8 @@ def _indexed(jobs: dict[str, dict]) -> dict:
 def packed(files: dict[str, bytes]) -> bytes:
     """Returns a job's files as one: a line of JSON listing each path and length, then the
     files' bytes one after the other."""
-    listing = json.dumps([[path, len(data)] for path, data in files.items()], ensure_ascii=False)
-    return listing.encode() + b"\n" + b"".join(files.values())
+    listing = orjson.dumps([[path, len(data)] for path, data in files.items()])
+    return listing + b"\n" + b"".join(files.values())
 
 
 def unpacked(blob: bytes) -> dict[str, bytes]:
@@ -256,7 +257,7 @@ def unpacked(blob: bytes) -> dict[str, bytes]:
     hold them."""
     listing, _, data = blob.partition(b"\n")
     files, start = {}, 0
-    for path, length in json.loads(listing):
+    for path, length in orjson.loads(listing):
         files[str(path)] = data[start : start + int(length)]
         start += int(length)
     if start != len(data):

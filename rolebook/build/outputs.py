@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 from rolebook.build import cache as cache_module
 from rolebook.build import pdf
 from rolebook.build.cache import PIECE
-from rolebook.build.jobs import ASSEMBLED, HANDBOOK, Assembled, Job, current_reads, job_keys, plan
+from rolebook.build.jobs import (
+    ASSEMBLED,
+    HANDBOOK,
+    Assembled,
+    Job,
+    current_reads,
+    job_keys,
+    plan,
+    reads_to_record,
+)
 from rolebook.build.workers import Runner, run
 from rolebook.load import resources
 from rolebook.load.files import TEMPLATES_DIR
@@ -78,6 +87,7 @@ def render_all(
     on_pages: Callable[[dict[str, bytes]], None] | None = None,
     sink: Callable[[str, bytes | None, bool], None] | None = None,
     as_published: Callable[[str], bool] | None = None,
+    checked: Callable[[], None] = lambda: None,
 ) -> Rendered:
     """Returns every output file's bytes: from the cache where still valid, else rendered;
     `on_render(done, total)` is told how many jobs are done, and `on_pages(files)` is given
@@ -85,20 +95,17 @@ def render_all(
     index and the changes pages are then added). With `sink`, each file is given to it as
     it is made, and only its path is kept (a handbook of 10,000 roles is never whole in
     memory); with `as_published` too, a file from the cache that the sink's output holds as
-    published is not even read (it is given as None)."""
+    published is not even read (it is given as None). `checked()` is called before the first
+    job is rendered: it raises if the project must not be (see gather.ProjectChecks)."""
     templates = project.root / TEMPLATES_DIR
     rendered = Rendered(sink=sink, as_published=as_published if sink else None)
     for path, source in STATIC_FILES.items():
         rendered.put(path, resources.read(templates / source), fresh=False)
     runner = Runner(project, handbook_context(project))  # reports a broken template from here
     if cache is None:
-        jobs = plan(project)
-        for done, (job, files, _) in enumerate(run(runner, jobs, workers), start=1):
-            rendered.add(job, files, fresh=True)
-            if on_render is not None:
-                on_render(done, len(jobs))
+        render_uncached(project, runner, rendered, workers, on_render, checked)
     else:
-        render_cached(project, runner, rendered, workers, cache, on_render)
+        render_cached(project, runner, rendered, workers, cache, on_render, checked)
     if on_pages is not None:
         on_pages(rendered.files)
     pdf_wanted = project.settings is not None and project.settings.pdf
@@ -150,6 +157,24 @@ def add_pdfs(
         rendered.put(path, data, HANDBOOK.path in rendered.fresh_pieces)
 
 
+def render_uncached(
+    project: Project,
+    runner: Runner,
+    rendered: Rendered,
+    workers: int,
+    on_render: Callable[[int, int], None] | None = None,
+    checked: Callable[[], None] = lambda: None,
+) -> None:
+    """Adds every job's files to `rendered`, rendered by up to `workers` processes, as
+    render_cached does without a cache."""
+    checked()
+    jobs = plan(project)
+    for done, (job, files, _) in enumerate(run(runner, jobs, workers), start=1):
+        rendered.add(job, files, fresh=True)
+        if on_render is not None:
+            on_render(done, len(jobs))
+
+
 def render_cached(
     project: Project,
     runner: Runner,
@@ -157,12 +182,14 @@ def render_cached(
     workers: int,
     cache: cache_module.Cache,
     on_render: Callable[[int, int], None] | None = None,
+    checked: Callable[[], None] = lambda: None,
 ) -> None:
     """Adds every job's files to `rendered`: from `cache` where still valid, else rendered
     anew by up to `workers` processes and put in the cache (`on_render(done, total)` told of
-    each job done, those from the cache counted at once)."""
+    each job done, those from the cache counted at once); `checked()` is called once the
+    cache is looked up, before any job is rendered."""
     keys = job_keys(project, runner.shared)
-    read_now = current_reads(project)
+    read_now, to_record = current_reads(project), reads_to_record(project, runner.shared)
     todo, jobs = [], plan(project)
     for job in jobs:
         files = _from_cache(cache, keys(job), read_now, rendered)
@@ -171,11 +198,12 @@ def render_cached(
         else:
             rendered.add(job, files, fresh=False)
     kept = len(jobs) - len(todo)
+    checked()
     # A few jobs (a role edited) render sooner here than a pool of processes starts.
     workers = workers if len(todo) > IN_PROCESS else 1
     for done, (job, made, reads) in enumerate(run(runner, todo, workers), start=kept + 1):
         rendered.add(job, made, fresh=True)
-        cache.put(keys(job), [(i, f, read_now(i, f)) for i, f in reads], made)
+        cache.put(keys(job), [(i, f, read_now(i, f)) for i, f in to_record(reads)], made)
         if on_render is not None:
             on_render(done, len(jobs))
 

@@ -27,7 +27,7 @@ from rolebook.load.project import Project
 from rolebook.load.readings import Readings
 from rolebook.output import publish
 from rolebook.render import language
-from rolebook.util import parallel
+from rolebook.util import collector, parallel
 from rolebook.util.digest import digest, folder_digest, tool_digest
 
 if TYPE_CHECKING:  # imported when rendering only: see build_with
@@ -95,12 +95,13 @@ def build(
     if not use_cache:
         return _build(root, output, options, on_wait, workers, None)
     cache = cache_module.Cache(root / cache_module.FOLDER)
-    inputs = input_digest(root, lang, pdf, postings, with_pay)
+    role_files: dict[str, bytes] = {}
+    inputs = input_digest(root, lang, pdf, postings, with_pay, role_files)
     last = cache.up_to_date(inputs, output) if inputs else None
     if last is not None:
         publish.tidy_beside(output, on_wait)
         return Report(**{**last, "rendered": [], "up_to_date": True})
-    report = _build(root, output, options, on_wait, workers, cache)
+    report = _build(root, output, options, on_wait, workers, cache, role_files)
     if inputs:
         cache.save(inputs, output, dataclasses.asdict(report))
     return report
@@ -127,8 +128,9 @@ def _build(
     on_wait: Callable[[], None] | None,
     workers: int | None,
     cache: cache_module.Cache | None,
+    role_files: dict[str, bytes] | None = None,
 ) -> Report:
-    readings = None if cache is None else Readings(cache.folder)
+    readings = None if cache is None else Readings(cache.folder, read_already=role_files)
     return build_with(root, output, cache, readings, workers, options=options, on_wait=on_wait)
 
 
@@ -146,27 +148,74 @@ def build_with(
     what it can from `cache` and `readings` (rolebook/build/session.py keeps both in memory);
     `on_pages(files)` is given the files rendered from the jobs before the assembled files
     are added to them and published."""
+    with collector.paused():  # see collector: a second of an edit's build at 10,000 roles
+        return _checked_and_rendered(
+            root, output, cache, readings, workers, on_pages, options, on_wait
+        )
+
+
+def _checked_and_rendered(
+    root: Path,
+    output: Path,
+    cache: cache_module.Cache | None,
+    readings: Readings | None,
+    workers: int | None,
+    on_pages: Callable[[dict[str, bytes]], None] | None,
+    options: Options,
+    on_wait: Callable[[], None] | None,
+) -> Report:
+    """Does what build_with does, with the cycle collector as it finds it.
+
+    The checks are finished before anything is rendered (and, for a large project, run
+    meanwhile: see gather.ProjectChecks). Whatever fails before then, on a project the checks
+    find errors in, fails for those errors: they are what is to be fixed.
+    """
     workers = workers or parallel.default_workers()
     told = options.progress
-    project = check(root, workers, readings, None if told is None else partial(told, "read"))
-    project = language.localised(_with_options(project, options))
+    on_read = None if told is None else partial(told, "read")
+    loaded, checks = gather.load_checking_later(root, workers, readings, on_read)
+    try:
+        rendered = _rendered(loaded, output, cache, workers, on_pages, options, on_wait, checks)
+    except Exception:
+        checks.finish()
+        raise
+    return Report(
+        [d.format() for d in loaded.diagnostics],
+        len(loaded.readings),
+        loaded.warnings,
+        len(rendered.names),
+        rendered.fresh,
+    )
+
+
+def _rendered(
+    loaded: Project,
+    output: Path,
+    cache: cache_module.Cache | None,
+    workers: int,
+    on_pages: Callable[[dict[str, bytes]], None] | None,
+    options: Options,
+    on_wait: Callable[[], None] | None,
+    checks: gather.ProjectChecks,
+) -> Rendered:
+    """Returns what rendering `loaded` made, published into `output` (see build_with);
+    `checks` are finished before the first job is rendered."""
+    project = language.localised(_with_options(loaded, options))
     # The library's items, translated, as if written in the roles that refer to them.
     project.roles = library.resolved_roles(project)
     from rolebook.build import outputs  # the writers and Jinja: only a real build needs them
 
+    told = options.progress
     on_render = None if told is None else partial(told, "render")
     if on_pages is None:  # each file is written as it is made: none is held longer
-        rendered = _render_staged(project, output, cache, workers, on_render, on_wait)
+        rendered = _render_staged(project, output, cache, workers, on_render, on_wait, checks)
     else:  # the files are handed over, and held, before anything is published
-        rendered = outputs.render_all(project, workers, cache, on_render, on_pages)
-        publish.replace_folder(output, rendered.files, files.sources(root), on_wait)
-    return Report(
-        [d.format() for d in project.diagnostics],
-        len(project.readings),
-        project.warnings,
-        len(rendered.names),
-        rendered.fresh,
-    )
+        rendered = outputs.render_all(
+            project, workers, cache, on_render, on_pages, checked=checks.finish
+        )
+        publish.replace_folder(output, rendered.files, files.sources(loaded.root), on_wait)
+    checks.finish()  # done already, unless no job was left to render
+    return rendered
 
 
 def _render_staged(
@@ -176,15 +225,23 @@ def _render_staged(
     workers: int,
     on_render: Callable[[int, int], None] | None,
     on_wait: Callable[[], None] | None,
+    checks: gather.ProjectChecks,
 ) -> Rendered:
     """Returns what rendering `project` made, each file written into the staging folder of
-    `output` as it is made; the cache records the files staged, which output/ then holds."""
+    `output` as it is made; the cache records the files staged, which output/ then holds.
+    `checks` are finished before the first job is rendered."""
     from rolebook.build import outputs
 
     published = {} if cache is None else cache.published(output)
     with publish.Stage(output, files.sources(project.root), on_wait, published) as stage:
         rendered = outputs.render_all(
-            project, workers, cache, on_render, sink=stage.add, as_published=stage.is_published
+            project,
+            workers,
+            cache,
+            on_render,
+            sink=stage.add,
+            as_published=stage.is_published,
+            checked=checks.finish,
         )
     if cache is not None:  # no need to look at output/ again
         cache.published_state = stage.state
@@ -220,10 +277,12 @@ def input_digest(
     pdf: bool = False,
     postings: bool = False,
     with_pay: bool = False,
+    role_files: dict[str, bytes] | None = None,
 ) -> str:
     """Returns the digest of all a build reads (rolebook itself, `lang`, today's date for the
     checks, the git commit the changes pages compare with, the settings, the roles, their
-    translations and the templates), or "" if some of it cannot be read: the build will say what."""
+    translations and the templates), or "" if some of it cannot be read: the build will say what.
+    The role files' bytes are put in `role_files`, if given, by path."""
     try:
         head = history.head(root)
         return digest(
@@ -234,7 +293,7 @@ def input_digest(
             repr(with_pay),
             dt.date.today().isoformat(),
             head,
-            *files.input_bytes(root),
+            *files.input_bytes(root, role_files),
             *translations.input_bytes(root),
             folder_digest(root / TEMPLATES_DIR),
         )

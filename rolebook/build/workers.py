@@ -6,6 +6,8 @@ A Runner renders a job's template into a Document (rolebook/render/) and has the
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -92,6 +94,13 @@ _runner: Runner | None = None  # the jobs' renderer in this process
 def _start_runner(runner: Runner | None) -> None:
     global _runner
     _runner = runner
+    if multiprocessing.parent_process() is not None:
+        # A worker, forked from a build that paused the collector: it renders thousands of
+        # jobs, whose templates do leave cycles behind. What it was forked with is frozen
+        # first: a collection walking it would write to every page of it, each then copied
+        # from the build's memory into the worker's (30 s of system time at 10,000 roles).
+        gc.freeze()
+        gc.enable()
 
 
 def _run_job(job: Job):

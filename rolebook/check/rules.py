@@ -721,19 +721,33 @@ def run(
     `found` holds the check_role results of the roles whose one-role checks already ran where
     they were read; those of the others are worked out here.
     """
-    found = found or {}
+    return merged(project, found or {}, project_wide(project))
+
+
+def project_wide(project: Project) -> list[list[Diagnostic]]:
+    """Returns the diagnostics of each check of CHECKS that looks at the whole project, in
+    order."""
+    return [list(check(project)) for check in CHECKS if not getattr(check, "one_role", False)]
+
+
+def merged(
+    project: Project, found: dict[str, list[list[Diagnostic]]], wide: list[list[Diagnostic]]
+) -> list[Diagnostic]:
+    """Returns the diagnostics of every check in CHECKS, as `run` lists them, from `found`
+    (see run) and `wide`, what project_wide gave."""
     per_role = [
         found[path] if path in found else check_role(project, path, reading)
         for path, reading, _ in _roles(project)
     ]
     diagnostics: list[Diagnostic] = []
     done = 0  # how many one-role checks are listed so far
+    whole = iter(wide)
     for check in CHECKS:
         if getattr(check, "one_role", False):
             diagnostics += [d for results in per_role for d in results[done]]
             done += 1
         else:
-            diagnostics += check(project)
+            diagnostics += next(whole)
     return diagnostics
 
 

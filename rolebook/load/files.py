@@ -271,15 +271,19 @@ def _is_gbk(data: bytes) -> bool:
     return True
 
 
-def input_bytes(root: Path) -> list[bytes]:
+def input_bytes(root: Path, role_files: dict[str, bytes] | None = None) -> list[bytes]:
     """Returns the bytes of everything a load reads, settings first, then each role file's path
     and bytes, then each library file's and the pay bands', read as a load reads them; raises
-    Refused or OSError if any cannot be read.
+    Refused or OSError if any cannot be read. The role files' bytes are also put in
+    `role_files`, if given, by path.
 
     Read as the load reads them: a pipe, a device or a link out of the project put where a role
     should be must neither hang nor leak into a digest of them.
     """
-    roles = [part for path, data in role_bytes(root) for part in (path.encode(), data)]
+    read = role_bytes(root)
+    if role_files is not None:
+        role_files.update(read)
+    roles = [part for path, data in read for part in (path.encode(), data)]
     library = [
         part
         for path, inside in scan_roles(root, LIBRARY_DIR).items()

@@ -8,10 +8,8 @@ process that read the role. `Project.raise_for_errors` turns errors into one Che
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
-import gc
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -20,14 +18,22 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from rolebook.load import library, translations
-from rolebook.load.files import PAY_FILE, ROLES_DIR, SETTINGS_FILE, Refused, contents, scan_roles
+from rolebook.load.files import (
+    PAY_FILE,
+    ROLES_DIR,
+    SETTINGS_FILE,
+    Refused,
+    contents,
+    decode,
+    scan_roles,
+)
 from rolebook.load.reader import Reading, compact, read
 from rolebook.load.readings import Readings
 from rolebook.model.errors import ERROR, CheckFailed, Diagnostic
 from rolebook.model.scalars import ROLE_ID, KindError
 from rolebook.model.schema import Library, PayBands, Role, Settings
 from rolebook.model.translations import TranslationFile
-from rolebook.util import parallel
+from rolebook.util import collector, parallel
 from rolebook.util.digest import digest
 
 
@@ -68,6 +74,11 @@ class Project:
     @property
     def warnings(self) -> int:
         return len(self.diagnostics) - self.errors
+
+    def sort_diagnostics(self) -> None:
+        """Sorts the diagnostics as they are printed: the settings' first, then by file and
+        place."""
+        self.diagnostics.sort(key=lambda d: (d.path != SETTINGS_FILE, d.path, d.line, d.col))
 
     def raise_for_errors(self) -> None:
         """Raises CheckFailed with every diagnostic if any of them is an error."""
@@ -114,7 +125,10 @@ def load(
     as of `today` (the real date unless given); the role files are read by up to `workers`
     processes, or come from `readings` where they were read before as they are now; `checks`
     are run on them. `on_read(done, total)` is told how many role files are read so far."""
-    with _collector_paused():
+    # Reading makes millions of small objects that form no cycles and live as long as the
+    # project: the collector would walk them all again and again (a third of the time it
+    # takes to read), and the collections of the rest of the build would walk them too.
+    with collector.paused(freeze=True):
         settings_reading = read_file(root, SETTINGS_FILE, Settings)
         project = Project(
             root,
@@ -135,7 +149,7 @@ def load(
             project.diagnostics.append(_no_roles(root))
         if project.settings is not None:
             project.diagnostics += checks.project(project, found)
-        project.diagnostics.sort(key=lambda d: (d.path != SETTINGS_FILE, d.path, d.line, d.col))
+        project.sort_diagnostics()
     return project
 
 
@@ -166,28 +180,6 @@ def _no_roles(root: Path) -> Diagnostic:
     )
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Runs the block with Python's cycle collector paused (and the worker processes it starts).
-
-    Reading allocates millions of small objects that form no cycles, and the collector would
-    walk them all again and again as they pile up: a third of the time it takes to read. They
-    live as long as the project, so they are then frozen (gc.freeze): the collections of the
-    rest of the build, each of which would walk them all (seconds at 10,000 roles), pass them
-    by. Those of an earlier load, which `serve` may have dropped, are unfrozen first: any cycle
-    among them is collected as usual.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    gc.unfreeze()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
-
-
 def _read_roles(
     project: Project,
     workers: int,
@@ -210,6 +202,8 @@ def _read_roles(
     done: dict[str, tuple[Reading[Role], Found | None]] = {}
     if readings is not None and readings.holds_any():
         done = _kept_roles(alone, checks, readings, context, files)
+    if readings is not None:  # the files left are read by the workers, afresh
+        readings.read_already.clear()
     todo = [file for file in files.items() if file[0] not in done]
     results = parallel.map_in_order(
         functools.partial(_read_and_check, alone, checks, readings, context),
@@ -287,7 +281,7 @@ def _kept_roles(
         if _misnamed(path) is not None:
             continue
         try:
-            data, text = contents(project.root, path, inside)
+            data, text = _contents(project.root, path, inside, readings.read_already)
         except Refused:
             continue
         found = readings.kept(path, data, text, context)
@@ -300,6 +294,13 @@ def _kept_roles(
             readings.keep(path, data, reading, checked, context)
         kept[path] = reading, checked
     return kept
+
+
+def _contents(root: Path, path: str, inside: bool, read: dict[str, bytes]) -> tuple[bytes, str]:
+    """Returns the bytes and the text of the file at `path`: those `read` already if it holds
+    them (taken out of it), else read now (see files.contents)."""
+    data = read.pop(path, None)
+    return contents(root, path, inside) if data is None else (data, decode(data))
 
 
 def _checked(project: Project, checks: Checks, path: str, reading: Reading[Role]) -> Found | None:

@@ -17,7 +17,9 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any
+from typing import Any, TypeVar
+
+R = TypeVar("R")  # what a function run in a forked process returns
 
 
 def default_workers() -> int:
@@ -81,7 +83,7 @@ def fork(target: Callable, *args) -> BaseProcess | None:
     return process
 
 
-def in_fork(target: Callable[..., bytes], *args) -> Callable[[], bytes]:
+def in_fork(target: Callable[..., R], *args) -> Callable[[], R]:
     """Returns a function giving target(*args), which runs meanwhile in a process forked from
     this one (see fork); where the platform cannot fork, it runs when the function is called.
     An exception in the forked process is raised, as a RuntimeError, by the function."""
@@ -92,7 +94,7 @@ def in_fork(target: Callable[..., bytes], *args) -> Callable[[], bytes]:
         receiving.close()
         return lambda: target(*args)
 
-    def result() -> bytes:
+    def result() -> R:
         try:
             return received(receiving, process, f"{target.__qualname__} failed in a forked process")
         finally:

@@ -23,6 +23,8 @@ import json
 import zlib
 from dataclasses import dataclass, field
 
+import orjson
+
 from rolebook.model.document import (
     Cell,
     Document,
@@ -116,7 +118,7 @@ class Piece:
         # Views of `data`, not copies: the handbook reads thousands of pieces at once.
         end = data.index(b"\n")
         head, rest = data[:end], memoryview(data)[end + 1 :]
-        fields = json.loads(head)
+        fields = orjson.loads(head)
         last, packed = fields.pop("last"), fields.pop("packed")
         deflated, start = {}, packed
         for name, ct, crc, size, length in fields.pop("blobs"):
