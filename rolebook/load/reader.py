@@ -859,18 +859,22 @@ def _dataclass_source(shape: _Shape, slow: str, env: dict, defs: list[str]) -> s
     fields = [
         _source(inner, f"a{i}", env, defs, 0) for i, inner in enumerate(shape.fields.values())
     ]
-    names = "".join(f"a{i}, " for i in range(len(fields)))
+    unpacked = f"    {''.join(f'a{i}, ' for i in range(len(fields)))}= x\n" if fields else ""
     # Not through the dataclass's __init__: a frozen one's sets each field by a call of
-    # object.__setattr__. Its fields are all there is to it (the schema's have no __post_init__).
+    # object.__setattr__. Its fields are then all there is to it, unless it has a
+    # __post_init__ (the schema's have none), which __init__ runs.
     values = ", ".join(f"{key!r}: {value}" for key, value in zip(shape.fields, fields, strict=True))
+    made = (
+        f"    return {schema}({', '.join(fields)})\n"
+        if hasattr(shape.schema, "__post_init__")
+        else f"    made = new({schema})\n"
+        f"    set_attribute(made, '__dict__', {{{values}}})\n"
+        f"    return made\n"
+    )
     defs.append(
         f"def {name}(x):\n"
         f"    if type(x) is not list or len(x) != {len(fields)}:\n"
-        f"        return {slow}(x)\n"
-        f"    {names}= x\n"
-        f"    made = new({schema})\n"
-        f"    set_attribute(made, '__dict__', {{{values}}})\n"
-        f"    return made\n"
+        f"        return {slow}(x)\n" + unpacked + made
     )
     return name
 

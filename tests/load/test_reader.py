@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
 
+import pytest
+
+from rolebook.load import reader
 from rolebook.load.reader import read
-from rolebook.model.schema import DocumentControl, Role, WorkflowEntry
+from rolebook.model.schema import DocumentControl, Name, Role, Text, WorkflowEntry
+
+SAMPLE_ROLES = sorted((Path(__file__).resolve().parents[2] / "roles").glob("*.yaml"))
 
 CONTROL = """\
 number: 01234
@@ -121,3 +128,55 @@ def test_a_zero_width_joiner_outside_emoji_is_refused_at_its_column():
         reading = read("x.yaml", f"period: 每周\nsteps: [{text}]\n", WorkflowEntry)
         assert [(d.line, d.col) for d in reading.diagnostics] == [(2, 9 + text.index("\u200d"))]
         assert reading.diagnostics[0].message.startswith("invisible character U+200D (zero width")
+
+
+# -- Readings restored from the cache's JSON ----------------------------------------------------
+
+
+_POST_INIT: list[str] = []
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """A schema dataclass whose __post_init__ the compiled decoder must run."""
+
+    zh: Text = ""
+
+    def __post_init__(self):
+        _POST_INIT.append(self.zh)
+
+
+@dataclass(frozen=True)
+class _Empty:
+    """A schema dataclass without fields."""
+
+
+@pytest.mark.parametrize("schema", [Role, Name, _Checked, _Empty])
+def test_the_compiled_decoder_makes_what_the_checking_one_makes(schema):
+    _POST_INIT.clear()
+    values = {
+        Role: [read(str(p), p.read_text(encoding="utf-8"), Role).value for p in SAMPLE_ROLES],
+        Name: [Name("贵宾部", "VIP"), Name("", "")],
+        _Checked: [_Checked("甲")],
+        _Empty: [_Empty()],
+    }[schema]
+    shape = reader._schema_shape(schema)
+    for value in values:
+        data = reader._to_data(value, shape)
+        made = reader._compiled(shape)(data)
+        assert made == reader._decoder(shape)(data) == value
+        assert type(made) is schema and repr(made) == repr(value)
+    if schema is _Checked:
+        assert _POST_INIT == ["甲", "甲", "甲"]  # made, then decoded twice
+
+
+@pytest.mark.parametrize(
+    "data", [7, None, [], ["x"], ["x", 7], ["x", "y", "z"], ["x\x07", "y"], [["x"], "y"]]
+)
+def test_the_compiled_decoder_refuses_what_the_checking_one_refuses(data):
+    shape = reader._schema_shape(Name)
+    with pytest.raises(ValueError) as compiled:
+        reader._compiled(shape)(data)
+    with pytest.raises(ValueError) as checking:
+        reader._decoder(shape)(data)
+    assert str(compiled.value) == str(checking.value)
