@@ -143,7 +143,8 @@ class Package:
         self.document_head, self.document_tail = _around(document, "<w:body/>", source)
         numbering = word.part.numbering_part.blob.decode()
         self.numbering_head, self.numbering_tail = _around(numbering, "</w:numbering>", source)
-        self.files: dict[str, tuple[str, bytes]] = {}
+        # Deflated once: every .docx carries them (a build writes 10,000 of them).
+        self.files: dict[str, tuple[str, Deflated]] = {}
         package = word.part.package
         for part in package.iter_parts():
             if part.partname in (
@@ -153,9 +154,12 @@ class Package:
                 "/docProps/custom.xml",
             ):
                 continue
-            self.files[part.partname] = (part.content_type, part.blob)
+            self.files[part.partname] = (part.content_type, _deflated(part.blob))
             if len(part.rels):
-                self.files[part.partname.rels_uri] = (CT.OPC_RELATIONSHIPS, part.rels.xml)
+                self.files[part.partname.rels_uri] = (
+                    CT.OPC_RELATIONSHIPS,
+                    _deflated(part.rels.xml),
+                )
         self.document_rels = [
             Relationship(r.rId, r.reltype, r.target_ref, r.is_external)
             for r in word.part.rels.values()
@@ -213,6 +217,11 @@ class Package:
         if isinstance(body, str):
             return head + body.encode() + tail
         return deflated_entry([Deflated.of(head), *body, Deflated.of(tail)])
+
+
+def _deflated(data: bytes) -> Deflated:
+    """Returns `data` deflated and ended, as a whole zip entry's data."""
+    return deflated_entry([Deflated.of(data)])
 
 
 def _around(xml: str, mark: str, source: str) -> tuple[str, str]:
