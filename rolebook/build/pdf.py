@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import json
 import multiprocessing
 import os
 import shutil
@@ -22,6 +21,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import orjson
 
 from rolebook.build.cache import Cache
 from rolebook.build.jobs import HANDBOOK, plan
@@ -403,7 +404,7 @@ def last_joined(keys: list[str], title: str, lang: str, cache: Cache | None) -> 
     if previous is None:
         return None
     try:
-        old = json.loads(previous["layout"])
+        old = orjson.loads(previous["layout"])
         old_keys = [p.pop("key") for p in old]
         layouts = [pdf_pages.Layout(**{**p, "roles": tuple(p["roles"])}) for p in old]
     except (KeyError, TypeError, ValueError):  # a layout of an older shape
@@ -425,7 +426,7 @@ def _layout_json(keys: list[str], layouts: list[pdf_pages.Layout]) -> bytes:
     """Returns the layout of a joined PDF as the cache keeps it: each part's key, pages,
     outline entries, role names and Part elements."""
     parts = [{"key": key, **dataclasses.asdict(p)} for key, p in zip(keys, layouts, strict=True)]
-    return json.dumps(parts, ensure_ascii=False).encode()
+    return orjson.dumps(parts)
 
 
 def _batch_pdfs(cut: tuple[list[Piece], bytes, str]) -> dict[str, bytes]:

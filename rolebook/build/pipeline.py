@@ -214,7 +214,7 @@ def _rendered(
             project, workers, cache, on_render, on_pages, checked=checks.finish
         )
         publish.replace_folder(output, rendered.files, files.sources(loaded.root), on_wait)
-    checks.finish()  # done already, unless no job was left to render
+    checks.finish()  # done by render_all already: no report of a project left unchecked
     return rendered
 
 

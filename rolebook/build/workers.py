@@ -97,8 +97,8 @@ def _start_runner(runner: Runner | None) -> None:
     if multiprocessing.parent_process() is not None:
         # A worker, forked from a build that paused the collector: it renders thousands of
         # jobs, whose templates do leave cycles behind. What it was forked with is frozen
-        # first: a collection walking it would write to every page of it, each then copied
-        # from the build's memory into the worker's (30 s of system time at 10,000 roles).
+        # first, as Python's gc docs advise for a forked process: a collection walking the
+        # build's objects would write to their pages, copying them into the worker's memory.
         gc.freeze()
         gc.enable()
 

@@ -202,7 +202,7 @@ def _read_roles(
     done: dict[str, tuple[Reading[Role], Found | None]] = {}
     if readings is not None and readings.holds_any():
         done = _kept_roles(alone, checks, readings, context, files)
-    if readings is not None:  # the files left are read by the workers, afresh
+    if readings is not None:  # the workers read the files left afresh: no need to keep 60 MB
         readings.read_already.clear()
     todo = [file for file in files.items() if file[0] not in done]
     results = parallel.map_in_order(

@@ -775,15 +775,8 @@ def _to_data(value, shape: _Shape):
 def _decoder(shape: _Shape) -> Callable[[object], object]:
     """Returns the function making a value of `shape` from the JSON data _to_data made of it,
     or raising ValueError: one function per shape, made once, as there are thousands of
-    values."""
-    if type(shape.kind) is Kind:  # plain text, most of a role: parsed only if need be
-        parse, closer = shape.kind.parse, needs_a_closer_look
-
-        def decode(data):
-            if type(data) is not str:
-                return _not_a(shape, data)
-            return parse(data) if closer(data) else data
-    elif shape.kind is not None:
+    values. (What restores a reading is _compiled, which passes plain text by itself.)"""
+    if shape.kind is not None:
         parse = shape.kind.parse
 
         def decode(data):

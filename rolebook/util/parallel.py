@@ -114,16 +114,17 @@ def _send_result(receiving: Connection, sending: Connection, target: Callable, a
 
 
 def send_outcome(pipe: Connection, work: Callable[[], object]) -> object:
-    """Sends what work() returns through `pipe`, or what went wrong as a str, for `received`
-    to raise; returns what work() returned (None if it failed). For a forked process."""
+    """Sends what work() returns through `pipe`, or what went wrong, for `received` to raise
+    (either way a pair: whether it worked, then the result or the message); returns what
+    work() returned (None if it failed). For a forked process."""
     try:
         found = work()
     except Exception as error:  # a bug: its message goes to the caller, which raises it
         with contextlib.suppress(OSError):  # unless the caller is gone
-            pipe.send(f"{type(error).__name__}: {error}")
+            pipe.send((False, f"{type(error).__name__}: {error}"))
         return None
     with contextlib.suppress(OSError):
-        pipe.send(found)
+        pipe.send((True, found))
     return found
 
 
@@ -131,11 +132,11 @@ def received(pipe: Connection, process: BaseProcess, failed: str) -> Any:
     """Returns what the forked `process` sent through `pipe` (send_outcome); raises
     RuntimeError, "`failed`: why", if it sent what went wrong or ended without sending."""
     try:
-        found = pipe.recv()
+        worked, found = pipe.recv()
     except EOFError:
         process.join()
-        found = f"its process ended with code {process.exitcode}"
-    if isinstance(found, str):
+        worked, found = False, f"its process ended with code {process.exitcode}"
+    if not worked:
         raise RuntimeError(f"{failed}: {found}")
     return found
 

@@ -19,7 +19,6 @@ handbook assembled from pieces is the same as one written whole.
 from __future__ import annotations
 
 import builtins
-import json
 import zlib
 from dataclasses import dataclass, field
 
@@ -108,12 +107,12 @@ class Piece:
         blobs += [(name, ct, _deflated(xml)) for name, (ct, xml) in self.parts.items()]
         # Read back only for a document that must unlink them (a role's own .docx): the
         # quickest level, not the output's (half the time, at 12 % more bytes).
-        packed = zlib.compress(_json(sections), 1)
+        packed = zlib.compress(orjson.dumps(sections), 1)
         head = {name: getattr(self, name) for name in ("meta", "anchors", "links", "rels")}
         head.update(numbering=self.numbering, packed=len(packed))
         head["last"] = sections[-1][1:] if sections else None
         head["blobs"] = [(name, ct, d.crc, d.size, len(d.data)) for name, ct, d in blobs]
-        return b"".join((_json(head), b"\n", packed, *(d.data for _, _, d in blobs)))
+        return b"".join((orjson.dumps(head), b"\n", packed, *(d.data for _, _, d in blobs)))
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Piece:
@@ -137,28 +136,24 @@ class Piece:
     def section_list(self) -> list[tuple[str, str, str]]:
         """Returns the sections, read from the piece's bytes the first time if need be."""
         if self.packed:
-            self.sections = [(c, e, f) for c, e, f in json.loads(zlib.decompress(self.packed))]
+            self.sections = [(c, e, f) for c, e, f in orjson.loads(zlib.decompress(self.packed))]
             self.packed = b""
         return self.sections
 
 
 def piece_meta(data: bytes) -> dict[str, str]:
     """Returns the document properties that the piece `data` (Piece.to_bytes) carries."""
-    return json.loads(data.partition(b"\n")[0])["meta"]
+    return orjson.loads(data.partition(b"\n")[0])["meta"]
 
 
 def with_meta(data: bytes, meta: dict[str, str]) -> bytes:
     """Returns the piece `data` (Piece.to_bytes) carrying the document properties `meta`."""
     head, _, rest = data.partition(b"\n")
-    return _json({**json.loads(head), "meta": meta}) + b"\n" + rest
+    return orjson.dumps({**orjson.loads(head), "meta": meta}) + b"\n" + rest
 
 
 def _deflated(xml: str | opc.Deflated) -> opc.Deflated:
     return opc.Deflated.of(xml.encode()) if isinstance(xml, str) else xml
-
-
-def _json(value) -> bytes:
-    return json.dumps(value, ensure_ascii=False).encode()
 
 
 class DocxWriter:
